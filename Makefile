@@ -1,0 +1,35 @@
+# Targets mirror the README commands. Everything runs from a local virtualenv (.venv) that the
+# targets create and keep in sync with pyproject.toml.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint bench demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+serve: $(STAMP)  ## run the server on the embedded SQLite default (./data)
+	$(BIN)/smartassist serve $(ARGS)
+
+demo: $(STAMP)  ## load the demo account, app, bot, agents and a week of data
+	$(BIN)/smartassist demo
+
+test: $(STAMP)  ## lint and type-check, then the whole test suite on SQLite and the local PostgreSQL
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

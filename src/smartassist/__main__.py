@@ -1,0 +1,5 @@
+"""`python -m smartassist` runs the CLI."""
+
+from smartassist.cli import main
+
+main()

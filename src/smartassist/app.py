@@ -1,0 +1,44 @@
+"""create_app(settings): the FastAPI application with its routers, error handlers and runtime state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from smartassist import __version__
+from smartassist.accounts.router import router as accounts_router
+from smartassist.apps.router import router as apps_router
+from smartassist.config import Settings
+from smartassist.crypto import SecretBox
+from smartassist.db import make_engine, make_sessionmaker
+from smartassist.errors import install_error_handlers
+from smartassist.ops.health import router as health_router
+from smartassist.state import Runtime
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    url = settings.resolved_database_url()
+    engine = make_engine(url)
+    return Runtime(settings=settings, database_url=url, engine=engine, sessionmaker=make_sessionmaker(engine),
+                   secret_box=SecretBox(settings.resolved_secret_key()),
+                   admin_token=settings.resolved_admin_token())
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    runtime = build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.engine.dispose()
+
+    app = FastAPI(title="smartassist-server", version=__version__, lifespan=lifespan,
+                  description="Self-hosted replica of the SmartAssist public analytics API.")
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    for router in (health_router, accounts_router, apps_router):
+        app.include_router(router)
+    return app

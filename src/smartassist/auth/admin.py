@@ -1,0 +1,31 @@
+"""The admin token guard for /admin routes (and, as an alternative to an app token, ingest)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from smartassist.crypto import constant_time_equal
+from smartassist.errors import ApiError
+from smartassist.state import get_runtime
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def is_admin_token(request: Request, token: str | None) -> bool:
+    return token is not None and constant_time_equal(token, get_runtime(request).admin_token)
+
+
+def require_admin(request: Request) -> None:
+    token = bearer_token(request)
+    if token is None:
+        raise ApiError(401, "admin token required: Authorization: Bearer <SMARTASSIST_ADMIN_TOKEN>")
+    if not is_admin_token(request, token):
+        raise ApiError(401, "admin token invalid")

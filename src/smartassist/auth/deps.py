@@ -1,0 +1,62 @@
+"""`require_app(scope)`: the one dependency that authenticates public and ingest routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from smartassist.auth.admin import bearer_token, is_admin_token
+from smartassist.auth.errors import AuthFailure
+from smartassist.auth.tokens import verify_token
+from smartassist.db import get_session
+from smartassist.state import get_runtime
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an app of an account, or the admin (client_id None; ingest only)."""
+
+    account_id: str
+    client_id: str | None
+
+
+def read_token(request: Request) -> str:
+    """The token from `auth:` or `Authorization: Bearer`; both present and different → 401."""
+    auth_header = request.headers.get("auth")
+    bearer = bearer_token(request)
+    if auth_header is not None:
+        auth_header = auth_header.strip()
+    if auth_header and bearer and auth_header != bearer:
+        raise AuthFailure("conflicting_headers", "auth and Authorization headers carry different tokens")
+    token = auth_header or bearer
+    if not token:
+        raise AuthFailure("missing", "token required in the auth header")
+    return token
+
+
+def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Principal]:
+    def dependency(request: Request, session: Session = Depends(get_session)) -> Principal:
+        runtime = get_runtime(request)
+        path_account = request.path_params.get("accountId")
+        if allow_admin and is_admin_token(request, bearer_token(request)) and request.headers.get("auth") is None:
+            if not isinstance(path_account, str):
+                raise AuthFailure("admin_scope", "the admin token is not accepted on this route", status=403)
+            return Principal(account_id=path_account, client_id=None)
+        token = read_token(request)
+        settings = runtime.settings
+        app = verify_token(session, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
+                           max_bytes=settings.max_token_bytes)
+        request.state.client_id = app.client_id
+        if scope not in app.scopes:
+            raise AuthFailure("scope", f"scope {scope} not granted", status=403)
+        if path_account is not None and path_account != app.account_id:
+            raise AuthFailure("account", "token's app belongs to another account", status=403)
+        header_account = request.headers.get("accountid")
+        if header_account is not None and header_account != app.account_id:
+            raise AuthFailure("account", "accountId header does not match the token's account", status=403)
+        return Principal(account_id=app.account_id, client_id=app.client_id)
+
+    return dependency

@@ -1,0 +1,59 @@
+"""The `smartassist` command: serve, db upgrade, demo, token."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from smartassist import migrate
+from smartassist.config import Settings
+
+app = typer.Typer(help="smartassist-server: a self-hosted SmartAssist analytics API.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _prepare(settings: Settings) -> None:
+    """Migrate, and make the generated secrets exist before any worker starts."""
+    migrate.upgrade(settings.resolved_database_url())
+    settings.resolved_secret_key()
+    token_file = settings.admin_token_file()
+    if token_file is not None:
+        created = not token_file.exists()
+        settings.resolved_admin_token()
+        if created:
+            typer.echo(f"Generated an admin token (shown once) into {token_file}:", err=True)
+            typer.echo(f"  {settings.resolved_admin_token()}", err=True)
+        else:
+            typer.echo(f"Admin token: read from {token_file} (or set SMARTASSIST_ADMIN_TOKEN)", err=True)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="TCP port."),
+    workers: int = typer.Option(1, min=1, help="Worker processes."),
+) -> None:
+    """Apply migrations, then run the HTTP server."""
+    settings = Settings()
+    _prepare(settings)
+    uvicorn.run("smartassist.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=settings.log_level, proxy_headers=False, server_header=False)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    migrate.upgrade(Settings().resolved_database_url(), revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="Target revision, e.g. base.")) -> None:
+    """Revert migrations down to REVISION."""
+    migrate.downgrade(Settings().resolved_database_url(), revision)
+    typer.echo(f"database at {revision}")
+
+
+def main() -> None:
+    app()

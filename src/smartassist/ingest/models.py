@@ -1,0 +1,96 @@
+"""Contact-center data the analytics read: bots, agents, bot sessions, status events, interactions.
+
+Every row carries its account; times are integer epoch milliseconds (UTC).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from smartassist.db import Base, BigIntPK
+
+
+class Bot(Base):
+    __tablename__ = "bots"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[int]
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    __table_args__ = (
+        UniqueConstraint("account_id", "email_norm", name="uq_agents_account_id_email_norm"),
+        UniqueConstraint("account_id", "user_id", name="uq_agents_account_id_user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(128))
+    email: Mapped[str] = mapped_column(String(320))
+    email_norm: Mapped[str] = mapped_column(String(320))
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    custom_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class BotSession(Base):
+    __tablename__ = "bot_sessions"
+    __table_args__ = (
+        UniqueConstraint("bot_id", "session_id", name="uq_bot_sessions_bot_id_session_id"),
+        # IntentRealtimeData: WHERE bot_id = ? AND end_time IS NOT NULL ORDER BY end_time DESC,
+        # session_id DESC LIMIT 25 -> a backward range scan of this index on SQLite and PostgreSQL.
+        Index("ix_bot_sessions_bot_end", "bot_id", "end_time", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    bot_id: Mapped[str] = mapped_column(String(128), ForeignKey("bots.id", ondelete="CASCADE"))
+    session_id: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[str] = mapped_column(String(128))
+    intents: Mapped[list[Any]] = mapped_column(JSON)
+    ani: Mapped[str] = mapped_column(String(128))
+    dni: Mapped[str] = mapped_column(String(320))
+    channel: Mapped[str] = mapped_column(String(64))
+    start_time: Mapped[int]
+    end_time: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(64))
+    time_handled: Mapped[int]
+    deflected_to: Mapped[str | None] = mapped_column(String(128))
+
+
+class AgentStatusEvent(Base):
+    __tablename__ = "agent_status_events"
+    __table_args__ = (
+        UniqueConstraint("account_id", "event_id", name="uq_agent_status_events_account_id_event_id"),
+        # UserStatus: per agent, the last event before the window and all events inside it.
+        Index("ix_agent_status_events_agent_ts", "agent_id", "ts"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(128))
+    ts: Mapped[int]
+
+
+class AgentInteraction(Base):
+    __tablename__ = "agent_interactions"
+    __table_args__ = (
+        UniqueConstraint("account_id", "interaction_id", name="uq_agent_interactions_account_id_interaction_id"),
+        # UserStatus: interactions of an agent overlapping the window.
+        Index("ix_agent_interactions_agent_start", "agent_id", "start_time"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    interaction_id: Mapped[str] = mapped_column(String(128))
+    start_time: Mapped[int]
+    end_time: Mapped[int | None]

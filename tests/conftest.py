@@ -1,0 +1,112 @@
+"""Test harness: every database test runs on SQLite and on PostgreSQL, against the real app over HTTP.
+
+PostgreSQL: SMARTASSIST_TEST_DATABASE_URL (default the local server). Each test session creates its own
+database there and drops it at the end, so parallel runs don't collide. When no server answers, the
+PostgreSQL half is skipped with the reason shown in the summary (pytest -ra).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from smartassist import migrate
+from smartassist.app import create_app
+from smartassist.config import Settings
+from smartassist.db import make_engine
+from smartassist.models import Base
+
+PG_URL = os.environ.get("SMARTASSIST_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ADMIN_TOKEN = "test-admin-token-" + "x" * 24
+SERVER_KEY = "test-server-key"
+
+
+def _pg_unavailable_reason() -> str | None:
+    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server answers"
+        return f"PostgreSQL not reachable at {make_url(PG_URL).render_as_string(hide_password=True)}: {exc!r}"[:300]
+    finally:
+        engine.dispose()
+    return None
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
+    """An empty database of the backend, dropped afterwards; yields its URL."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir / f'sa-{secrets.token_hex(4)}.db'}"
+        return
+    reason = _pg_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    name = f"smartassist_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database shared by the session's tests of one backend (emptied after each test)."""
+    with fresh_database(backend, tmp_path_factory.mktemp(backend)) as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def db_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, secret_key=SERVER_KEY,
+                    data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def app(settings: Settings, db_engine: Engine) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.runtime.engine.dispose()
+    _empty_all_tables(db_engine)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
