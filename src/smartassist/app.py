@@ -15,6 +15,7 @@ from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_sessionmaker
 from smartassist.errors import install_error_handlers
 from smartassist.ops.health import router as health_router
+from smartassist.ops.openapi import install_openapi
 from smartassist.state import Runtime
 
 
@@ -41,4 +42,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (health_router, accounts_router, apps_router):
         app.include_router(router)
+    install_openapi(app)
     return app

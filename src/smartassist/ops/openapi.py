@@ -1,0 +1,87 @@
+"""The OpenAPI document: error responses in the contract's shape and the security schemes, per route family.
+
+FastAPI infers neither from our dependencies (they read headers directly), so they are added here, in one
+place, from the path prefix: /admin (admin bearer), /ingest (app token or admin bearer), public analytics
+(app token in `auth` or `Authorization: Bearer`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["errors"],
+    "additionalProperties": False,
+    "properties": {
+        "errors": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["msg", "code"],
+                "additionalProperties": False,
+                "properties": {"msg": {"type": "string"}, "code": {"type": "string"}},
+            },
+        }
+    },
+}
+
+SECURITY_SCHEMES = {
+    "appToken": {"type": "apiKey", "in": "header", "name": "auth",
+                 "description": "JWT signed with the app's client secret (HS256/HS512), or a nested JWE."},
+    "appBearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                  "description": "The same app token in Authorization: Bearer."},
+    "adminToken": {"type": "http", "scheme": "bearer", "description": "SMARTASSIST_ADMIN_TOKEN."},
+}
+
+_DESCRIPTIONS = {
+    "400": "Invalid request", "401": "Missing or invalid credentials", "403": "Scope or account not allowed",
+    "404": "Not found", "409": "Conflict", "413": "Payload too large", "415": "Unsupported media type",
+    "429": "Rate limited", "503": "Database unavailable",
+}
+
+
+def _family(path: str) -> tuple[list[dict[str, list[str]]], list[str]]:
+    """Security requirement and error statuses of a route family."""
+    if path.startswith("/admin"):
+        return [{"adminToken": []}], ["400", "401", "404", "409", "503"]
+    if path.startswith("/ingest"):
+        return ([{"appToken": []}, {"appBearer": []}, {"adminToken": []}],
+                ["400", "401", "403", "404", "413", "415", "429", "503"])
+    if path.startswith(("/api/public", "/agentassist")):
+        return [{"appToken": []}, {"appBearer": []}], ["400", "401", "403", "404", "429", "503"]
+    return [], []
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["Errors"] = ERROR_SCHEMA
+    components["securitySchemes"] = SECURITY_SCHEMES
+    error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+    for path, item in schema.get("paths", {}).items():
+        security, statuses = _family(path)
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            if security:
+                operation["security"] = security
+            for status in statuses:
+                responses.setdefault(status, {"description": _DESCRIPTIONS[status], **error_ref})
+    return schema
+
+
+def install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
