@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 import uvicorn
 
-from smartassist import migrate
+from smartassist import client_token, migrate
 from smartassist.config import Settings
 
 app = typer.Typer(help="smartassist-server: a self-hosted SmartAssist analytics API.", no_args_is_help=True)
@@ -53,6 +55,30 @@ def db_downgrade(revision: str = typer.Argument(..., help="Target revision, e.g.
     """Revert migrations down to REVISION."""
     migrate.downgrade(Settings().resolved_database_url(), revision)
     typer.echo(f"database at {revision}")
+
+
+@app.command()
+def token(
+    client_id: str = typer.Option(..., "--client-id", help="The app's clientId (becomes the appId claim)."),
+    client_secret: str = typer.Option(..., "--client-secret", envvar="SMARTASSIST_CLIENT_SECRET",
+                                      help="The app's client secret (or env SMARTASSIST_CLIENT_SECRET).",
+                                      show_envvar=True),
+    alg: str = typer.Option("HS256", "--alg", help="HS256 or HS512 (must be enabled on the app)."),
+    jti: bool = typer.Option(False, "--jti", help="Add a random jti (and exp within 1 h) for Enforce JTI apps."),
+    ttl: int | None = typer.Option(None, "--ttl", min=1, help="Expire after SECONDS (sets exp)."),
+    jwe_key: Path | None = typer.Option(None, "--jwe-key", exists=True, dir_okay=False,
+                                        help="Public JWK file (or credentials JSON) to encrypt to (Enforce JWE)."),
+    sub: str | None = typer.Option(None, "--sub", help="Optional sub claim."),
+) -> None:
+    """Mint a token like a client would, and print it alone on stdout."""
+    try:
+        public_jwk = client_token.load_public_jwk(jwe_key) if jwe_key is not None else None
+        minted = client_token.mint(client_id, client_secret, alg=alg, sub=sub, with_jti=jti, ttl_s=ttl,
+                                   public_jwk=public_jwk)
+    except client_token.TokenOptionError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(minted)
 
 
 def main() -> None:
