@@ -15,6 +15,9 @@ from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_sessionmaker
 from smartassist.errors import install_error_handlers
 from smartassist.ops.health import router as health_router
+from smartassist.ops.metrics import install_metrics
+from smartassist.ops.metrics import router as metrics_router
+from smartassist.ops.middleware import RequestObserver
 from smartassist.ops.openapi import install_openapi
 from smartassist.state import Runtime
 
@@ -40,7 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Self-hosted replica of the SmartAssist public analytics API.")
     app.state.runtime = runtime
     install_error_handlers(app)
-    for router in (health_router, accounts_router, apps_router):
+    app.add_middleware(RequestObserver, metrics=install_metrics(app))
+    for router in (health_router, metrics_router, accounts_router, apps_router):
         app.include_router(router)
     install_openapi(app)
     return app

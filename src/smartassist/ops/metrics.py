@@ -1,0 +1,86 @@
+"""Prometheus metrics: request counts and latency by route template and status, auth failures by reason.
+
+Single process: each app gets its own CollectorRegistry, so tests that build many apps never collide on
+duplicate registration. Several uvicorn workers: `smartassist serve` sets PROMETHEUS_MULTIPROC_DIR before
+the workers start; prometheus-client then keeps values in per-process files there, and /metrics merges the
+files of every worker, whichever one answers the scrape.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from smartassist.auth.errors import AuthFailure
+from smartassist.errors import error_response
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # the variable prometheus-client itself reads at import
+UNMATCHED_ROUTE = "unmatched"
+
+
+class Metrics:
+    """The collectors of one app instance."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter("smartassist_http_requests_total", "HTTP requests by route template and status.",
+                                ["method", "route", "status"], registry=self.registry)
+        self.latency = Histogram("smartassist_http_request_duration_seconds",
+                                 "HTTP request latency by route template and status.",
+                                 ["method", "route", "status"], registry=self.registry)
+        self.auth_failures = Counter("smartassist_auth_failures_total",
+                                     "Rejected tokens and credentials (401/403) by reason.",
+                                     ["reason"], registry=self.registry)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        labels = (method, route, str(status))
+        self.requests.labels(*labels).inc()
+        self.latency.labels(*labels).observe(seconds)
+
+    def count_auth_failure(self, reason: str) -> None:
+        self.auth_failures.labels(reason).inc()
+
+    def exposition(self) -> bytes:
+        """The text format: this app's registry, or every worker's files in multiprocess mode."""
+        multiproc_dir = os.environ.get(MULTIPROC_ENV)
+        if multiproc_dir:
+            merged = CollectorRegistry()
+            MultiProcessCollector(merged, path=multiproc_dir)  # type: ignore[no-untyped-call]
+            return generate_latest(merged)
+        return generate_latest(self.registry)
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}})
+def metrics_endpoint(request: Request) -> Response:
+    return Response(get_metrics(request).exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+def install_metrics(app: FastAPI) -> Metrics:
+    """Attach collectors to the app and count every AuthFailure by its reason before rendering it.
+
+    A handler registered for AuthFailure wins over the generic ApiError one (handlers match by the
+    exception's class hierarchy), so the auth code needs no metrics hook of its own.
+    """
+    metrics = Metrics()
+    app.state.metrics = metrics
+
+    @app.exception_handler(AuthFailure)
+    async def _auth_failure(request: Request, exc: AuthFailure) -> JSONResponse:
+        metrics.count_auth_failure(exc.reason)
+        request.state.auth_failure = exc.reason
+        return error_response(exc.status, exc.msg, exc.code, exc.headers)
+
+    return metrics
