@@ -1,0 +1,117 @@
+"""Per-app rate limiting: a fixed one-minute window counted where every worker sees it.
+
+The count lives in the database (one row per app and window, incremented by an atomic upsert) or, when
+`SMARTASSIST_REDIS_URL` is set, in Redis (INCR + EXPIRE). Either way all worker processes share it, so
+the limit holds for the app, not per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from typing import Any
+
+import redis
+from sqlalchemy import Engine, String, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from smartassist.db import Base, now_ms
+from smartassist.errors import ApiError
+from smartassist.state import Runtime
+
+log = logging.getLogger("smartassist.ratelimit")
+
+WINDOW_MS = 60_000
+PURGE_EVERY_MS = 60_000
+REDIS_KEY_PREFIX = "smartassist:ratelimit:"
+REDIS_TIMEOUT_S = 0.5
+
+
+class RateLimitWindow(Base):
+    """Requests an app made in the minute starting at `window_start` (epoch ms)."""
+
+    __tablename__ = "rate_limit_windows"
+
+    client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    window_start: Mapped[int] = mapped_column(primary_key=True, index=True)
+    count: Mapped[int]
+
+
+def window_start_of(now: int) -> int:
+    return now - now % WINDOW_MS
+
+
+def retry_after_seconds(now: int) -> int:
+    """Whole seconds until the current window ends, at least 1 (so a client never retries at once)."""
+    remaining_ms = window_start_of(now) + WINDOW_MS - now
+    return max(1, -(-remaining_ms // 1000))
+
+
+def enforce_rate_limit(runtime: Runtime, client_id: str) -> None:
+    """Count one request of the app; over the configured per-minute limit → 429 with Retry-After."""
+    limit = runtime.settings.rate_limit_per_minute
+    if limit <= 0:
+        return
+    now = now_ms()
+    window_start = window_start_of(now)
+    redis_url = runtime.settings.redis_url
+    if redis_url:
+        count = count_in_redis(redis_url, client_id, window_start)
+    else:
+        count = count_in_database(runtime.engine, client_id, window_start)
+        _maybe_purge(runtime.engine, now)
+    if count is not None and count > limit:
+        raise ApiError(429, f"rate limit of {limit} requests per minute exceeded",
+                       headers={"Retry-After": str(retry_after_seconds(now))})
+
+
+def count_in_database(engine: Engine, client_id: str, window_start: int) -> int:
+    """Add one to the app's window row and return the new count, in one atomic statement."""
+    insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(RateLimitWindow).values(client_id=client_id, window_start=window_start, count=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[RateLimitWindow.client_id, RateLimitWindow.window_start],
+        set_={"count": RateLimitWindow.count + 1},
+    ).returning(RateLimitWindow.count)
+    with engine.begin() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def count_in_redis(url: str, client_id: str, window_start: int) -> int | None:
+    """Add one to the app's window key and return the new count; None when Redis is unreachable.
+
+    Fails open: the limiter protects the service, so its own outage must not take the API down.
+    """
+    key = f"{REDIS_KEY_PREFIX}{client_id}:{window_start}"
+    try:
+        pipe = _redis_client(url).pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, 2 * WINDOW_MS // 1000)
+        count, _ = pipe.execute()
+    except redis.RedisError as exc:
+        log.warning("rate limiter: redis unavailable (%s); request not counted", type(exc).__name__)
+        return None
+    return int(count)
+
+
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    """One connection pool per Redis URL per process (redis-py clients are thread-safe)."""
+    return redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S)
+
+
+_purge_lock = threading.Lock()
+_last_purge_ms = 0
+
+
+def _maybe_purge(engine: Engine, now: int) -> None:
+    """Delete windows that ended before the current one, at most once a minute per process."""
+    global _last_purge_ms
+    with _purge_lock:
+        if now - _last_purge_ms < PURGE_EVERY_MS:
+            return
+        _last_purge_ms = now
+    with engine.begin() as conn:
+        conn.execute(delete(RateLimitWindow).where(RateLimitWindow.window_start < window_start_of(now) - WINDOW_MS))

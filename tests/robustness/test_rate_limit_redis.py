@@ -1,0 +1,101 @@
+"""Per-app rate limiting on the Redis backend (SMARTASSIST_REDIS_URL): same contract, no database rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+
+from smartassist import ratelimit
+from smartassist.app import create_app as create_server_app
+from smartassist.config import Settings
+from smartassist.ratelimit import RateLimitWindow
+from tests.factories import create_account, create_app, token
+from tests.robustness.probe import add_probe_route
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+LIMIT = 2
+WINDOW = 1_700_000_040_000  # a window boundary (28_333_334 * 60_000)
+
+
+def _redis_or_skip() -> redis.Redis:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc!r}")
+    return client
+
+
+@pytest.fixture
+def redis_client() -> redis.Redis:
+    return _redis_or_skip()
+
+
+@pytest.fixture
+def settings(settings: Settings, redis_client: redis.Redis) -> Settings:
+    return settings.model_copy(update={"rate_limit_per_minute": LIMIT, "redis_url": REDIS_URL})
+
+
+@pytest.fixture
+def probe_client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(add_probe_route(app), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ratelimit, "now_ms", lambda: WINDOW + 30_000)
+
+
+def _ping(client: TestClient, app: dict[str, Any]) -> Any:
+    return client.get(f"/probe/accounts/{app['accountId']}/ping", headers={"auth": token(app)})
+
+
+def test_redis_counts_per_app_and_window_with_an_expiry(probe_client: TestClient, redis_client: redis.Redis,
+                                                        db_engine: Engine) -> None:
+    app = create_app(probe_client, create_account(probe_client))
+    assert [_ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200]
+    limited = _ping(probe_client, app)
+    assert limited.status_code == 429
+    assert limited.json()["errors"][0]["code"] == "RATE_LIMITED"
+    assert limited.headers["Retry-After"] == "30"
+    key = f"smartassist:ratelimit:{app['clientId']}:{WINDOW}"
+    assert redis_client.get(key) == b"3"
+    assert 0 < redis_client.ttl(key) <= 120  # type: ignore[operator]
+    with db_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(RateLimitWindow)).scalar_one() == 0
+    redis_client.delete(key)
+
+
+def test_two_server_instances_share_the_redis_count(probe_client: TestClient, settings: Settings,
+                                                    redis_client: redis.Redis) -> None:
+    app = create_app(probe_client, create_account(probe_client))
+    other_worker = add_probe_route(create_server_app(settings))
+    try:
+        with TestClient(other_worker, raise_server_exceptions=False) as other_client:
+            assert _ping(probe_client, app).status_code == 200
+            assert _ping(other_client, app).status_code == 200
+            assert _ping(probe_client, app).status_code == 429
+            assert _ping(other_client, app).status_code == 429
+    finally:
+        other_worker.state.runtime.engine.dispose()
+        redis_client.delete(f"smartassist:ratelimit:{app['clientId']}:{WINDOW}")
+
+
+@pytest.mark.usefixtures("app")  # empties the tables afterwards
+def test_unreachable_redis_fails_open(settings: Settings) -> None:
+    """The limiter must not take the API down with it: requests pass, nothing is a 500."""
+    closed_port = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    server = add_probe_route(create_server_app(closed_port))
+    try:
+        with TestClient(server, raise_server_exceptions=False) as client:
+            app = create_app(client, create_account(client))
+            assert [_ping(client, app).status_code for _ in range(LIMIT + 2)] == [200] * (LIMIT + 2)
+    finally:
+        server.state.runtime.engine.dispose()
