@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -9,6 +10,8 @@ import uvicorn
 
 from smartassist import client_token, migrate
 from smartassist.config import Settings
+from smartassist.ops.logging_config import server_log_config
+from smartassist.ops.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
 app = typer.Typer(help="smartassist-server: a self-hosted SmartAssist analytics API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
@@ -39,8 +42,12 @@ def serve(
     """Apply migrations, then run the HTTP server."""
     settings = Settings()
     _prepare(settings)
+    if workers > 1 or os.environ.get(MULTIPROC_ENV):
+        # prometheus-client reads this at import, in each worker: set it before uvicorn spawns them.
+        os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir / "prometheus"))
     uvicorn.run("smartassist.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level, proxy_headers=False, server_header=False)
+                log_level=settings.log_level, log_config=server_log_config(settings.log_level),
+                access_log=False, proxy_headers=False, server_header=False)
 
 
 @db_app.command("upgrade")

@@ -9,6 +9,7 @@ files of every worker, whichever one answers the scrape.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -52,6 +53,19 @@ class Metrics:
             MultiProcessCollector(merged, path=multiproc_dir)  # type: ignore[no-untyped-call]
             return generate_latest(merged)
         return generate_latest(self.registry)
+
+
+def prepare_multiprocess_dir(default: Path) -> Path:
+    """The directory workers share (PROMETHEUS_MULTIPROC_DIR if set, else `default`), emptied of old values.
+
+    Must run before the workers start: leftover files from a previous run would be summed into the new
+    counters. Only prometheus-client's own *.db files are removed, never anything else in the directory.
+    """
+    path = Path(os.environ.get(MULTIPROC_ENV) or default)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    return path
 
 
 def get_metrics(request: Request) -> Metrics:
