@@ -1,38 +1,76 @@
-"""Single-use token ids: a row per (app, jti), the primary key making reuse fail in every process."""
+"""Single-use token ids: a row per (app, jti) whose primary key makes a second use fail in every process."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.models import UsedJti
 
+log = logging.getLogger("smartassist.auth")
+
 PURGE_EVERY_MS = 60_000
+# A row outlives its token by this much, so a worker whose clock runs behind (and so still accepts the
+# token) finds the row; only rows older than that are purged or replaced.
+KEEP_AFTER_EXPIRY_MS = 60_000
+
 _purge_lock = threading.Lock()
 _last_purge_ms = 0
 
 
 def claim_jti(session: Session, client_id: str, jti: str, expires_at_ms: int, now: int) -> None:
-    """Record the jti as used, or fail with 401 when any request (any process) already used it."""
-    _maybe_purge(session, now)
-    session.add(UsedJti(client_id=client_id, jti=jti, expires_at=expires_at_ms))
-    try:
+    """Record the jti as used, or fail with 401 when any request (any process) already used it.
+
+    `expires_at_ms` is the last instant the token is accepted (exp plus leeway). The database decides
+    races: of two concurrent inserts of one (client_id, jti), exactly one commits. A conflicting row
+    whose token is long expired protects nothing (the old token is refused as expired), so it is
+    deleted — only while still stale, so a concurrent fresh claim wins — and the insert tried once more.
+    """
+    if not _insert(session, client_id, jti, expires_at_ms):
+        stale = session.connection().execute(delete(UsedJti).where(
+            UsedJti.client_id == client_id, UsedJti.jti == jti,
+            UsedJti.expires_at < now - KEEP_AFTER_EXPIRY_MS))
         session.commit()
-    except IntegrityError as exc:
+        if stale.rowcount != 1 or not _insert(session, client_id, jti, expires_at_ms):
+            raise AuthFailure("jti_replayed", "jti already used")
+    _maybe_purge(session, now)
+
+
+def _insert(session: Session, client_id: str, jti: str, expires_at_ms: int) -> bool:
+    try:
+        session.execute(insert(UsedJti).values(client_id=client_id, jti=jti, expires_at=expires_at_ms))
+        session.commit()
+    except IntegrityError:
         session.rollback()
-        raise AuthFailure("jti_replayed", "jti already used") from exc
+        return False
+    return True
+
+
+def purge_expired(session: Session, now: int) -> int:
+    """Delete the rows no token can match any more; returns how many."""
+    deleted = session.connection().execute(delete(UsedJti).where(UsedJti.expires_at < now - KEEP_AFTER_EXPIRY_MS))
+    session.commit()
+    return deleted.rowcount
 
 
 def _maybe_purge(session: Session, now: int) -> None:
-    """Delete expired jti rows, at most once a minute per process."""
+    """Purge at most once a minute per process, after the claim so a slow purge never decides a claim.
+
+    A failed purge (lock timeout, deadlock between two workers' purges) only delays cleanup, so it is
+    logged and the request goes on.
+    """
     global _last_purge_ms
     with _purge_lock:
         if now - _last_purge_ms < PURGE_EVERY_MS:
             return
         _last_purge_ms = now
-    session.execute(delete(UsedJti).where(UsedJti.expires_at < now))
-    session.commit()
+    try:
+        purge_expired(session, now)
+    except OperationalError as exc:
+        session.rollback()
+        log.warning("jti purge failed: %s", type(exc.orig).__name__)
