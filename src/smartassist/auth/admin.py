@@ -9,14 +9,17 @@ from smartassist.errors import ApiError
 from smartassist.state import get_runtime
 
 
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization")
-    if not header:
-        return None
-    scheme, _, value = header.partition(" ")
+def parse_bearer(header: str) -> str | None:
+    """The credential of an `Authorization: Bearer <credential>` value (scheme case-insensitive)."""
+    scheme, _, value = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         return None
     return value.strip()
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    return parse_bearer(header) if header else None
 
 
 def is_admin_token(request: Request, token: str | None) -> bool:

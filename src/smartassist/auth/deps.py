@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from smartassist.auth.admin import bearer_token, is_admin_token
+from smartassist.apps.models import App
+from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.tokens import verify_token
 from smartassist.db import get_session
@@ -24,39 +25,47 @@ class Principal:
 
 
 def read_token(request: Request) -> str:
-    """The token from `auth:` or `Authorization: Bearer`; both present and different → 401."""
-    auth_header = request.headers.get("auth")
-    bearer = bearer_token(request)
-    if auth_header is not None:
-        auth_header = auth_header.strip()
-    if auth_header and bearer and auth_header != bearer:
+    """The one token of the request, from `auth:` (doc) or `Authorization: Bearer`.
+
+    Every `auth` and `Authorization` header is looked at, so a proxy-added or repeated header carrying
+    a second, different token is refused (401) rather than resolved by whichever comes first.
+    Empty values count as absent.
+    """
+    tokens = {value.strip() for value in request.headers.getlist("auth")}
+    tokens.update(parse_bearer(value) or "" for value in request.headers.getlist("authorization"))
+    tokens.discard("")
+    if len(tokens) > 1:
         raise AuthFailure("conflicting_headers", "auth and Authorization headers carry different tokens")
-    token = auth_header or bearer
-    if not token:
+    if not tokens:
         raise AuthFailure("missing", "token required in the auth header")
-    return token
+    return tokens.pop()
 
 
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Principal]:
+    """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token)."""
+
     def dependency(request: Request, session: Session = Depends(get_session)) -> Principal:
         runtime = get_runtime(request)
         path_account = request.path_params.get("accountId")
-        if allow_admin and is_admin_token(request, bearer_token(request)) and request.headers.get("auth") is None:
+        token = read_token(request)
+        if allow_admin and token == bearer_token(request) and is_admin_token(request, token):
             if not isinstance(path_account, str):
                 raise AuthFailure("admin_scope", "the admin token is not accepted on this route", status=403)
             return Principal(account_id=path_account, client_id=None)
-        token = read_token(request)
+
+        def authorize(app: App) -> None:
+            if scope not in app.scopes:
+                raise AuthFailure("scope", f"scope {scope} not granted", status=403)
+            if path_account is not None and path_account != app.account_id:
+                raise AuthFailure("account", "token's app belongs to another account", status=403)
+            header_account = request.headers.get("accountid")
+            if header_account is not None and header_account != app.account_id:
+                raise AuthFailure("account", "accountId header does not match the token's account", status=403)
+
         settings = runtime.settings
         app = verify_token(session, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
-                           max_bytes=settings.max_token_bytes)
+                           max_bytes=settings.max_token_bytes, authorize=authorize)
         request.state.client_id = app.client_id
-        if scope not in app.scopes:
-            raise AuthFailure("scope", f"scope {scope} not granted", status=403)
-        if path_account is not None and path_account != app.account_id:
-            raise AuthFailure("account", "token's app belongs to another account", status=403)
-        header_account = request.headers.get("accountid")
-        if header_account is not None and header_account != app.account_id:
-            raise AuthFailure("account", "accountId header does not match the token's account", status=403)
         return Principal(account_id=app.account_id, client_id=app.client_id)
 
     return dependency

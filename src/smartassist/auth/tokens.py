@@ -1,7 +1,15 @@
-"""Verifying a client's token: size, JWE layer, JWS header, appId, signature, time claims, jti."""
+"""Verifying a client's token: size, JWE layer, JWS header, appId, signature, time claims, jti.
+
+Everything an attacker controls is parsed strictly (auth/compact.py) and checked for type and range
+before it reaches the database or a comparison, so odd input is a 401 and never a 500. The order is
+cheap-first: size, shape, headers, app lookup, then key work (RSA, HMAC), then claims, then the jti
+write — which happens last, after the caller's scope/account checks, so a refused request never
+burns a jti.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -9,36 +17,50 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smartassist.apps.models import App
+from smartassist.auth.compact import json_object
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
-from smartassist.auth.jwe import decrypt_nested, protected_header
+from smartassist.auth.jwe import checked_header, decrypt_nested, header_kid
 from smartassist.crypto import SecretBox
 from smartassist.db import now_ms
 
 KNOWN_ALGS = ("HS256", "HS512")
 MAX_JTI_LIFETIME_S = 3600
 MAX_JTI_LENGTH = 255
+MAX_APP_ID_LENGTH = 64
+MAX_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z: anything later is not a date
+TIME_CLAIMS = ("exp", "nbf", "iat")
+
+_JWS = jwt.PyJWS(algorithms=list(KNOWN_ALGS))
 
 
-def verify_token(session: Session, box: SecretBox, token: str, *, leeway_s: int, max_bytes: int) -> App:
-    """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token)."""
+def _no_check(_: App) -> None:
+    return None
+
+
+def verify_token(session: Session, box: SecretBox, token: str, *, leeway_s: int, max_bytes: int,
+                 authorize: Callable[[App], None] = _no_check) -> App:
+    """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token).
+
+    `authorize` runs once the token is proven genuine and before its jti is consumed; it raises
+    AuthFailure (scope, account) to refuse the request.
+    """
+    # Header values are latin-1 decoded, one character per byte: len() is the size on the wire.
     if len(token) > max_bytes:
         raise AuthFailure("too_large", f"token larger than {max_bytes} bytes")
-    parts = token.count(".")
-    if parts not in (2, 4):
-        raise AuthFailure("malformed", "token is not a compact JWS or JWE")
-    jws = token
+    segments = token.split(".")
     app: App | None = None
-    if parts == 4:
-        app = _app_for_jwe(session, token)
+    if len(segments) == 5:
+        app = _app_for_jwe(session, checked_header(segments[0]))
         jws = decrypt_nested(token, box.open(app.jwe_private_key_enc or ""))
-        if jws.count(".") != 2:
-            raise AuthFailure("malformed", "JWE payload is not a JWS")
-    alg = _header_alg(jws)
-    claims = _unverified_claims(jws)
-    app_id = claims.get("appId")
-    if not isinstance(app_id, str) or not app_id:
-        raise AuthFailure("app_id", "appId claim missing or not a string")
+        segments = jws.split(".")
+    elif len(segments) == 3:
+        jws = token
+    else:
+        raise AuthFailure("malformed", "token is not a compact JWS or JWE")
+    alg = _header_alg(json_object(segments[0], "token header"))
+    claims = json_object(segments[1], "token payload")
+    app_id = _app_id(claims)
     if app is None:
         app = session.get(App, app_id)
         if app is None:
@@ -50,90 +72,91 @@ def verify_token(session: Session, box: SecretBox, token: str, *, leeway_s: int,
     if alg not in app.algorithms:
         raise AuthFailure("alg_not_allowed", f"algorithm {alg} not allowed for this app")
     now = now_ms()
-    verified = _verify_signature(jws, alg, _secrets(app, box, now), leeway_s)
-    _check_iat(verified, now, leeway_s)
-    if app.enforce_jti:
-        jti, expires_at_ms = _jti_claims(verified, now)
-        claim_jti(session, app.client_id, jti, expires_at_ms + leeway_s * 1000, now)
+    _verify_signature(jws, alg, _secrets(app, box, now))
+    times = _time_claims(claims, now, leeway_s * 1000)
+    jti = _jti(claims, times, now) if app.enforce_jti else None
+    authorize(app)
+    if jti is not None:
+        claim_jti(session, app.client_id, jti, int(times["exp"] * 1000) + leeway_s * 1000, now)
     return app
 
 
-def _app_for_jwe(session: Session, token: str) -> App:
+def _app_for_jwe(session: Session, header: dict[str, Any]) -> App:
     """The app whose key the JWE is encrypted to, found by the `kid` header."""
-    kid = protected_header(token).get("kid")
-    if not isinstance(kid, str) or not kid:
-        raise AuthFailure("jwe_kid", "JWE header has no kid")
-    app = session.scalar(select(App).where(App.jwe_kid == kid))
+    app = session.scalar(select(App).where(App.jwe_kid == header_kid(header)))
     if app is None or not app.enforce_jwe or app.jwe_private_key_enc is None:
         raise AuthFailure("jwe_kid", "JWE kid does not name the key of an app that uses JWE")
     return app
 
 
-def _header_alg(token: str) -> str:
-    try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise AuthFailure("malformed", "malformed token header") from exc
+def _header_alg(header: dict[str, Any]) -> str:
     alg = header.get("alg")
     if alg not in KNOWN_ALGS:
-        raise AuthFailure("alg_not_allowed", "token algorithm not allowed")
+        raise AuthFailure("alg_not_allowed", f"token alg must be one of {', '.join(KNOWN_ALGS)}")
+    if "crit" in header or header.get("b64", True) is not True:
+        raise AuthFailure("malformed", "JWS header extensions (crit, b64) are not supported")
     return str(alg)
 
 
-def _unverified_claims(token: str) -> dict[str, Any]:
-    try:
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise AuthFailure("malformed", "malformed token payload") from exc
-    if not isinstance(claims, dict):
-        raise AuthFailure("malformed", "token payload is not a JSON object")
-    return claims
+def _app_id(claims: dict[str, Any]) -> str:
+    """The appId claim, shape-checked so no odd value (NUL, lone surrogate, 6 KB) reaches the database."""
+    app_id = claims.get("appId")
+    if not isinstance(app_id, str) or not 0 < len(app_id) <= MAX_APP_ID_LENGTH or not app_id.isprintable():
+        raise AuthFailure("app_id", "appId claim must be the clientId of an app (a string)")
+    return app_id
 
 
 def _secrets(app: App, box: SecretBox, now: int) -> list[str]:
+    """The current secret, then the previous one while its rotation grace period lasts."""
     keys = [box.open(app.secret_enc)]
     if app.previous_secret_enc and app.previous_secret_until and now < app.previous_secret_until:
         keys.append(box.open(app.previous_secret_enc))
     return keys
 
 
-def _verify_signature(token: str, alg: str, keys: list[str], leeway_s: int) -> dict[str, Any]:
+def _verify_signature(jws: str, alg: str, keys: list[str]) -> None:
+    """Signature only (PyJWT compares HMACs in constant time); claims are checked by us, strictly."""
     for key in keys:
         try:
-            claims: dict[str, Any] = jwt.decode(
-                token, key, algorithms=[alg], leeway=leeway_s,
-                options={"require": [], "verify_aud": False, "verify_iss": False, "verify_sub": False},
-            )
-            return claims
+            _JWS.decode_complete(jws, key, algorithms=[alg])
+            return
         except jwt.InvalidSignatureError:
             continue
-        except jwt.ExpiredSignatureError as exc:
-            raise AuthFailure("expired", "token expired") from exc
-        except jwt.ImmatureSignatureError as exc:
-            raise AuthFailure("not_yet_valid", "token not yet valid (nbf/iat in the future)") from exc
         except jwt.PyJWTError as exc:
-            raise AuthFailure("invalid_claims", "token claims invalid (exp/nbf/iat must be numbers)") from exc
+            raise AuthFailure("malformed", "malformed token") from exc
     raise AuthFailure("bad_signature", "token signature invalid")
 
 
-def _check_iat(claims: dict[str, Any], now: int, leeway_s: int) -> None:
-    iat = claims.get("iat")
-    if iat is not None and (not isinstance(iat, int | float) or isinstance(iat, bool)):
-        raise AuthFailure("invalid_claims", "iat must be a number")
-    if iat is not None and iat * 1000 > now + leeway_s * 1000:
+def _time_claims(claims: dict[str, Any], now: int, leeway_ms: int) -> dict[str, float]:
+    """exp/nbf/iat that are present, as NumericDates (seconds), checked against now with leeway."""
+    times: dict[str, float] = {}
+    for name in TIME_CLAIMS:
+        if name not in claims:
+            continue
+        value = claims[name]
+        # The range test also refuses NaN and infinities, and compares huge ints without converting them.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_NUMERIC_DATE:
+            raise AuthFailure("invalid_claims", f"{name} must be a NumericDate (seconds since the epoch)")
+        times[name] = float(value)
+    if "exp" in times and times["exp"] * 1000 <= now - leeway_ms:
+        raise AuthFailure("expired", "token expired")
+    if "nbf" in times and times["nbf"] * 1000 > now + leeway_ms:
+        raise AuthFailure("not_yet_valid", "token not yet valid (nbf)")
+    if "iat" in times and times["iat"] * 1000 > now + leeway_ms:
         raise AuthFailure("not_yet_valid", "token issued in the future (iat)")
+    return times
 
 
-def _jti_claims(claims: dict[str, Any], now: int) -> tuple[str, int]:
+def _jti(claims: dict[str, Any], times: dict[str, float], now: int) -> str:
+    """The jti of an Enforce-JTI app's token, whose lifetime must be at most one hour."""
     jti = claims.get("jti")
     if not isinstance(jti, str) or not jti:
-        raise AuthFailure("jti_missing", "jti claim required by this app")
-    if len(jti) > MAX_JTI_LENGTH:
-        raise AuthFailure("jti_invalid", f"jti longer than {MAX_JTI_LENGTH} characters")
-    exp = claims.get("exp")
-    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        raise AuthFailure("jti_missing", "jti claim (a non-empty string) required by this app")
+    if len(jti) > MAX_JTI_LENGTH or not jti.isprintable():
+        raise AuthFailure("jti_invalid", f"jti must be at most {MAX_JTI_LENGTH} printable characters")
+    if "exp" not in times:
         raise AuthFailure("jti_exp", "exp claim required when jti is enforced")
-    start = claims.get("iat", now / 1000)
-    if exp - start > MAX_JTI_LIFETIME_S:
+    start = times.get("iat", now / 1000)
+    if times["exp"] - start > MAX_JTI_LIFETIME_S:
         raise AuthFailure("jti_exp", "token lifetime over 1 hour is not allowed when jti is enforced")
-    return jti, int(exp * 1000)
+    return jti
