@@ -1,0 +1,40 @@
+"""Probe routes guarded by require_app, so auth is tested through HTTP without the public routers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import Depends, FastAPI
+from fastapi.testclient import TestClient
+
+from smartassist.auth.deps import Principal, require_app
+from tests.factories import ANALYTICS, INGEST
+
+
+def _echo(principal: Principal) -> dict[str, Any]:
+    return {"ok": True, "accountId": principal.account_id, "clientId": principal.client_id}
+
+
+def add_probe_routes(app: FastAPI) -> None:
+    """Routes shaped like the public ones: with and without {accountId}, analytics and ingest scope."""
+
+    def analytics(principal: Principal = Depends(require_app(ANALYTICS))) -> dict[str, Any]:
+        return _echo(principal)
+
+    def ingest(principal: Principal = Depends(require_app(INGEST, allow_admin=True))) -> dict[str, Any]:
+        return _echo(principal)
+
+    app.add_api_route("/probe/analytics/{accountId}", analytics, methods=["GET"])
+    app.add_api_route("/probe/whoami", analytics, methods=["GET"])
+    app.add_api_route("/probe/ingest/{accountId}", ingest, methods=["GET"])
+    app.add_api_route("/probe/ingest-any", ingest, methods=["GET"])
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """The real app (admin routes included) plus the probe routes."""
+    add_probe_routes(app)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
