@@ -1,0 +1,113 @@
+"""Reading and validating ingest batches: JSON arrays or NDJSON, bounded in bytes and records.
+
+A batch is validated whole before anything is written; the first problem is reported as
+"record <index>: <field>: <reason>" (index 0-based in the batch; NDJSON adds the line number), and
+the submitted value is never echoed back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from smartassist.errors import ApiError, bad_request
+
+M = TypeVar("M", bound=BaseModel)
+
+JSON = "application/json"
+NDJSON = "application/x-ndjson"
+_NOT_AN_OBJECT = {"model_type", "model_attributes_type", "dict_type"}
+
+
+@dataclass(frozen=True)
+class RawBatch:
+    body: bytes
+    ndjson: bool
+
+
+def too_large(msg: str) -> ApiError:
+    return ApiError(413, msg)
+
+
+def batch_format(content_type: str | None) -> bool:
+    """True for NDJSON, False for a JSON array; anything else is 415."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media == JSON:
+        return False
+    if media == NDJSON:
+        return True
+    raise ApiError(415, f"Content-Type must be {JSON} (an array of records) or {NDJSON} (one record per line)")
+
+
+async def read_batch(request: Request, max_bytes: int) -> RawBatch:
+    """The body, refused with 413 from Content-Length before reading, or as soon as a chunked body grows too big."""
+    ndjson = batch_format(request.headers.get("content-type"))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_large(f"request body is larger than {max_bytes} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large(f"request body is larger than {max_bytes} bytes")
+        chunks.append(chunk)
+    return RawBatch(b"".join(chunks), ndjson)
+
+
+@lru_cache(maxsize=32)
+def _list_adapter(model: type[BaseModel], max_records: int) -> TypeAdapter[list[Any]]:
+    batch: Any = Annotated[list[model], Field(max_length=max_records)]  # type: ignore[valid-type]
+    return TypeAdapter(batch)
+
+
+def parse_batch(model: type[M], raw: RawBatch, max_records: int) -> list[M]:
+    """Every record of the batch validated, or an ApiError (400 naming the first bad record, 413 when too many)."""
+    if raw.ndjson:
+        return _parse_ndjson(model, raw.body, max_records)
+    try:
+        records: list[M] = _list_adapter(model, max_records).validate_json(raw.body)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        loc = first["loc"]
+        if not loc:
+            if first["type"] == "too_long":
+                raise too_large(f"a batch holds at most {max_records} records") from None
+            if first["type"] == "json_invalid":
+                raise bad_request(f"body is not valid JSON: {first['msg']}") from None
+            raise bad_request("body must be a JSON array of records") from None
+        raise bad_request(f"record {loc[0]}: {_describe(first, loc[1:])}") from None
+    return records
+
+
+def _parse_ndjson(model: type[M], body: bytes, max_records: int) -> list[M]:
+    lines = [(number, line) for number, line in enumerate(body.split(b"\n"), start=1) if line.strip()]
+    if len(lines) > max_records:
+        raise too_large(f"a batch holds at most {max_records} records")
+    records: list[M] = []
+    for index, (number, line) in enumerate(lines):
+        try:
+            records.append(model.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            if first["type"] == "json_invalid":
+                raise bad_request(f"record {index} (line {number}): not valid JSON: {first['msg']}") from None
+            raise bad_request(f"record {index} (line {number}): {_describe(first, first['loc'])}") from None
+    return records
+
+
+def _describe(error: ErrorDetails, field_loc: tuple[int | str, ...]) -> str:
+    """`field: reason` for one record's error; a record-level rule already names its field."""
+    if not field_loc:
+        if error["type"] in _NOT_AN_OBJECT:
+            return "must be a JSON object"
+        if error["type"] == "value_error":
+            return str(error.get("ctx", {}).get("error", error["msg"]))
+        return error["msg"]
+    field = ".".join(str(part) for part in field_loc)
+    return f"{field}: {error['msg']}"

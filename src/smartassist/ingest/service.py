@@ -1,0 +1,238 @@
+"""Applying validated ingest batches: one transaction per batch, idempotent by the records' ids.
+
+A batch is a handful of statements whatever its size: one query to read what is stored, one
+INSERT ... ON CONFLICT executed for many rows. "duplicates" counts records that change nothing: an
+event whose eventId is already stored (or appeared earlier in the batch), or an upserted record
+identical to the stored row (or to an earlier record of the batch with the same key); everything
+else is "accepted". Within a batch, the last record for a key wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from smartassist.accounts.service import get_account
+from smartassist.db import now_ms
+from smartassist.errors import ApiError, bad_request, not_found
+from smartassist.ids import CALLER_ID, new_user_id
+from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
+from smartassist.ingest.schemas import AgentIn, InteractionIn, SessionIn, StatusEventIn
+from smartassist.timefmt import datetime_to_ms
+
+T = TypeVar("T")
+_IN_CHUNK = 1000  # keeps IN lists under SQLite's and PostgreSQL's bind-parameter limits
+_ATTEMPTS = 3
+
+AGENTS: Table = Agent.__table__  # type: ignore[assignment]
+SESSIONS: Table = BotSession.__table__  # type: ignore[assignment]
+EVENTS: Table = AgentStatusEvent.__table__  # type: ignore[assignment]
+INTERACTIONS: Table = AgentInteraction.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    accepted: int
+    duplicates: int
+
+
+def upsert_agents(session: Session, account_id: str, records: list[AgentIn]) -> IngestResult:
+    """Upsert by email (case-insensitive); a userId is generated for a new agent that has none."""
+    get_account(session, account_id)
+    return _transaction(session, records, lambda: _upsert_agents(session, account_id, records))
+
+
+def upsert_sessions(session: Session, account_id: str, bot_id: str, records: list[SessionIn]) -> IngestResult:
+    """Upsert by sessionId; the bot is created in the account on first use, another account's bot is 404."""
+    get_account(session, account_id)
+    if not CALLER_ID.match(bot_id):
+        raise bad_request("botId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ + -")
+    owner = session.scalar(select(Bot.account_id).where(Bot.id == bot_id))
+    if owner is not None and owner != account_id:
+        raise not_found("bot")
+    return _transaction(session, records, lambda: _upsert_sessions(session, account_id, bot_id, records))
+
+
+def add_status_events(session: Session, account_id: str, records: list[StatusEventIn]) -> IngestResult:
+    """Insert events; an eventId already stored (or repeated in the batch) is a duplicate and left as it was."""
+    get_account(session, account_id)
+    return _transaction(session, records, lambda: _add_status_events(session, account_id, records))
+
+
+def upsert_interactions(session: Session, account_id: str, records: list[InteractionIn]) -> IngestResult:
+    """Upsert by interactionId (a later post may set endTime)."""
+    get_account(session, account_id)
+    return _transaction(session, records, lambda: _upsert_interactions(session, account_id, records))
+
+
+def _transaction(session: Session, records: Sequence[Any], work: Callable[[], IngestResult]) -> IngestResult:
+    """Run `work` and commit. A unique-key race with a concurrent batch surfaces as IntegrityError:
+    roll back and run again, so the second pass sees the other batch's rows and counts them as duplicates."""
+    if not records:
+        return IngestResult(0, 0)
+    for _ in range(_ATTEMPTS):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except IntegrityError:
+            session.rollback()
+    raise ApiError(409, "a concurrent request kept writing the same records; retry the batch")
+
+
+def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) -> IngestResult:
+    emails = sorted({r.email.lower() for r in records})
+    given = sorted({r.userId for r in records if r.userId})
+    state: dict[str, tuple[str, str, str, str, str | None]] = {}
+    for chunk_emails, chunk_ids in _paired_chunks(emails, given):
+        found = session.execute(
+            select(Agent.email_norm, Agent.user_id, Agent.email, Agent.first_name, Agent.last_name, Agent.custom_id)
+            .where(Agent.account_id == account_id,
+                   or_(Agent.email_norm.in_(chunk_emails), Agent.user_id.in_(chunk_ids))))
+        state.update((row[0], (row[1], row[2], row[3], row[4], row[5])) for row in found)
+    owner = {values[0]: norm for norm, values in state.items()}
+    changed: dict[str, tuple[str, str, str, str, str | None]] = {}
+    duplicates = 0
+    for index, record in enumerate(records):
+        norm = record.email.lower()
+        current = state.get(norm)
+        user_id = record.userId or (current[0] if current else new_user_id())
+        if owner.get(user_id, norm) != norm:
+            raise bad_request(f"record {index}: userId: already belongs to the agent with another email")
+        new = (user_id, record.email, record.firstName, record.lastName, record.customId)
+        if new == current:
+            duplicates += 1
+            continue
+        if current is not None:
+            owner.pop(current[0], None)
+        owner[user_id] = norm
+        state[norm] = changed[norm] = new
+    rows = [{"account_id": account_id, "email_norm": norm, "user_id": v[0], "email": v[1], "first_name": v[2],
+             "last_name": v[3], "custom_id": v[4]} for norm, v in sorted(changed.items())]
+    _upsert(session, AGENTS, rows, ("account_id", "email_norm"))
+    return IngestResult(len(records) - duplicates, duplicates)
+
+
+def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: list[SessionIn]) -> IngestResult:
+    _ensure_bot(session, account_id, bot_id)
+    columns = ("user_id", "intents", "ani", "dni", "channel", "start_time", "end_time", "status", "time_handled",
+               "deflected_to")
+    stored = {row[0]: tuple(row[1:]) for ids in _chunks(sorted({r.sessionId for r in records}))
+              for row in session.execute(select(SESSIONS.c.session_id, *(SESSIONS.c[c] for c in columns))
+                                         .where(SESSIONS.c.bot_id == bot_id, SESSIONS.c.session_id.in_(ids)))}
+    wanted = {r.sessionId: (r.userId, r.intent, r.ANI, r.DNI, r.channel, datetime_to_ms(r.startTime),
+                            _ms_or_none(r), r.status, r.timeHandled, r.deflectedTo) for r in records}
+    changed, duplicates = _diff(stored, [(r.sessionId, wanted[r.sessionId]) for r in records])
+    rows = [{"account_id": account_id, "bot_id": bot_id, "session_id": key, **dict(zip(columns, values, strict=True))}
+            for key, values in changed]
+    _upsert(session, SESSIONS, rows, ("bot_id", "session_id"))
+    return IngestResult(len(records) - duplicates, duplicates)
+
+
+def _add_status_events(session: Session, account_id: str, records: list[StatusEventIn]) -> IngestResult:
+    agents = _resolve_agents(session, account_id, [r.agent for r in records])
+    first: dict[str, dict[str, Any]] = {}
+    for record in records:
+        if record.eventId not in first:
+            first[record.eventId] = {"account_id": account_id, "agent_id": agents[record.agent],
+                                     "event_id": record.eventId, "status": record.status,
+                                     "reason": record.reason, "ts": datetime_to_ms(record.timestamp)}
+    rows = [first[key] for key in sorted(first)]
+    stmt = _insert(session, EVENTS).on_conflict_do_nothing(index_elements=["account_id", "event_id"])
+    inserted = len(session.execute(stmt.returning(EVENTS.c.id), rows).all())
+    return IngestResult(inserted, len(records) - inserted)
+
+
+def _upsert_interactions(session: Session, account_id: str, records: list[InteractionIn]) -> IngestResult:
+    agents = _resolve_agents(session, account_id, [r.agent for r in records])
+    columns = ("agent_id", "start_time", "end_time")
+    stored = {row[0]: tuple(row[1:]) for ids in _chunks(sorted({r.interactionId for r in records}))
+              for row in session.execute(select(INTERACTIONS.c.interaction_id, *(INTERACTIONS.c[c] for c in columns))
+                                         .where(INTERACTIONS.c.account_id == account_id,
+                                                INTERACTIONS.c.interaction_id.in_(ids)))}
+    incoming = [(r.interactionId, (agents[r.agent], datetime_to_ms(r.startTime), _ms_or_none(r)))
+                for r in records]
+    changed, duplicates = _diff(stored, incoming)
+    rows = [{"account_id": account_id, "interaction_id": key, **dict(zip(columns, values, strict=True))}
+            for key, values in changed]
+    _upsert(session, INTERACTIONS, rows, ("account_id", "interaction_id"))
+    return IngestResult(len(records) - duplicates, duplicates)
+
+
+def _diff(stored: dict[str, tuple[Any, ...]],
+          incoming: list[tuple[str, tuple[Any, ...]]]) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
+    """The keys whose final values differ from what is stored (sorted), and how many records changed nothing."""
+    state = dict(stored)
+    changed: set[str] = set()
+    duplicates = 0
+    for key, values in incoming:
+        if state.get(key) == values:
+            duplicates += 1
+            continue
+        state[key] = values
+        changed.add(key)
+    return [(key, state[key]) for key in sorted(changed)], duplicates
+
+
+def _resolve_agents(session: Session, account_id: str, refs: list[str]) -> dict[str, int]:
+    """Agent row ids by reference (a userId, else an email, case-insensitive); an unknown one is a 400."""
+    wanted = sorted(set(refs))
+    by_user: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    for ids, emails in _paired_chunks(wanted, sorted({ref.lower() for ref in wanted})):
+        for row_id, user_id, email_norm in session.execute(
+                select(Agent.id, Agent.user_id, Agent.email_norm)
+                .where(Agent.account_id == account_id, or_(Agent.user_id.in_(ids), Agent.email_norm.in_(emails)))):
+            by_user[user_id] = row_id
+            by_email[email_norm] = row_id
+    resolved: dict[str, int] = {}
+    for index, ref in enumerate(refs):
+        agent_id = by_user.get(ref) or by_email.get(ref.lower())
+        if agent_id is None:
+            raise bad_request(f"record {index}: agent: no agent of this account has this email or userId")
+        resolved[ref] = agent_id
+    return resolved
+
+
+def _ensure_bot(session: Session, account_id: str, bot_id: str) -> None:
+    """Create the bot on first use; if a concurrent request gave it to another account, 404."""
+    session.execute(_insert(session, Bot.__table__).on_conflict_do_nothing(index_elements=["id"]),  # type: ignore[arg-type]
+                    [{"id": bot_id, "account_id": account_id, "created_at": now_ms()}])
+    if session.scalar(select(Bot.account_id).where(Bot.id == bot_id)) != account_id:
+        raise not_found("bot")
+
+
+def _upsert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    if not rows:
+        return
+    stmt = _insert(session, table)
+    updates = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
+    session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), rows)
+
+
+def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT, which has ON CONFLICT on both backends."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _ms_or_none(record: SessionIn | InteractionIn) -> int | None:
+    return datetime_to_ms(record.endTime) if record.endTime is not None else None
+
+
+def _chunks(values: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start:start + _IN_CHUNK]
+
+
+def _paired_chunks(first: list[str], second: list[str]) -> Iterator[tuple[list[str], list[str]]]:
+    """Both lists cut into chunks side by side (the shorter one runs out with empty chunks)."""
+    for start in range(0, max(len(first), len(second), 1), _IN_CHUNK):
+        yield first[start:start + _IN_CHUNK], second[start:start + _IN_CHUNK]
