@@ -9,11 +9,13 @@ from fastapi import FastAPI
 
 from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
+from smartassist.analytics.intents_router import router as intents_router
 from smartassist.apps.router import router as apps_router
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_sessionmaker
 from smartassist.errors import install_error_handlers
+from smartassist.ingest.router import router as ingest_router
 from smartassist.ops.health import router as health_router
 from smartassist.ops.metrics import install_metrics
 from smartassist.ops.metrics import router as metrics_router
@@ -44,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))
-    for router in (health_router, metrics_router, accounts_router, apps_router):
+    for router in (health_router, metrics_router, accounts_router, apps_router, ingest_router, intents_router):
         app.include_router(router)
     install_openapi(app)
     return app

@@ -1,0 +1,21 @@
+"""GET and POST /api/public/bot/{botId}/intentrealtimedata (scope SmartAssist Analytics); the body is ignored."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from smartassist.analytics.intents import IntentSession, latest_ended_sessions
+from smartassist.auth.deps import Principal, require_app
+from smartassist.db import get_session
+from smartassist.scopes import ANALYTICS
+
+router = APIRouter(tags=["analytics"])
+PATH = "/api/public/bot/{botId}/intentrealtimedata"
+
+
+@router.get(PATH, response_model=list[IntentSession], operation_id="getIntentRealtimeData")
+@router.post(PATH, response_model=list[IntentSession], operation_id="intentRealtimeData")
+def intent_realtime_data(botId: str, principal: Principal = Depends(require_app(ANALYTICS)),  # noqa: N803
+                         session: Session = Depends(get_session)) -> list[IntentSession]:
+    return latest_ended_sessions(session, principal.account_id, botId)
