@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+log = logging.getLogger("smartassist.db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -55,8 +59,22 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; services commit explicitly, anything uncommitted is rolled back."""
     factory: sessionmaker[Session] = request.app.state.runtime.sessionmaker
-    with factory() as session:
+    session = factory()
+    try:
         yield session
+    finally:
+        _close(session)
+
+
+def _close(session: Session) -> None:
+    """Close, rolling back what is uncommitted. If the connection died meanwhile that ROLLBACK fails, though
+    the server has already discarded the transaction; the response is sent by then, so don't turn it into an
+    error: invalidate the connection (the pool replaces it) and go on."""
+    try:
+        session.close()
+    except (OperationalError, InterfaceError) as exc:
+        log.warning("closing a session on a lost connection: %s", type(exc.orig).__name__)
+        session.invalidate()
 
 
 # Autoincrementing 64-bit key; SQLite only autoincrements a column declared INTEGER.
