@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import typer
 import uvicorn
 
-from smartassist import client_token, migrate
+from smartassist import client_token, demo, migrate
 from smartassist.config import Settings
+from smartassist.crypto import SecretBox
+from smartassist.db import make_engine, make_sessionmaker, now_ms
 from smartassist.ops.logging_config import server_log_config
 from smartassist.ops.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
@@ -86,6 +89,34 @@ def token(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(minted)
+
+
+@app.command("demo")
+def demo_command(
+    base_url: str = typer.Option("http://127.0.0.1:8000", help="Where the server listens (for the curl lines)."),
+) -> None:
+    """Load a demo account, app, bot, 20 agents and a week of data; print credentials and curl commands.
+
+    Safe to run again: the demo account and app are found by name and the data is upserted, so a second
+    run adds only the hours that passed since the first.
+    """
+    settings = Settings()
+    _prepare(settings)
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        with make_sessionmaker(engine)() as session:
+            setup = demo.ensure_account_and_app(session, SecretBox(settings.resolved_secret_key()))
+            agents = demo.demo_agents()
+            end = demo.week_end(now_ms())
+            week = demo.generate_week(agents, end)
+            with typer.progressbar(length=len(agents) + week.size, label="Loading demo data",
+                                   file=sys.stderr) as bar:
+                demo.load(session, setup, agents, week, bar.update)
+    finally:
+        engine.dispose()
+    executable = Path(sys.executable).with_name("smartassist")
+    command = str(executable) if executable.exists() else f"{sys.executable} -m smartassist"
+    typer.echo(demo.instructions(setup, end, base_url, command))
 
 
 def main() -> None:
