@@ -149,6 +149,8 @@ ATTACKS: list[Attack] = [
     Attack("unencoded_payload_b64_false", at_app(lambda w: raw_jws('{"alg":"HS256","b64":false,"crit":["b64"]}',
                                                                    claims_json(w.plain), w.plain["clientSecret"])),
            401, "crit"),
+    Attack("jws_kid_number", at_app(lambda w: raw_jws('{"alg":"HS256","kid":7}', claims_json(w.plain),
+                                                      w.plain["clientSecret"])), 401, "malformed token"),
     Attack("huge_token", at_app(lambda w: token(w.plain, pad="x" * 9000)), 401, "larger than 8192 bytes"),
     # --- algorithm -----------------------------------------------------------------------------------
     Attack("alg_none", at_app(lambda w: b64(b'{"alg":"none"}') + "." + b64(claims_json(w.plain).encode()) + "."),
