@@ -1,0 +1,172 @@
+"""The jti store: single use under real concurrency (threads through the app, and separate processes
+each with its own engine), stale rows replaced, expired rows purged without reopening a live jti."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.synchronize import Barrier
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
+
+from smartassist.auth import jti as jti_store
+from smartassist.auth.errors import AuthFailure
+from smartassist.auth.models import UsedJti
+from smartassist.auth.tokens import verify_token
+from smartassist.crypto import SecretBox
+from smartassist.db import make_engine, make_sessionmaker
+from tests.auth.helpers import World, jti_claims, jwe_token
+from tests.conftest import SERVER_KEY
+from tests.factories import token
+
+THREADS = 8
+PROCESSES = 4
+ROUNDS = 3
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(UsedJti)) or 0)
+
+
+def _race(client: TestClient, path: str, tok: str) -> list[tuple[int, str]]:
+    """THREADS requests with one token released at the same instant; (status, msg or "") each."""
+    barrier = threading.Barrier(THREADS)
+
+    def send(_: int) -> tuple[int, str]:
+        barrier.wait(timeout=30)
+        response = client.get(path, headers={"auth": tok})
+        body = response.json()
+        return response.status_code, body["errors"][0]["msg"] if "errors" in body else ""
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(send, range(THREADS)))
+
+
+@pytest.mark.parametrize("mode", ["jws", "jwe"])
+def test_threads_racing_one_token_exactly_one_wins(client: TestClient, db_engine: Engine, mode: str) -> None:
+    world = World(client)
+    app = world.jti if mode == "jws" else world.jwe_jti
+    make: Callable[[], str] = (lambda: token(app, **jti_claims())) if mode == "jws" else (
+        lambda: jwe_token(app, token(app, **jti_claims())))
+    for _ in range(ROUNDS):
+        results = _race(client, world.path, make())
+        assert sorted(results) == [(200, "")] + [(401, "jti already used")] * (THREADS - 1)
+    assert _count(db_engine) == ROUNDS
+
+
+def _process_worker(url: str, tok: str, barrier: Barrier, results: Any) -> None:
+    """One "server process": its own engine and session, verifying after all are ready."""
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            session.connection()  # connect before the barrier so the race is on the insert
+            barrier.wait(timeout=60)
+            try:
+                verify_token(session, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
+                results.put("ok")
+            except AuthFailure as exc:
+                results.put(exc.reason)
+    finally:
+        engine.dispose()
+
+
+def test_processes_racing_one_token_exactly_one_wins(client: TestClient, database_url: str,
+                                                     db_engine: Engine) -> None:
+    world = World(client)
+    tok = token(world.jti, **jti_claims())
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
+    workers = [ctx.Process(target=_process_worker, args=(database_url, tok, barrier, results))
+               for _ in range(PROCESSES)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0] * PROCESSES
+    outcomes = sorted(results.get(timeout=5) for _ in range(PROCESSES))
+    assert outcomes == ["jti_replayed"] * (PROCESSES - 1) + ["ok"]
+    assert _count(db_engine) == 1
+
+
+@pytest.fixture
+def store(app: FastAPI, db_engine: Engine) -> Engine:
+    """The database engine, with the app fixture's clean-up of every table after the test."""
+    return db_engine
+
+
+def _now() -> int:
+    return int(time.time() * 1000)
+
+
+def _insert(engine: Engine, client_id: str, jti: str, expires_at: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(UsedJti).values(client_id=client_id, jti=jti, expires_at=expires_at))
+
+
+def test_purge_deletes_only_rows_past_the_keep_window(store: Engine) -> None:
+    now = _now()
+    keep = jti_store.KEEP_AFTER_EXPIRY_MS
+    _insert(store, "cs-a", "long-gone", now - keep - 1)
+    _insert(store, "cs-a", "just-expired", now - 1000)  # kept: a slower clock still accepts it
+    _insert(store, "cs-a", "live", now + 600_000)
+    with Session(store) as session:
+        assert jti_store.purge_expired(session, now) == 1
+    with store.connect() as conn:
+        assert sorted(conn.scalars(select(UsedJti.jti))) == ["just-expired", "live"]
+
+
+def test_live_jti_stays_used_after_a_purge(store: Engine) -> None:
+    now = _now()
+    with Session(store) as session:
+        jti_store.claim_jti(session, "cs-a", "j1", now + 600_000, now)
+        jti_store.purge_expired(session, now)
+        with pytest.raises(AuthFailure) as refused:
+            jti_store.claim_jti(session, "cs-a", "j1", now + 600_000, now)
+    assert refused.value.reason == "jti_replayed"
+
+
+def test_stale_row_is_replaced_but_a_recent_one_is_not(store: Engine) -> None:
+    """A jti value may come back in a new token once the old token is long expired, not before."""
+    now = _now()
+    _insert(store, "cs-a", "old", now - jti_store.KEEP_AFTER_EXPIRY_MS - 1)
+    _insert(store, "cs-a", "recent", now - 1000)
+    with Session(store) as session:
+        jti_store.claim_jti(session, "cs-a", "old", now + 600_000, now)
+        with pytest.raises(AuthFailure):
+            jti_store.claim_jti(session, "cs-a", "recent", now + 600_000, now)
+        with pytest.raises(AuthFailure):
+            jti_store.claim_jti(session, "cs-a", "old", now + 600_000, now)
+    with store.connect() as conn:
+        rows = {row.jti: row.expires_at for row in conn.execute(select(UsedJti.jti, UsedJti.expires_at))}
+    assert rows == {"old": now + 600_000, "recent": now - 1000}
+
+
+def test_requests_purge_expired_rows(client: TestClient, db_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The purge is wired into the request path (at most once a minute per process)."""
+    monkeypatch.setattr(jti_store, "_last_purge_ms", 0)
+    world = World(client)
+    _insert(db_engine, world.jti["clientId"], "ancient", _now() - 3_600_000)
+    response = client.get(world.path, headers={"auth": token(world.jti, **jti_claims())})
+    assert response.status_code == 200
+    with db_engine.connect() as conn:
+        assert list(conn.scalars(select(UsedJti.jti))) != ["ancient"]
+        assert conn.scalar(select(func.count()).where(UsedJti.jti == "ancient")) == 0
+    assert _count(db_engine) == 1
+
+
+def test_stored_expiry_is_exp_plus_leeway(client: TestClient, db_engine: Engine) -> None:
+    world = World(client)
+    claims = jti_claims(ttl=900)
+    assert client.get(world.path, headers={"auth": token(world.jti, **claims)}).status_code == 200
+    with db_engine.connect() as conn:
+        stored = conn.scalar(select(UsedJti.expires_at))
+    assert stored == (claims["exp"] + 30) * 1000
