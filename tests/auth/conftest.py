@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.testclient import TestClient
+from starlette.responses import Response
 
 from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.errors import AuthFailure
+from smartassist.errors import error_response
 from tests.factories import ANALYTICS, INGEST
 
 
@@ -32,9 +35,30 @@ def add_probe_routes(app: FastAPI) -> None:
     app.add_api_route("/probe/ingest-any", ingest, methods=["GET"])
 
 
+def record_auth_failures(app: FastAPI) -> list[str]:
+    """Reasons of the AuthFailures raised, in order; rendering is left to the app's own handler."""
+    reasons: list[str] = []
+    rendered = app.exception_handlers.get(AuthFailure)
+
+    async def record(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, AuthFailure)
+        reasons.append(exc.reason)
+        if rendered is not None:
+            return await rendered(request, exc)
+        return error_response(exc.status, exc.msg, exc.code, exc.headers)
+
+    app.add_exception_handler(AuthFailure, record)
+    return reasons
+
+
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    """The real app (admin routes included) plus the probe routes."""
+def auth_failures(app: FastAPI) -> list[str]:
+    return record_auth_failures(app)
+
+
+@pytest.fixture
+def client(app: FastAPI, auth_failures: list[str]) -> Iterator[TestClient]:
+    """The real app (admin routes included) plus the probe routes; auth failure reasons recorded."""
     add_probe_routes(app)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

@@ -6,6 +6,7 @@ Every row runs on SQLite and PostgreSQL (see tests/conftest.py).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from smartassist.auth.errors import REASONS
 from smartassist.auth.models import UsedJti
 from tests.auth.helpers import (
     World,
@@ -46,8 +48,27 @@ class Attack:
     fragment: str  # part of the msg naming the failure class
 
     @property
+    def reason(self) -> str:
+        """The metrics label expected (auth/errors.py), by the failure class the message names."""
+        return next(reason for fragment, reason in REASON_OF_FRAGMENT if fragment in self.fragment)
+
+    @property
     def code(self) -> str:
         return {401: "UNAUTHORIZED", 403: "FORBIDDEN"}[self.status]
+
+
+REASON_OF_FRAGMENT = [
+    ("token required", "missing"), ("different tokens", "conflicting_headers"), ("larger than", "too_large"),
+    ("admin token is not accepted", "admin_scope"), ("JWE alg must be", "jwe_alg"), ("alg must be", "alg_not_allowed"),
+    ("not allowed for this app", "alg_not_allowed"), ("signature invalid", "bad_signature"),
+    ("encrypted for", "app_id"), ("appId", "app_id"), ("does not name an app", "unknown_app"),
+    ("token expired", "expired"), ("not yet valid", "not_yet_valid"), ("issued in the future", "not_yet_valid"),
+    ("NumericDate", "invalid_claims"), ("jti claim", "jti_missing"), ("jti must be", "jti_invalid"),
+    ("exp claim required", "jti_exp"), ("over 1 hour", "jti_exp"), ("jti already used", "jti_replayed"),
+    ("requires an encrypted", "jwe_required"), ("could not be decrypted", "jwe_decrypt"), ("zip", "jwe_zip"),
+    ("kid", "jwe_kid"), ("not granted", "scope"), ("another account", "account"), ("accountId header", "account"),
+    ("", "malformed"),  # base64url, JSON, segment count, crit/b64 headers, non-JWS plaintext
+]
 
 
 def auth(tok: str | bytes) -> Callable[[World], tuple[str, Headers]]:
@@ -273,11 +294,19 @@ def test_table_is_large_and_names_are_unique() -> None:
     assert len({a.name for a in ATTACKS}) == len(ATTACKS)
 
 
+def test_every_reason_label_is_short_snake_case_and_exercised() -> None:
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]{1,23}", reason) for reason in REASONS)
+    assert {a.reason for a in ATTACKS} == set(REASONS)
+
+
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_hostile_request_is_refused(client: TestClient, db_engine: Engine, attack: Attack) -> None:
+def test_hostile_request_is_refused(client: TestClient, db_engine: Engine, auth_failures: list[str],
+                                    attack: Attack) -> None:
     world = World(client)
     path, headers = attack.build(world)
+    auth_failures.clear()
     response = client.get(path, headers=headers)
+    assert auth_failures == [attack.reason]
     assert response.status_code == attack.status, response.text
     body = response.json()
     assert list(body) == ["errors"] and len(body["errors"]) == 1
