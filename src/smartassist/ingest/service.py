@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, bindparam, column, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -143,9 +143,7 @@ def _add_status_events(session: Session, account_id: str, records: list[StatusEv
             first[record.eventId] = {"account_id": account_id, "agent_id": agents[record.agent],
                                      "event_id": record.eventId, "status": record.status,
                                      "reason": record.reason, "ts": datetime_to_ms(record.timestamp)}
-    rows = [first[key] for key in sorted(first)]
-    stmt = _insert(session, EVENTS).on_conflict_do_nothing(index_elements=["account_id", "event_id"])
-    inserted = len(session.execute(stmt.returning(EVENTS.c.id), rows).all())
+    inserted = _insert_new(session, EVENTS, [first[key] for key in sorted(first)], ("account_id", "event_id"))
     return IngestResult(inserted, len(records) - inserted)
 
 
@@ -214,6 +212,24 @@ def _upsert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tu
     stmt = _insert(session, table)
     updates = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
     session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), rows)
+
+
+def _insert_new(session: Session, table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> int:
+    """Insert the rows whose key is not stored yet; how many were inserted (exact, also under concurrency).
+
+    On PostgreSQL the rows travel as one JSON document through json_to_recordset(): a single short statement.
+    The generic multi-row VALUES form costs psycopg a pure-Python parse of a statement with thousands of
+    placeholders, which made it three times slower than the insert itself.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
+        return len(session.execute(stmt, rows).all())
+    names = list(rows[0])
+    source = (func.json_to_recordset(bindparam("rows", rows, type_=postgresql.JSON))
+              .table_valued(*(column(name, table.c[name].type) for name in names)).render_derived(with_types=True))
+    stmt_pg = (postgresql.insert(table).from_select(names, select(*source.c))
+               .on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id))
+    return len(session.execute(stmt_pg).all())
 
 
 def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
