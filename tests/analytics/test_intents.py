@@ -92,6 +92,8 @@ def test_isolation_between_accounts_and_bots(client: TestClient) -> None:
     missing = client.get(URL.format("no-such-bot"), headers=other_headers)
     assert error(foreign, 404, "NOT_FOUND") == error(missing, 404, "NOT_FOUND") == "bot not found"
     assert foreign.json() == missing.json()
+    for odd in ("bad%00id", "x" * 129, "%C3%A9"):
+        assert error(client.get(URL.format(odd), headers=other_headers), 404, "NOT_FOUND") == "bot not found"
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

@@ -33,7 +33,7 @@ def seeded(client: TestClient, db_engine: Engine) -> Iterator[str]:
     assert counts(db_engine) == before
 
 
-CHECKED_AGAINST_DATA = ("agent: ", "userId: already belongs")
+CHECKED_AGAINST_DATA = ("agent: no agent", "userId: already belongs")
 BAD_RECORDS: list[tuple[str, list[dict[str, Any]], str]] = [
     (SESSIONS, [session(2), session(3, timeHandled="50")], "record 1: timeHandled: "),
     (SESSIONS, [session(2), session(3, timeHandled=1.5)], "record 1: timeHandled: "),
@@ -54,14 +54,20 @@ BAD_RECORDS: list[tuple[str, list[dict[str, Any]], str]] = [
      "record 0: endTime: must not be before startTime"),
     (SESSIONS, [{k: v for k, v in session(2).items() if k != "status"}], "record 0: status: Field required"),
     (SESSIONS, [session(2), [1]], "record 1: must be a JSON object"),
+    (SESSIONS, [session(2, intent=["ok", "x\x00"])], "record 0: intent.1: must not contain NUL characters"),
+    (SESSIONS, [session(2, startTime="1969-12-31T23:59:59.999Z")],
+     "record 0: startTime: must be between 1970-01-01 and 9999-12-31 (UTC)"),
+    (SESSIONS, [session(2, endTime="9999-12-31T23:00:00-05:00")], "record 0: endTime: must be between"),
     (EVENTS, [event(2), event(3, eventId="bad/id")], "record 1: eventId: "),
     (EVENTS, [event(2, timestamp="2022-01-06T14:07:08")], "record 0: timestamp: "),
     (EVENTS, [event(2), event(3, agent_ref="nobody@example.com")],
      "record 1: agent: no agent of this account has this email or userId"),
-    (EVENTS, [event(2, agent_ref="u-unknown")], "record 0: agent: "),
+    (EVENTS, [event(2, agent_ref="u-unknown")], "record 0: agent: no agent"),
+    (EVENTS, [event(2, agent_ref="agent1@example.com\x00")], "record 0: agent: must not contain NUL characters"),
+    (EVENTS, [event(2, reason="\x00")], "record 0: reason: must not contain NUL characters"),
     (EVENTS, [event(2, status=None)], "record 0: status: "),
     (INTERACTIONS, [interaction(2, endTime="2022-01-06T13:00:00Z")], "record 0: endTime: must not be before"),
-    (INTERACTIONS, [interaction(2, agent_ref="ghost")], "record 0: agent: "),
+    (INTERACTIONS, [interaction(2, agent_ref="ghost")], "record 0: agent: no agent"),
     ("agents", [agent(3), agent(4, email="not-an-email")], "record 1: email: "),
     ("agents", [agent(3, userId="u-two")], "record 0: userId: already belongs to the agent with another email"),
     ("agents", [agent(3, userId="u-new"), agent(4, userId="u-new")], "record 1: userId: already belongs"),

@@ -103,11 +103,7 @@ def _parse_ndjson(model: type[M], body: bytes, max_records: int) -> list[M]:
 
 def _describe(error: ErrorDetails, field_loc: tuple[int | str, ...]) -> str:
     """`field: reason` for one record's error; a record-level rule already names its field."""
+    reason = str(error.get("ctx", {}).get("error", error["msg"])) if error["type"] == "value_error" else error["msg"]
     if not field_loc:
-        if error["type"] in _NOT_AN_OBJECT:
-            return "must be a JSON object"
-        if error["type"] == "value_error":
-            return str(error.get("ctx", {}).get("error", error["msg"]))
-        return error["msg"]
-    field = ".".join(str(part) for part in field_loc)
-    return f"{field}: {error['msg']}"
+        return "must be a JSON object" if error["type"] in _NOT_AN_OBJECT else reason
+    return f"{'.'.join(str(part) for part in field_loc)}: {reason}"

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from smartassist.ids import CALLER_ID_PATTERN
 from smartassist.schemas import StrictBody
 
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL text can't hold NUL; refused here so it is a 400, not a database error."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _in_range(value: datetime) -> datetime:
+    """Only instants the responses can format again (years 1970 to 9999, UTC)."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or utc.year < 1970:
+        raise ValueError("must be between 1970-01-01 and 9999-12-31 (UTC)")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range)]
 CallerId = Annotated[str, StringConstraints(pattern=CALLER_ID_PATTERN)]
 # Column widths of ingest/models.py: PostgreSQL refuses longer values, so they are 400s here.
-Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Text128 = Annotated[str, StringConstraints(max_length=128)]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320)]
-AgentRef = Annotated[str, StringConstraints(min_length=1, max_length=320)]
-PersonName = Annotated[str, StringConstraints(max_length=200)]
+Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
+Text128 = Annotated[str, StringConstraints(max_length=128), NoNul]
+NonEmpty128 = Annotated[str, StringConstraints(min_length=1, max_length=128), NoNul]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320), NoNul]
+AgentRef = Annotated[str, StringConstraints(min_length=1, max_length=320), NoNul]
+PersonName = Annotated[str, StringConstraints(max_length=200), NoNul]
+Intent = Annotated[str, StringConstraints(max_length=500), NoNul]
+Dni = Annotated[str, StringConstraints(max_length=320), NoNul]
 Seconds = Annotated[int, Field(ge=0, le=10**12)]
 
 
@@ -24,21 +49,21 @@ class AgentIn(StrictBody):
     email: Email
     firstName: PersonName
     lastName: PersonName
-    customId: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    customId: NonEmpty128 | None = None
 
 
 class SessionIn(StrictBody):
     sessionId: CallerId
-    userId: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    intent: list[Annotated[str, StringConstraints(max_length=500)]] = Field(default_factory=list)
+    userId: NonEmpty128
+    intent: list[Intent] = Field(default_factory=list)
     ANI: Text128
-    DNI: Annotated[str, StringConstraints(max_length=320)]
+    DNI: Dni
     channel: Text64
-    startTime: AwareDatetime
-    endTime: AwareDatetime | None = None
+    startTime: Timestamp
+    endTime: Timestamp | None = None
     status: Text64
     timeHandled: Seconds
-    deflectedTo: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    deflectedTo: NonEmpty128 | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionIn:
@@ -51,15 +76,15 @@ class StatusEventIn(StrictBody):
     eventId: CallerId
     agent: AgentRef
     status: Text64
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
-    timestamp: AwareDatetime
+    reason: NonEmpty128 | None = None
+    timestamp: Timestamp
 
 
 class InteractionIn(StrictBody):
     interactionId: CallerId
     agent: AgentRef
-    startTime: AwareDatetime
-    endTime: AwareDatetime | None = None
+    startTime: Timestamp
+    endTime: Timestamp | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> InteractionIn:
