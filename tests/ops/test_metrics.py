@@ -71,7 +71,7 @@ def test_auth_failures_by_reason(probe: TestClient) -> None:
     assert value(probe, failures, reason="missing") == 1
     assert value(probe, failures, reason="bad_signature") == 2
     assert value(probe, failures, reason="account") == 1
-    assert value(probe, failures, reason="other") == 1  # the admin token check
+    assert value(probe, failures, reason="admin_token") == 1
     assert sum(v for (name, _), v in samples(probe).items() if name == failures) == 5
     assert value(probe, REQUESTS, method="GET", route="/probe/{accountId}", status="401") == 3
 

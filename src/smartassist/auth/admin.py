@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from smartassist.auth.errors import AuthFailure
 from smartassist.crypto import constant_time_equal
-from smartassist.errors import ApiError
 from smartassist.state import get_runtime
 
 
@@ -29,6 +29,6 @@ def is_admin_token(request: Request, token: str | None) -> bool:
 def require_admin(request: Request) -> None:
     token = bearer_token(request)
     if token is None:
-        raise ApiError(401, "admin token required: Authorization: Bearer <SMARTASSIST_ADMIN_TOKEN>")
+        raise AuthFailure("admin_token", "admin token required: Authorization: Bearer <SMARTASSIST_ADMIN_TOKEN>")
     if not is_admin_token(request, token):
-        raise ApiError(401, "admin token invalid")
+        raise AuthFailure("admin_token", "admin token invalid")

@@ -13,6 +13,7 @@ from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.tokens import verify_token
 from smartassist.db import get_session
+from smartassist.ratelimit import enforce_rate_limit
 from smartassist.state import get_runtime
 
 
@@ -61,6 +62,8 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Princ
             header_account = request.headers.get("accountid")
             if header_account is not None and header_account != app.account_id:
                 raise AuthFailure("account", "accountId header does not match the token's account", status=403)
+            # Counted before the jti is consumed, so a 429 doesn't burn a single-use token.
+            enforce_rate_limit(runtime, app.client_id)
 
         settings = runtime.settings
         app = verify_token(session, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,

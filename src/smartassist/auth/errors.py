@@ -30,6 +30,7 @@ Reason = Literal[
     "scope",                # 403: the app lacks the route's scope
     "account",              # 403: the app belongs to another account than the route's
     "admin_scope",          # 403: admin token on an ingest route without an account in the path
+    "admin_token",          # /admin: admin bearer token missing or wrong
 ]
 REASONS: tuple[Reason, ...] = get_args(Reason)
 
