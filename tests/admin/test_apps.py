@@ -176,6 +176,13 @@ def test_bad_create_is_400_and_changes_nothing(client: TestClient, body: Any) ->
     assert _snapshot(client, account_id) == before
 
 
+@pytest.mark.parametrize("raw", [b'{"name": "a\\u0000b"}', b'{"name": "\\ud800"}'])
+def test_unstorable_text_is_400_and_creates_nothing(client: TestClient, raw: bytes) -> None:
+    response = client.post("/admin/accounts", content=raw, headers={**ADMIN, "Content-Type": "application/json"})
+    _assert_error(response, 400, "BAD_REQUEST")
+    assert client.get("/admin/accounts", headers=ADMIN).json() == []
+
+
 def test_non_json_body_is_400(client: TestClient) -> None:
     account_id = create_account(client)
     response = client.post(f"/admin/accounts/{account_id}/apps", content=b"{not json", headers=ADMIN)

@@ -8,14 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from smartassist.ids import CALLER_ID_PATTERN
-from smartassist.schemas import StrictBody
-
-
-def _no_nul(value: str) -> str:
-    """PostgreSQL text can't hold NUL; refused here so it is a 400, not a database error."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+from smartassist.schemas import StorableText, StrictBody
 
 
 def _in_range(value: datetime) -> datetime:
@@ -29,18 +22,17 @@ def _in_range(value: datetime) -> datetime:
     return value
 
 
-NoNul = AfterValidator(_no_nul)
 Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range)]
 CallerId = Annotated[str, StringConstraints(pattern=CALLER_ID_PATTERN)]
 # Column widths of ingest/models.py: PostgreSQL refuses longer values, so they are 400s here.
-Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
-Text128 = Annotated[str, StringConstraints(max_length=128), NoNul]
-NonEmpty128 = Annotated[str, StringConstraints(min_length=1, max_length=128), NoNul]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320), NoNul]
-AgentRef = Annotated[str, StringConstraints(min_length=1, max_length=320), NoNul]
-PersonName = Annotated[str, StringConstraints(max_length=200), NoNul]
-Intent = Annotated[str, StringConstraints(max_length=500), NoNul]
-Dni = Annotated[str, StringConstraints(max_length=320), NoNul]
+Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64), StorableText]
+Text128 = Annotated[str, StringConstraints(max_length=128), StorableText]
+NonEmpty128 = Annotated[str, StringConstraints(min_length=1, max_length=128), StorableText]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320), StorableText]
+AgentRef = Annotated[str, StringConstraints(min_length=1, max_length=320), StorableText]
+PersonName = Annotated[str, StringConstraints(max_length=200), StorableText]
+Intent = Annotated[str, StringConstraints(max_length=500), StorableText]
+Dni = Annotated[str, StringConstraints(max_length=320), StorableText]
 Seconds = Annotated[int, Field(ge=0, le=10**12)]
 
 
