@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import json
+
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from smartassist.analytics.intents import IntentSession, latest_ended_sessions
@@ -17,5 +19,6 @@ PATH = "/api/public/bot/{botId}/intentrealtimedata"
 @router.get(PATH, response_model=list[IntentSession], operation_id="getIntentRealtimeData")
 @router.post(PATH, response_model=list[IntentSession], operation_id="intentRealtimeData")
 def intent_realtime_data(botId: str, principal: Principal = Depends(require_app(ANALYTICS)),  # noqa: N803
-                         session: Session = Depends(get_session)) -> list[IntentSession]:
-    return latest_ended_sessions(session, principal.account_id, botId)
+                         session: Session = Depends(get_session)) -> Response:
+    items = latest_ended_sessions(session, principal.account_id, botId)
+    return Response(json.dumps(items, separators=(",", ":"), ensure_ascii=False), media_type="application/json")
