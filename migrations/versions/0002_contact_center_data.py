@@ -85,7 +85,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agent_status_events")),
         sa.UniqueConstraint("account_id", "event_id", name="uq_agent_status_events_account_id_event_id"),
     )
-    op.create_index("ix_agent_status_events_agent_ts", "agent_status_events", ["agent_id", "ts"])
+    op.create_index("ix_agent_status_events_agent_ts_id", "agent_status_events", ["agent_id", "ts", "id", "status"])
     op.create_table(
         "agent_interactions",
         sa.Column("id", BIGINT_PK, autoincrement=True, nullable=False),
@@ -100,13 +100,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agent_interactions")),
         sa.UniqueConstraint("account_id", "interaction_id", name="uq_agent_interactions_account_id_interaction_id"),
     )
-    op.create_index("ix_agent_interactions_agent_start", "agent_interactions", ["agent_id", "start_time"])
+    op.create_index("ix_agent_interactions_agent_end_start", "agent_interactions", ["agent_id", "end_time", "start_time"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_agent_interactions_agent_start", table_name="agent_interactions")
+    op.drop_index("ix_agent_interactions_agent_end_start", table_name="agent_interactions")
     op.drop_table("agent_interactions")
-    op.drop_index("ix_agent_status_events_agent_ts", table_name="agent_status_events")
+    op.drop_index("ix_agent_status_events_agent_ts_id", table_name="agent_status_events")
     op.drop_table("agent_status_events")
     op.drop_index("ix_bot_sessions_bot_end", table_name="bot_sessions")
     op.drop_table("bot_sessions")

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
 from smartassist.analytics.intents_router import router as intents_router
+from smartassist.analytics.user_status_router import router as user_status_router
 from smartassist.apps.router import router as apps_router
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))
-    for router in (health_router, metrics_router, accounts_router, apps_router, ingest_router, intents_router):
+    for router in (health_router, metrics_router, accounts_router, apps_router, ingest_router, intents_router,
+                   user_status_router):
         app.include_router(router)
     install_openapi(app)
     return app

@@ -67,8 +67,10 @@ class AgentStatusEvent(Base):
     __tablename__ = "agent_status_events"
     __table_args__ = (
         UniqueConstraint("account_id", "event_id", name="uq_agent_status_events_account_id_event_id"),
-        # UserStatus: per agent, the last event before the window and all events inside it.
-        Index("ix_agent_status_events_agent_ts", "agent_id", "ts"),
+        # UserStatus: per agent, the last event before the window (backward scan, ties by id) and the
+        # events inside it; status is included so both are answered from the index alone (plans:
+        # analytics/user_status.py).
+        Index("ix_agent_status_events_agent_ts_id", "agent_id", "ts", "id", "status"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
@@ -84,8 +86,10 @@ class AgentInteraction(Base):
     __tablename__ = "agent_interactions"
     __table_args__ = (
         UniqueConstraint("account_id", "interaction_id", name="uq_agent_interactions_account_id_interaction_id"),
-        # UserStatus: interactions of an agent overlapping the window.
-        Index("ix_agent_interactions_agent_start", "agent_id", "start_time"),
+        # UserStatus: interactions of an agent overlapping the window = end_time > window start (or open,
+        # end_time IS NULL) and start_time < window end, answered from this index alone; a recent window
+        # reads no older history (plans: analytics/user_status.py).
+        Index("ix_agent_interactions_agent_end_start", "agent_id", "end_time", "start_time"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)

@@ -1,0 +1,90 @@
+"""POST .../analytics[/1.1]/account/{accountId}/userstatus (scope SmartAssist Analytics); header IId ignored.
+
+The body is taken as plain JSON and validated by user_status_request (cross-field rules, one 400 per
+problem); the response is JSON text built by the service. The pydantic models below only describe the
+wire shape in the OpenAPI document: rendering a full page through them would cost more than the query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from smartassist.analytics.user_status import user_status_json
+from smartassist.analytics.user_status_request import parse_user_status_body
+from smartassist.auth.deps import Principal, require_app
+from smartassist.db import get_session, now_ms
+from smartassist.scopes import ANALYTICS
+
+router = APIRouter(tags=["analytics"])
+PATHS = ("/agentassist/api/public/analytics/account/{accountId}/userstatus",
+         "/agentassist/api/public/analytics/1.1/account/{accountId}/userstatus")
+
+
+_BOUND = {"type": "string", "description": "yyyy-mm-dd (a whole local day) or an ISO-8601 timestamp"}
+REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["filter", "granularity"], "additionalProperties": False,
+    "properties": {
+        "filter": {"type": "object", "required": ["dateFilter"], "additionalProperties": False, "properties": {
+            "agents": {"type": ["array", "null"], "maxItems": 1000, "items": {"type": "string"},
+                       "description": "agent emails, case-insensitive; omitted = all agents"},
+            "dateFilter": {"type": "object", "required": ["startDate", "endDate"], "additionalProperties": False,
+                           "properties": {"startDate": _BOUND, "endDate": _BOUND,
+                                          "timeZoneOffSet": {"type": "integer", "minimum": -840, "maximum": 840,
+                                                             "description": "minutes, UTC - local"}}}}},
+        "granularity": {"oneOf": [{"type": "string", "examples": ["PT30M"]},
+                                  {"type": "integer", "minimum": 1, "maximum": 1440}]},
+    },
+}
+_OPENAPI = {"requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
+class StatusStats(BaseModel):
+    sum: str = Field(examples=["919 sec"])
+
+
+class StatusEntry(BaseModel):
+    metric: str = Field(examples=["AgentStatus", "AgentState"])
+    value: str = Field(examples=["Available", "Available:Idle", "AVAILABLE:Interacting"])
+    stats: StatusStats
+
+
+class TimeInterval(BaseModel):
+    startTime: str
+    endTime: str
+    status: list[StatusEntry]
+
+
+class AgentStatusSummary(BaseModel):
+    userId: str
+    firstName: str
+    lastName: str
+    email: str
+    customId: str | None
+    timeInterval: list[TimeInterval]
+
+
+class UserStatusPage(BaseModel):
+    hasMore: bool
+    limit: int
+    offset: int
+    data: list[AgentStatusSummary]
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": UserStatusPage, "description": "Per-bucket status summary of a page of agents"}}
+
+
+@router.post(PATHS[0], response_class=Response, operation_id="userStatus", responses=_RESPONSES,
+             openapi_extra=_OPENAPI)
+@router.post(PATHS[1], response_class=Response, operation_id="userStatusV1_1", responses=_RESPONSES,
+             openapi_extra=_OPENAPI)
+def user_status(accountId: str,  # noqa: N803 - the contract's path parameter name
+                body: Any = Body(None),
+                limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0),
+                principal: Principal = Depends(require_app(ANALYTICS)),
+                session: Session = Depends(get_session)) -> Response:
+    query = parse_user_status_body(body)
+    content = user_status_json(session, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
+    return Response(content=content, media_type="application/json")
