@@ -1,0 +1,174 @@
+"""UserStatus latency against a bare SQL fetch of the same rows, and its growth with the window length.
+
+Data: 200 agents x 31 days, ~50 status events and ~30 interactions per agent per day, loaded with COPY
+into a fresh PostgreSQL database (dropped at the end). Request: a full page of 50 agents at PT15M over
+the last 7, 14 and 28 days of the data, in-process through the ASGI app (TestClient), auth included.
+Baseline, in the same run: the four queries the request needs (agent page, last event before the
+window, events inside it, interactions overlapping it) sent with plain psycopg, rows fetched as tuples.
+Targets: request p50 <= 3x the bare fetch; time per window day within +-30% from 7 to 28 days.
+
+    .venv/bin/python bench/bench_user_status.py [--reps 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import jwt
+import psycopg
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
+
+from smartassist import migrate
+from smartassist.app import create_app
+from smartassist.config import Settings
+
+BASE_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+AGENTS, DAYS, EVENTS_PER_DAY, INTERACTIONS_PER_DAY = 200, 31, 50, 30
+PAGE = 50
+DAY_MS = 86_400_000
+DATA_START = 1_669_852_800_000  # 2022-12-01T00:00:00Z
+DATA_END = DATA_START + DAYS * DAY_MS
+STATUSES = ["Available", "Available", "Busy", "Away", "On Break", "Offline"]
+ADMIN_TOKEN = "bench-admin-" + secrets.token_hex(16)
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    name = f"smartassist_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(BASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(BASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def libpq_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def load(url: str, account_id: str) -> None:
+    """Agents, events and interactions with COPY; VACUUM ANALYZE so plans and index-only scans are realistic."""
+    rng = random.Random(5)
+    with psycopg.connect(libpq_url(url)) as conn:
+        with conn.cursor().copy("COPY agents (account_id, user_id, email, email_norm, first_name, last_name, "
+                                "custom_id) FROM STDIN") as copy:
+            for n in range(AGENTS):
+                email = f"agent{n:03d}@bench.example"
+                copy.write_row((account_id, f"u-{uuid.UUID(int=rng.getrandbits(128))}", email, email, "Agent",
+                                f"N{n}", str(500000 + n)))
+        agent_ids = [row[0] for row in conn.execute("SELECT id FROM agents ORDER BY id")]
+        with conn.cursor().copy("COPY agent_status_events (account_id, agent_id, event_id, status, ts) "
+                                "FROM STDIN") as copy:
+            for agent_id in agent_ids:
+                times = sorted(rng.randrange(DATA_START, DATA_END) for _ in range(EVENTS_PER_DAY * DAYS))
+                for i, ts in enumerate(times):
+                    copy.write_row((account_id, agent_id, f"e-{agent_id}-{i}", rng.choice(STATUSES), ts))
+        with conn.cursor().copy("COPY agent_interactions (account_id, agent_id, interaction_id, start_time, "
+                                "end_time) FROM STDIN") as copy:
+            for agent_id in agent_ids:
+                for i in range(INTERACTIONS_PER_DAY * DAYS):
+                    start = rng.randrange(DATA_START, DATA_END)
+                    copy.write_row((account_id, agent_id, f"i-{agent_id}-{i}", start,
+                                    start + rng.randrange(30_000, 1_200_000)))
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+
+
+BARE_QUERIES = (
+    ("SELECT id, user_id, first_name, last_name, email, custom_id FROM agents WHERE account_id = %(acc)s "
+     "ORDER BY user_id LIMIT %(limit)s OFFSET 0"),
+    ("SELECT e.agent_id, e.ts, e.status FROM agents a CROSS JOIN LATERAL (SELECT agent_id, ts, status "
+     "FROM agent_status_events WHERE agent_id = a.id AND ts < %(ws)s ORDER BY ts DESC, id DESC LIMIT 1) e "
+     "WHERE a.account_id = %(acc)s AND a.id = ANY(%(ids)s)"),
+    ("SELECT agent_id, ts, status FROM agent_status_events WHERE agent_id = ANY(%(ids)s) AND ts >= %(ws)s "
+     "AND ts < %(we)s ORDER BY agent_id, ts, id"),
+    ("SELECT agent_id, start_time, end_time FROM agent_interactions WHERE agent_id = ANY(%(ids)s) "
+     "AND (end_time > %(ws)s OR end_time IS NULL) AND start_time < %(we)s"),
+)
+
+
+def bare_fetch(conn: psycopg.Connection[tuple[object, ...]], account_id: str, start: int, end: int) -> int:
+    """The rows one request needs, fetched with no ORM, no bucketing, no JSON; returns the row count."""
+    params: dict[str, object] = {"acc": account_id, "limit": PAGE + 1, "ws": start, "we": end}
+    agents = conn.execute(BARE_QUERIES[0], params).fetchall()
+    params["ids"] = [row[0] for row in agents[:PAGE]]
+    return len(agents) + sum(len(conn.execute(sql, params).fetchall()) for sql in BARE_QUERIES[1:])
+
+
+def timed(action: Callable[[], object], reps: int) -> list[float]:
+    action()  # warm-up: caches, prepared plans, pool
+    samples = []
+    for _ in range(reps):
+        began = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=9)
+    args = parser.parse_args()
+    began = time.perf_counter()
+    with fresh_database() as url:
+        migrate.upgrade(url)
+        settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key="bench-" + secrets.token_hex(8))
+        app = create_app(settings)
+        with TestClient(app) as client, psycopg.connect(libpq_url(url)) as raw:
+            admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+            account_id = client.post("/admin/accounts", json={"name": "bench"}, headers=admin).json()["accountId"]
+            api_app = client.post(f"/admin/accounts/{account_id}/apps", headers=admin,
+                                  json={"name": "bench", "scopes": ["SmartAssist Analytics"]}).json()
+            load(url, account_id)
+            print(f"loaded {AGENTS} agents x {DAYS} days in {time.perf_counter() - began:.1f} s")
+            headers = {"auth": jwt.encode({"appId": api_app["clientId"]}, api_app["clientSecret"])}
+            path = f"/agentassist/api/public/analytics/1.1/account/{account_id}/userstatus"
+            rows = []
+            for days in (7, 14, 28):
+                start, end = DATA_END - days * DAY_MS, DATA_END
+                first_day, last_day = (time.strftime("%Y-%m-%d", time.gmtime(ms / 1000)) for ms in (start, end - 1))
+                body = {"filter": {"dateFilter": {"startDate": first_day, "endDate": last_day, "timeZoneOffSet": 0}},
+                        "granularity": "PT15M"}
+
+                def request(body: dict[str, object] = body) -> int:
+                    response = client.post(path, json=body, headers=headers)
+                    assert response.status_code == 200, response.text[:300]
+                    return len(response.content)
+
+                size = request()
+                fetched = bare_fetch(raw, account_id, start, end)
+                request_s = timed(request, args.reps)
+                bare_s = timed(lambda start=start, end=end: bare_fetch(raw, account_id, start, end), args.reps)
+                rows.append((days, fetched, size, statistics.median(bare_s), statistics.median(request_s),
+                             p95(request_s)))
+    base_per_day = rows[0][4] / rows[0][0]
+    print(f"\nUserStatus, {PAGE} agents, PT15M, PostgreSQL, {args.reps} reps (+1 warm-up)")
+    print(f"{'days':>4} {'rows':>7} {'body MB':>8} {'bare p50 ms':>12} {'req p50 ms':>11} {'req p95 ms':>11} "
+          f"{'req/bare':>9} {'per-day vs 7d':>14}")
+    for days, fetched, size, bare, p50, high in rows:
+        print(f"{days:>4} {fetched:>7} {size / 1e6:>8.1f} {bare * 1e3:>12.1f} {p50 * 1e3:>11.1f} {high * 1e3:>11.1f} "
+              f"{p50 / bare:>9.2f} {p50 / days / base_per_day:>14.2f}")
+    print(f"\ntarget: req/bare <= 3.00; per-day vs 7d within 0.70..1.30; total {time.perf_counter() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
