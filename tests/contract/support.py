@@ -1,0 +1,111 @@
+"""Black-box helpers for the UserStatus contract tests: data goes in through the ingest routes and comes
+out of the two public UserStatus paths, so the suite depends on the wire contract (API.md) only."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from tests.factories import ADMIN, create_account, create_app, token
+
+DOC_PATH = "/agentassist/api/public/analytics/1.1/account/{}/userstatus"
+SEED_PATH = "/agentassist/api/public/analytics/account/{}/userstatus"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    account_id: str
+    headers: dict[str, str]
+
+
+def tenant(client: TestClient, **app_fields: Any) -> Tenant:
+    """A fresh account with an app (both scopes unless overridden) and its `auth` header."""
+    account_id = create_account(client)
+    app = create_app(client, account_id, **app_fields)
+    return Tenant(account_id, {"auth": token(app)})
+
+
+def _ingest(client: TestClient, method: str, account_id: str, route: str, records: list[dict[str, Any]]) -> None:
+    response = client.request(method, f"/ingest/accounts/{account_id}/{route}", json=records, headers=ADMIN)
+    assert response.status_code == 200, response.text
+
+
+def agents(client: TestClient, t: Tenant, *rows: tuple[str, str, str, str, str]) -> None:
+    """Upsert agents given as (userId, email, firstName, lastName, customId)."""
+    records = [{"userId": u, "email": e, "firstName": f, "lastName": la, "customId": c} for u, e, f, la, c in rows]
+    _ingest(client, "PUT", t.account_id, "agents", records)
+
+
+def statuses(client: TestClient, t: Tenant, agent: str, *changes: tuple[str, str]) -> None:
+    """Status events of one agent given as (status, timestamp)."""
+    records = [{"eventId": uuid.uuid4().hex, "agent": agent, "status": s, "timestamp": ts} for s, ts in changes]
+    _ingest(client, "POST", t.account_id, "agent-status-events", records)
+
+
+def interactions(client: TestClient, t: Tenant, agent: str, *spans: tuple[str, str]) -> None:
+    """Ended interactions of one agent given as (startTime, endTime)."""
+    records = [{"interactionId": uuid.uuid4().hex, "agent": agent, "startTime": s, "endTime": e} for s, e in spans]
+    _ingest(client, "POST", t.account_id, "agent-interactions", records)
+
+
+def body(start: str, end: str, granularity: Any = "PT30M", tz: int | None = None,
+         emails: list[str] | None = None) -> dict[str, Any]:
+    date_filter: dict[str, Any] = {"startDate": start, "endDate": end}
+    if tz is not None:
+        date_filter["timeZoneOffSet"] = tz
+    flt: dict[str, Any] = {"dateFilter": date_filter}
+    if emails is not None:
+        flt["agents"] = emails
+    return {"filter": flt, "granularity": granularity}
+
+
+def post(client: TestClient, t: Tenant, payload: Any, path: str = DOC_PATH, headers: dict[str, str] | None = None,
+         **params: Any) -> Response:
+    response: Response = client.post(path.format(t.account_id), json=payload, params=params,
+                                     headers=t.headers if headers is None else headers)
+    return response
+
+
+def user_status(client: TestClient, t: Tenant, payload: Any, **params: Any) -> Any:
+    """The 200 body of the doc path, after checking the seed path answers exactly the same."""
+    doc = post(client, t, payload, **params)
+    assert doc.status_code == 200, doc.text
+    seed = post(client, t, payload, path=SEED_PATH, **params)
+    assert seed.status_code == 200, seed.text
+    assert seed.json() == doc.json()
+    return doc.json()
+
+
+def held(name: str, total: int, idle: int, interacting: int) -> list[dict[str, Any]]:
+    """The three entries of one status in a bucket; `name` is the Title-case name, sums in whole seconds."""
+    return [{"metric": "AgentStatus", "value": name, "stats": {"sum": f"{total} sec"}},
+            {"metric": "AgentState", "value": f"{name}:Idle", "stats": {"sum": f"{idle} sec"}},
+            {"metric": "AgentState", "value": f"{name.upper()}:Interacting", "stats": {"sum": f"{interacting} sec"}}]
+
+
+def bucket(start: str, end: str, *entries: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"startTime": start, "endTime": end, "status": [e for group in entries for e in group]}
+
+
+def page(data: list[dict[str, Any]], has_more: bool = False, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    return {"hasMore": has_more, "limit": limit, "offset": offset, "data": data}
+
+
+def agent_row(user_id: str, email: str, first: str, last: str, custom_id: str,
+              time_interval: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"userId": user_id, "firstName": first, "lastName": last, "email": email, "customId": custom_id,
+            "timeInterval": time_interval}
+
+
+def error(response: Response, status: int, code: str) -> None:
+    """The contract's error shape: one error with a human msg and the code."""
+    assert response.status_code == status, response.text
+    payload = response.json()
+    assert set(payload) == {"errors"} and len(payload["errors"]) == 1, payload
+    assert set(payload["errors"][0]) == {"msg", "code"}, payload
+    assert payload["errors"][0]["code"] == code
+    assert isinstance(payload["errors"][0]["msg"], str) and payload["errors"][0]["msg"]
