@@ -36,10 +36,10 @@ MAX_EMAIL_CHARS = 320
 MAX_OFFSET_MINUTES = 840
 MAX_GRANULARITY_MINUTES = 1440
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?")
-_DURATION = re.compile(r"PT(?:(\d{1,4})H)?(?:(\d{1,5})M)?")
-_DIGITS = re.compile(r"\d{1,5}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?", re.ASCII)
+_DURATION = re.compile(r"PT(?:(\d{1,4})H)?(?:(\d{1,5})M)?", re.ASCII)
+_DIGITS = re.compile(r"\d{1,5}", re.ASCII)
 
 _BODY_KEYS = {"filter", "granularity"}
 _FILTER_KEYS = {"agents", "dateFilter"}
@@ -137,6 +137,15 @@ def parse_granularity(value: object) -> int:
     return minutes * MINUTE_MS
 
 
+def _encodable(text: str) -> bool:
+    """False for lone surrogates (from JSON \\ud800 escapes), which no database driver can send."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_agents(value: object) -> tuple[str, ...] | None:
     """Lower-cased, de-duplicated emails; None means every agent of the account."""
     if value is None:
@@ -149,6 +158,8 @@ def parse_agents(value: object) -> tuple[str, ...] | None:
     for item in value:
         if not isinstance(item, str) or not 0 < len(item) <= MAX_EMAIL_CHARS:
             raise bad_request(f"filter.agents must hold email strings of 1..{MAX_EMAIL_CHARS} characters")
+        if "\x00" in item or (not item.isascii() and not _encodable(item)):
+            raise bad_request("filter.agents: emails must not contain NUL characters or lone surrogates")
         emails[item.strip().lower()] = None
     return tuple(emails) or None
 

@@ -20,6 +20,7 @@ from smartassist.db import get_session, now_ms
 from smartassist.scopes import ANALYTICS
 
 router = APIRouter(tags=["analytics"])
+MAX_OFFSET = 2**31 - 1  # OFFSET is bound as a 32-bit integer: larger is a 400, not a database error
 PATHS = ("/agentassist/api/public/analytics/account/{accountId}/userstatus",
          "/agentassist/api/public/analytics/1.1/account/{accountId}/userstatus")
 
@@ -82,7 +83,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
              openapi_extra=_OPENAPI)
 def user_status(accountId: str,  # noqa: N803 - the contract's path parameter name
                 body: Any = Body(None),
-                limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0),
+                limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                 principal: Principal = Depends(require_app(ANALYTICS)),
                 session: Session = Depends(get_session)) -> Response:
     query = parse_user_status_body(body)
