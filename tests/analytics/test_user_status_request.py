@@ -94,6 +94,8 @@ BAD_BODIES: list[tuple[str, Any, str]] = [
     ("bad-time", body(start="2022-08-25T24:00:00Z"), "startDate is not a valid time of day"),
     ("bad-zone", body(start="2022-08-25T10:00:00+25:00"), "startDate has an invalid UTC offset"),
     ("year-overflow", body(start="9999-12-30", end="9999-12-31"), "endDate is out of range"),
+    ("before-1970", body("1969-12-31", "1970-01-01", offset=0), "startDate must not be before 1970"),
+    ("before-1970-by-offset", body("1970-01-01", "1970-01-01", offset=-60), "startDate must not be before 1970"),
     ("end-before-start", body("2022-08-26", "2022-08-25"), "endDate must be after startDate"),
     ("empty-window", body("2022-08-25T10:00:00Z", "2022-08-25T10:00:00Z"), "endDate must be after startDate"),
     ("window-32-days", body("2022-08-01", "2022-09-01"), "the date window must not exceed 31 days"),

@@ -111,11 +111,23 @@ def _sweep(window_start: int, window_end: int, g: int, segments: list[tuple[int,
             first_busy += 1
         if seg < seg_count:
             seg_start, seg_end, title = segments[seg]
-            if (seg_start <= bucket_start and seg_end >= bucket_end and bucket_end - bucket_start == g
-                    and (first_busy == busy_count or busy[first_busy][0] >= bucket_end)):
-                tally = whole.get(title)
-                if tally is None:
-                    tally = whole[title] = ((title, g, 0),)
+            if seg_start <= bucket_start and seg_end >= bucket_end:  # one status holds the whole bucket
+                if first_busy == busy_count or busy[first_busy][0] >= bucket_end:
+                    if bucket_end - bucket_start == g:
+                        tally = whole.get(title)
+                        if tally is None:
+                            tally = whole[title] = ((title, g, 0),)
+                    else:
+                        tally = ((title, bucket_end - bucket_start, 0),)
+                else:
+                    interacting = 0
+                    k = first_busy
+                    while k < busy_count and busy[k][0] < bucket_end:
+                        busy_start, busy_end = busy[k]
+                        interacting += ((busy_end if busy_end < bucket_end else bucket_end)
+                                        - (busy_start if busy_start > bucket_start else bucket_start))
+                        k += 1
+                    tally = ((title, bucket_end - bucket_start, interacting),)
                 yield tally
                 if seg_end == bucket_end:
                     seg += 1

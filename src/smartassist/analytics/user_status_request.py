@@ -11,7 +11,8 @@ Rules the contract leaves open (also in the README API notes):
   may be mixed.
 - A timestamp with `Z` or `±hh:mm` is that instant (timeZoneOffSet does not apply); without a zone it is
   local time by timeZoneOffSet. Fractions of a second are dropped (the response has whole seconds).
-- The window must not be empty: endDate at or before startDate -> 400.
+- The window must not be empty (endDate at or before startDate) nor start before 1970 (no data can
+  exist there) -> 400.
 - `granularity`: an ISO-8601 duration `PT#H#M` (any case), e.g. the documented PT15M..PT24H, or a whole
   number of minutes as a JSON integer or a string of digits ("20"); either way 1..1440 minutes.
 - `timeZoneOffSet`: a JSON integer (JS getTimezoneOffset: UTC - local), -840..840, default 0.
@@ -177,6 +178,8 @@ def parse_user_status_body(body: object) -> UserStatusQuery:
     offset = parse_offset(date_filter.get("timeZoneOffSet"))
     start = parse_bound(date_filter.get("startDate"), "startDate", offset, is_end=False)
     end = parse_bound(date_filter.get("endDate"), "endDate", offset, is_end=True)
+    if start < 0:
+        raise bad_request("startDate must not be before 1970-01-01T00:00:00Z")
     if end <= start:
         raise bad_request("endDate must be after startDate")
     if end - start > MAX_WINDOW_MS:
