@@ -157,3 +157,9 @@ def test_seconds_round_half_up(ms: int, sec: int) -> None:
 def test_merge_intervals_unions_sorts_and_closes_open_ones() -> None:
     assert merge_intervals([(50, 60), (10, 20), (15, 30), (30, 40), (70, None), (5, 5)], now=100) == [
         (10, 40), (50, 60), (70, 100)]
+
+
+def test_status_names_with_json_and_format_characters_are_escaped() -> None:
+    text = IntervalRenderer(bucket_bounds(T0, T0 + MINUTE, MINUTE)).render(
+        tally_buckets(T0, T0 + MINUTE, MINUTE, T0 + DAY, [(T0, '50% "Break"\\')], []))
+    assert json.loads(text) == [bucket("00:00:00", "00:01:00", status('50% "break"\\', 60, 60, 0))]

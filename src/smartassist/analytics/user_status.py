@@ -109,9 +109,11 @@ def user_status_json(session: Session, account_id: str, query: UserStatusQuery, 
                      now: int) -> str:
     """The whole response body as JSON text (keys in the contract's order)."""
     agents, has_more = agent_page(session, account_id, query.emails, limit, offset)
+    if not agents:
+        return _page(has_more, limit, offset, [])
     ids = [agent.id for agent in agents]
-    events = status_events(session, account_id, ids, query.start_ms, query.end_ms) if ids else {}
-    busy = interactions(session, account_id, ids, query.start_ms, query.end_ms) if ids else {}
+    events = status_events(session, account_id, ids, query.start_ms, query.end_ms)
+    busy = interactions(session, account_id, ids, query.start_ms, query.end_ms)
     renderer = IntervalRenderer(bucket_bounds(query.start_ms, query.end_ms, query.granularity_ms))
     items = []
     for agent in agents:
@@ -120,5 +122,8 @@ def user_status_json(session: Session, account_id: str, query: UserStatusQuery, 
         head = json.dumps({"userId": agent.user_id, "firstName": agent.first_name, "lastName": agent.last_name,
                            "email": agent.email, "customId": agent.custom_id}, separators=(",", ":"))
         items.append(f'{head[:-1]},"timeInterval":{renderer.render(tallies)}}}')
-    return (f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},'
-            f'"data":[{",".join(items)}]}}')
+    return _page(has_more, limit, offset, items)
+
+
+def _page(has_more: bool, limit: int, offset: int, items: list[str]) -> str:
+    return f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},"data":[{",".join(items)}]}}'
