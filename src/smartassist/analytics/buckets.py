@@ -203,6 +203,12 @@ class IntervalRenderer:
         append = parts.append
         for head, tally in zip(self._heads, tallies, strict=True):
             append(head)
+            if len(tally) == 1:  # most buckets: skip the loop
+                text = texts.get(tally[0])
+                if text is not None:
+                    append(text)
+                    append("]},")
+                    continue
             for index, entry in enumerate(tally):
                 text = texts.get(entry)
                 if text is None:
