@@ -13,8 +13,9 @@ Rules the contract leaves open (also in the README API notes):
   local time by timeZoneOffSet. Fractions of a second are dropped (the response has whole seconds).
 - The window must not be empty (endDate at or before startDate) nor start before 1970 (no data can
   exist there) -> 400.
-- `granularity`: an ISO-8601 duration `PT#H#M` (any case), e.g. the documented PT15M..PT24H, or a whole
-  number of minutes as a JSON integer or a string of digits ("20"); either way 1..1440 minutes.
+- `granularity`: one of the documented ISO-8601 durations PT15M PT30M PT1H PT2H PT4H PT8H PT12H PT24H
+  (any case; other durations such as PT7M are 400), or a whole number of minutes 1..1440 as a JSON
+  integer or a string of digits ("20").
 - `timeZoneOffSet`: a JSON integer (JS getTimezoneOffset: UTC - local), -840..840, default 0.
 - `filter.agents`: omitted, null or [] -> every agent of the account; duplicates ignored.
 """
@@ -39,7 +40,8 @@ MAX_GRANULARITY_MINUTES = 1440
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?", re.ASCII)
-_DURATION = re.compile(r"PT(?:(\d{1,4})H)?(?:(\d{1,5})M)?", re.ASCII)
+DURATIONS = {"PT15M": 15, "PT30M": 30, "PT1H": 60, "PT2H": 120, "PT4H": 240, "PT8H": 480, "PT12H": 720,
+             "PT24H": 1440}  # minutes
 _DIGITS = re.compile(r"\d{1,5}", re.ASCII)
 
 _BODY_KEYS = {"filter", "granularity"}
@@ -120,21 +122,18 @@ def _bound_ms(text: str, field: str, offset_minutes: int, *, is_end: bool) -> in
 
 
 def parse_granularity(value: object) -> int:
-    """Bucket length in ms from `PT30M`-style durations or whole minutes (20 or "20")."""
+    """Bucket length in ms from a documented duration (PT30M) or whole minutes (20 or "20")."""
     minutes: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         minutes = value
     elif isinstance(value, str):
         text = value.strip().upper()
-        duration = _DURATION.fullmatch(text)
-        if _DIGITS.fullmatch(text):
-            minutes = int(text)
-        elif duration is not None and (duration.group(1) or duration.group(2)):
-            minutes = int(duration.group(1) or 0) * 60 + int(duration.group(2) or 0)
+        minutes = int(text) if _DIGITS.fullmatch(text) else DURATIONS.get(text)
     if minutes is None:
-        raise bad_request("granularity is required: an ISO-8601 duration such as PT30M, or whole minutes such as 20")
+        raise bad_request("granularity must be one of PT15M, PT30M, PT1H, PT2H, PT4H, PT8H, PT12H, PT24H "
+                          "or a whole number of minutes")
     if not 1 <= minutes <= MAX_GRANULARITY_MINUTES:
-        raise bad_request(f"granularity must be between 1 minute and {MAX_GRANULARITY_MINUTES} minutes (PT24H)")
+        raise bad_request(f"granularity must be between 1 and {MAX_GRANULARITY_MINUTES} minutes")
     return minutes * MINUTE_MS
 
 
