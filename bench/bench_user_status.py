@@ -3,7 +3,8 @@
 Data: 200 agents x 31 days, ~50 status events and ~30 interactions per agent per day, loaded with COPY
 into a fresh PostgreSQL database (dropped at the end). Request: a full page of 50 agents at PT15M over
 the last 7, 14 and 28 days of the data, in-process through the ASGI app (TestClient), auth included.
-Baseline, in the same run: the four queries the request needs (agent page, last event before the
+Also timed: the service alone (user_status_json in-process: queries, bucketing, JSON text; no auth, no
+HTTP). Baseline, in the same run: the four queries the request needs (agent page, last event before the
 window, events inside it, interactions overlapping it) sent with plain psycopg, rows fetched as tuples.
 Targets: request p50 <= 3x the bare fetch; time per window day within +-30% from 7 to 28 days.
 
@@ -28,6 +29,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 
 from smartassist import migrate
+from smartassist.analytics.user_status import user_status_json
+from smartassist.analytics.user_status_request import UserStatusQuery
 from smartassist.app import create_app
 from smartassist.config import Settings
 
@@ -154,19 +157,24 @@ def main() -> None:
                     assert response.status_code == 200, response.text[:300]
                     return len(response.content)
 
+                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> str:
+                    with app.state.runtime.sessionmaker() as session:
+                        return user_status_json(session, account_id, query, limit=PAGE, offset=0, now=DATA_END)
+
                 size = request()
                 fetched = bare_fetch(raw, account_id, start, end)
                 request_s = timed(request, args.reps)
+                service_s = timed(service, args.reps)
                 bare_s = timed(lambda start=start, end=end: bare_fetch(raw, account_id, start, end), args.reps)
-                rows.append((days, fetched, size, statistics.median(bare_s), statistics.median(request_s),
-                             p95(request_s)))
-    base_per_day = rows[0][4] / rows[0][0]
+                rows.append((days, fetched, size, statistics.median(bare_s), statistics.median(service_s),
+                             statistics.median(request_s), p95(request_s)))
+    base_per_day = rows[0][5] / rows[0][0]
     print(f"\nUserStatus, {PAGE} agents, PT15M, PostgreSQL, {args.reps} reps (+1 warm-up)")
-    print(f"{'days':>4} {'rows':>7} {'body MB':>8} {'bare p50 ms':>12} {'req p50 ms':>11} {'req p95 ms':>11} "
-          f"{'req/bare':>9} {'per-day vs 7d':>14}")
-    for days, fetched, size, bare, p50, high in rows:
-        print(f"{days:>4} {fetched:>7} {size / 1e6:>8.1f} {bare * 1e3:>12.1f} {p50 * 1e3:>11.1f} {high * 1e3:>11.1f} "
-              f"{p50 / bare:>9.2f} {p50 / days / base_per_day:>14.2f}")
+    print(f"{'days':>4} {'rows':>7} {'body MB':>8} {'bare p50 ms':>12} {'service p50':>12} {'req p50 ms':>11} "
+          f"{'req p95 ms':>11} {'req/bare':>9} {'per-day vs 7d':>14}")
+    for days, fetched, size, bare, service_p50, p50, high in rows:
+        print(f"{days:>4} {fetched:>7} {size / 1e6:>8.1f} {bare * 1e3:>12.1f} {service_p50 * 1e3:>12.1f} "
+              f"{p50 * 1e3:>11.1f} {high * 1e3:>11.1f} {p50 / bare:>9.2f} {p50 / days / base_per_day:>14.2f}")
     print(f"\ntarget: req/bare <= 3.00; per-day vs 7d within 0.70..1.30; total {time.perf_counter() - began:.0f} s")
 
 
