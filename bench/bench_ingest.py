@@ -1,7 +1,7 @@
 """Ingest throughput: agent status events per second through the HTTP batch route into PostgreSQL,
 against a plain SQLAlchemy bulk insert of the same rows measured in the same run.
 
-The route: a real uvicorn server (subprocess, 127.0.0.1, one worker) on a fresh database, batches of
+The route: a real `smartassist serve` (subprocess, 127.0.0.1, one worker) on a fresh database, batches of
 10,000 events as JSON arrays over one keep-alive connection, each batch one transaction. The baseline:
 `connection.execute(insert(table), rows)` of the same rows, already as dicts, one transaction per
 10,000. Both start from an empty events table; rounds alternate and the median of each is reported.
@@ -16,77 +16,28 @@ import argparse
 import json
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, create_engine, insert, make_url, select, text
+from sqlalchemy import Engine, create_engine, insert, select, text
 
-from smartassist import migrate
 from smartassist.ingest.models import Agent, AgentStatusEvent
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
+from tests.server_process import ServerProcess  # noqa: E402
 
 PG_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BATCH = 10_000
 AGENTS = 50
 STATUSES = ("Available", "Busy", "Away", "Offline")
 ADMIN_TOKEN = secrets.token_urlsafe(32)
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    name = f"smartassist_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def server(database_url: str, data_dir: Path) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTASSIST_")}
-    env.update({"SMARTASSIST_DATABASE_URL": database_url, "SMARTASSIST_ADMIN_TOKEN": ADMIN_TOKEN,
-                "SMARTASSIST_SECRET_KEY": secrets.token_urlsafe(32), "SMARTASSIST_DATA_DIR": str(data_dir)})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "smartassist.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"], env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("server did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def make_events(batches: int) -> list[list[dict[str, Any]]]:
@@ -136,11 +87,11 @@ def main() -> None:
     args = parser.parse_args()
     events = make_events(args.batches + 1)  # the first batch warms both paths up, untimed
     bodies = [json.dumps(batch).encode() for batch in events]
-    with fresh_database() as url, tempfile.TemporaryDirectory() as tmp:
-        migrate.upgrade(url)
+    with temporary_postgres_database(PG_URL, "smartassist_bench") as url, tempfile.TemporaryDirectory() as tmp:
+        server = ServerProcess(url, Path(tmp) / "data", ADMIN_TOKEN, secrets.token_urlsafe(32))
         engine = create_engine(url)
-        with server(url, Path(tmp)) as base, httpx.Client(
-                base_url=base, timeout=60, headers={"Authorization": f"Bearer {ADMIN_TOKEN}",
+        with server, httpx.Client(  # `serve` migrates the database before it answers
+                base_url=server.base_url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_TOKEN}",
                                                      "Content-Type": "application/json"}) as client:
             account_id = client.post("/admin/accounts", json={"name": "bench"}).json()["accountId"]
             agents = [{"email": f"agent{n}@example.com", "firstName": "A", "lastName": str(n)} for n in range(AGENTS)]

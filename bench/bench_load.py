@@ -26,8 +26,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,10 +34,10 @@ from typing import Any
 
 import httpx
 import jwt
-from sqlalchemy import create_engine, make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.server_process import ServerProcess  # noqa: E402 - the repository root is on the path only now
+from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
+from tests.server_process import ServerProcess  # noqa: E402
 
 PG_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ADMIN_TOKEN = secrets.token_urlsafe(32)
@@ -47,20 +46,6 @@ AGENTS, DAYS, SESSIONS = 50, 3, 600
 FIRST_DAY = datetime(2024, 3, 1, tzinfo=UTC)
 STATUSES = ("Available", "Busy", "Away", "Available", "Offline")
 MIX = (("IntentRealtimeData", 50), ("UserStatus", 30), ("ingest", 20))
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    name = f"smartassist_bench_load_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @dataclass
@@ -239,7 +224,7 @@ def main() -> None:
     if not (0 < args.seconds <= 600 and 0 < args.baseline_seconds <= 120 and 0 < args.clients <= 256):
         parser.error("bounded run: seconds <= 600, baseline-seconds <= 120, clients <= 256")
 
-    with fresh_database() as url, tempfile.TemporaryDirectory() as tmp:
+    with temporary_postgres_database(PG_URL, "smartassist_bench_load") as url, tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(url, Path(tmp) / "data", ADMIN_TOKEN, secrets.token_urlsafe(32), workers=args.workers)
         with server:
             target = seed(server.base_url)

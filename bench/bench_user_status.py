@@ -18,21 +18,24 @@ import os
 import random
 import secrets
 import statistics
+import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from pathlib import Path
 
 import jwt
 import psycopg
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
 
 from smartassist import migrate
 from smartassist.analytics.user_status import user_status_json
 from smartassist.analytics.user_status_request import UserStatusQuery
 from smartassist.app import create_app
 from smartassist.config import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
 
 BASE_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AGENTS, DAYS, EVENTS_PER_DAY, INTERACTIONS_PER_DAY = 200, 31, 50, 30
@@ -42,20 +45,6 @@ DATA_START = 1_669_852_800_000  # 2022-12-01T00:00:00Z
 DATA_END = DATA_START + DAYS * DAY_MS
 STATUSES = ["Available", "Available", "Busy", "Away", "On Break", "Offline"]
 ADMIN_TOKEN = "bench-admin-" + secrets.token_hex(16)
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    name = f"smartassist_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(BASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(BASE_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def libpq_url(url: str) -> str:
@@ -132,7 +121,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=9)
     args = parser.parse_args()
     began = time.perf_counter()
-    with fresh_database() as url:
+    with temporary_postgres_database(BASE_URL, "smartassist_bench") as url:
         migrate.upgrade(url)
         settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key="bench-" + secrets.token_hex(8))
         app = create_app(settings)

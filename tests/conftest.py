@@ -7,7 +7,6 @@ PostgreSQL half is skipped with the reason shown in the summary (pytest -ra).
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,8 +22,8 @@ from smartassist.app import create_app
 from smartassist.config import Settings
 from smartassist.db import make_engine
 from smartassist.models import Base
+from tests.databases import PG_URL, temporary_postgres_database
 
-PG_URL = os.environ.get("SMARTASSIST_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ADMIN_TOKEN = "test-admin-token-" + "x" * 24
 SERVER_KEY = "test-server-key"
 
@@ -50,16 +49,8 @@ def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
     reason = _pg_unavailable_reason()
     if reason:
         pytest.skip(reason)
-    name = f"smartassist_test_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_postgres_database(PG_URL, "smartassist_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
