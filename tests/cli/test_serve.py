@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+
+from tests.server_process import free_port, wait_ready
 
 SMARTASSIST = Path(sys.executable).with_name("smartassist")
 STALE = """
@@ -19,25 +19,6 @@ from prometheus_client import CollectorRegistry, Counter
 counter = Counter("smartassist_http_requests_total", "x", ["method", "route", "status"], registry=CollectorRegistry())
 counter.labels("GET", "/healthz", "200").inc(1000)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_ready(base: str, deadline_s: float = 30) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("server did not become ready")
 
 
 def test_two_workers_share_metrics_and_log_json(tmp_path: Path) -> None:
@@ -55,7 +36,7 @@ def test_two_workers_share_metrics_and_log_json(tmp_path: Path) -> None:
     server = subprocess.Popen([str(SMARTASSIST), "serve", "--port", str(port), "--workers", "2"], env=env,
                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        wait_ready(base)
+        wait_ready(base, server, timeout_s=30)
         with httpx.Client(base_url=base) as http:  # new connections spread over the workers
             for _ in range(20):
                 http.get("/healthz?token=hunter2", headers={"Connection": "close"})

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
+from fastapi import Depends, FastAPI
+from fastapi.testclient import TestClient
+
+from smartassist.app import create_app
 from smartassist.auth.deps import Principal, require_app
+from smartassist.config import Settings
 from smartassist.scopes import ANALYTICS
+from tests.factories import token
 
 
 def add_probe_route(app: FastAPI) -> FastAPI:
@@ -14,3 +22,20 @@ def add_probe_route(app: FastAPI) -> FastAPI:
 
     app.add_api_route("/probe/accounts/{accountId}/ping", probe, methods=["GET"])
     return app
+
+
+def ping(client: TestClient, app: dict[str, Any]) -> Any:
+    """One authenticated probe request as `app` (the JSON returned by factories.create_app)."""
+    return client.get(f"/probe/accounts/{app['accountId']}/ping", headers={"auth": token(app)})
+
+
+@contextmanager
+def server_instance(settings: Settings) -> Iterator[TestClient]:
+    """Another app built from `settings`, as a second worker would be, with the probe route; its engine is
+    disposed afterwards (the `app` fixture only cleans up its own)."""
+    other = add_probe_route(create_app(settings))
+    try:
+        with TestClient(other, raise_server_exceptions=False) as client:
+            yield client
+    finally:
+        other.state.runtime.engine.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -12,11 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select
 
 from smartassist import ratelimit
-from smartassist.app import create_app as create_server_app
 from smartassist.config import Settings
 from smartassist.ratelimit import RateLimitWindow, count_in_database
 from tests.factories import create_account, create_app, token
-from tests.robustness.probe import add_probe_route
+from tests.robustness.probe import add_probe_route, ping, server_instance
 
 LIMIT = 3
 # A window boundary: 1_700_000_040_000 = 28_333_334 * 60_000.
@@ -43,10 +41,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return now
 
 
-def _ping(client: TestClient, app: dict[str, Any]) -> Any:
-    return client.get(f"/probe/accounts/{app['accountId']}/ping", headers={"auth": token(app)})
-
-
 def _window_rows(engine: Engine) -> list[tuple[str, int, int]]:
     with engine.connect() as conn:
         rows = conn.execute(select(RateLimitWindow.client_id, RateLimitWindow.window_start, RateLimitWindow.count))
@@ -56,8 +50,8 @@ def _window_rows(engine: Engine) -> list[tuple[str, int, int]]:
 def test_over_the_limit_is_429_in_the_error_shape_with_retry_after(probe_client: TestClient, clock: list[int],
                                                                      db_engine: Engine) -> None:
     app = create_app(probe_client, create_account(probe_client))
-    assert [_ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
-    limited = _ping(probe_client, app)
+    assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
+    limited = ping(probe_client, app)
     assert limited.status_code == 429
     assert limited.json() == {"errors": [{"msg": "rate limit of 3 requests per minute exceeded",
                                           "code": "RATE_LIMITED"}]}
@@ -71,20 +65,20 @@ def test_retry_after_is_at_least_one_second_and_the_next_window_starts_fresh(pro
     app = create_app(probe_client, create_account(probe_client))
     clock[0] = WINDOW + 59_950
     for _ in range(LIMIT):
-        assert _ping(probe_client, app).status_code == 200
-    limited = _ping(probe_client, app)
+        assert ping(probe_client, app).status_code == 200
+    limited = ping(probe_client, app)
     assert (limited.status_code, limited.headers["Retry-After"]) == (429, "1")
     clock[0] = WINDOW + 60_000
-    assert _ping(probe_client, app).status_code == 200
+    assert ping(probe_client, app).status_code == 200
 
 
 def test_each_app_has_its_own_count(probe_client: TestClient, clock: list[int]) -> None:
     account = create_account(probe_client)
     first, second = create_app(probe_client, account), create_app(probe_client, account)
     for _ in range(LIMIT):
-        assert _ping(probe_client, first).status_code == 200
-    assert _ping(probe_client, first).status_code == 429
-    assert _ping(probe_client, second).status_code == 200
+        assert ping(probe_client, first).status_code == 200
+    assert ping(probe_client, first).status_code == 429
+    assert ping(probe_client, second).status_code == 200
 
 
 def test_failed_authentication_is_not_counted(probe_client: TestClient, clock: list[int],
@@ -95,34 +89,26 @@ def test_failed_authentication_is_not_counted(probe_client: TestClient, clock: l
     for _ in range(LIMIT + 2):
         assert probe_client.get(path, headers={"auth": forged}).status_code == 401
     assert _window_rows(db_engine) == []
-    assert [_ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
+    assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
 
 
 def test_two_server_instances_on_one_database_share_the_count(probe_client: TestClient, clock: list[int],
                                                              settings: Settings) -> None:
     app = create_app(probe_client, create_account(probe_client))
-    other_worker = add_probe_route(create_server_app(settings))
-    try:
-        with TestClient(other_worker, raise_server_exceptions=False) as other_client:
-            assert _ping(probe_client, app).status_code == 200
-            assert _ping(other_client, app).status_code == 200
-            assert _ping(probe_client, app).status_code == 200
-            assert _ping(other_client, app).status_code == 429
-            assert _ping(probe_client, app).status_code == 429
-    finally:
-        other_worker.state.runtime.engine.dispose()
+    with server_instance(settings) as other_client:
+        assert ping(probe_client, app).status_code == 200
+        assert ping(other_client, app).status_code == 200
+        assert ping(probe_client, app).status_code == 200
+        assert ping(other_client, app).status_code == 429
+        assert ping(probe_client, app).status_code == 429
 
 
 @pytest.mark.usefixtures("app")  # empties the tables afterwards
 def test_limit_zero_turns_limiting_off(settings: Settings, db_engine: Engine, clock: list[int]) -> None:
-    unlimited = add_probe_route(create_server_app(settings.model_copy(update={"rate_limit_per_minute": 0})))
-    try:
-        with TestClient(unlimited, raise_server_exceptions=False) as client:
-            app = create_app(client, create_account(client))
-            assert [_ping(client, app).status_code for _ in range(LIMIT * 3)] == [200] * (LIMIT * 3)
-        assert _window_rows(db_engine) == []
-    finally:
-        unlimited.state.runtime.engine.dispose()
+    with server_instance(settings.model_copy(update={"rate_limit_per_minute": 0})) as client:
+        app = create_app(client, create_account(client))
+        assert [ping(client, app).status_code for _ in range(LIMIT * 3)] == [200] * (LIMIT * 3)
+    assert _window_rows(db_engine) == []
 
 
 def test_windows_older_than_the_previous_one_are_purged(probe_client: TestClient, clock: list[int],
@@ -133,7 +119,7 @@ def test_windows_older_than_the_previous_one_are_purged(probe_client: TestClient
             {"client_id": app["clientId"], "window_start": WINDOW - 120_000, "count": 9},
             {"client_id": app["clientId"], "window_start": WINDOW - 60_000, "count": 9},
         ])
-    assert _ping(probe_client, app).status_code == 200
+    assert ping(probe_client, app).status_code == 200
     assert sorted(_window_rows(db_engine)) == [(app["clientId"], WINDOW - 60_000, 9), (app["clientId"], WINDOW, 1)]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import redis
@@ -12,11 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from smartassist import ratelimit
-from smartassist.app import create_app as create_server_app
 from smartassist.config import Settings
 from smartassist.ratelimit import RateLimitWindow
-from tests.factories import create_account, create_app, token
-from tests.robustness.probe import add_probe_route
+from tests.factories import create_account, create_app
+from tests.robustness.probe import add_probe_route, ping, server_instance
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIMIT = 2
@@ -53,15 +51,11 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ratelimit, "now_ms", lambda: WINDOW + 30_000)
 
 
-def _ping(client: TestClient, app: dict[str, Any]) -> Any:
-    return client.get(f"/probe/accounts/{app['accountId']}/ping", headers={"auth": token(app)})
-
-
 def test_redis_counts_per_app_and_window_with_an_expiry(probe_client: TestClient, redis_client: redis.Redis,
                                                         db_engine: Engine) -> None:
     app = create_app(probe_client, create_account(probe_client))
-    assert [_ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200]
-    limited = _ping(probe_client, app)
+    assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200]
+    limited = ping(probe_client, app)
     assert limited.status_code == 429
     assert limited.json()["errors"][0]["code"] == "RATE_LIMITED"
     assert limited.headers["Retry-After"] == "30"
@@ -76,15 +70,13 @@ def test_redis_counts_per_app_and_window_with_an_expiry(probe_client: TestClient
 def test_two_server_instances_share_the_redis_count(probe_client: TestClient, settings: Settings,
                                                     redis_client: redis.Redis) -> None:
     app = create_app(probe_client, create_account(probe_client))
-    other_worker = add_probe_route(create_server_app(settings))
     try:
-        with TestClient(other_worker, raise_server_exceptions=False) as other_client:
-            assert _ping(probe_client, app).status_code == 200
-            assert _ping(other_client, app).status_code == 200
-            assert _ping(probe_client, app).status_code == 429
-            assert _ping(other_client, app).status_code == 429
+        with server_instance(settings) as other_client:
+            assert ping(probe_client, app).status_code == 200
+            assert ping(other_client, app).status_code == 200
+            assert ping(probe_client, app).status_code == 429
+            assert ping(other_client, app).status_code == 429
     finally:
-        other_worker.state.runtime.engine.dispose()
         redis_client.delete(f"smartassist:ratelimit:{app['clientId']}:{WINDOW}")
 
 
@@ -92,10 +84,6 @@ def test_two_server_instances_share_the_redis_count(probe_client: TestClient, se
 def test_unreachable_redis_fails_open(settings: Settings) -> None:
     """The limiter must not take the API down with it: requests pass, nothing is a 500."""
     closed_port = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
-    server = add_probe_route(create_server_app(closed_port))
-    try:
-        with TestClient(server, raise_server_exceptions=False) as client:
-            app = create_app(client, create_account(client))
-            assert [_ping(client, app).status_code for _ in range(LIMIT + 2)] == [200] * (LIMIT + 2)
-    finally:
-        server.state.runtime.engine.dispose()
+    with server_instance(closed_port) as client:
+        app = create_app(client, create_account(client))
+        assert [ping(client, app).status_code for _ in range(LIMIT + 2)] == [200] * (LIMIT + 2)
