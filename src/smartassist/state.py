@@ -18,6 +18,7 @@ class Runtime:
     database_url: str
     engine: Engine
     sessionmaker: sessionmaker[Session]
+    read_sessionmaker: sessionmaker[Session]
     secret_box: SecretBox
     admin_token: str
 

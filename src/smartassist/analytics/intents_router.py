@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from smartassist.analytics.intents import IntentSession, latest_ended_sessions
 from smartassist.auth.deps import Principal, require_app
-from smartassist.db import get_session
+from smartassist.db import get_read_session
 from smartassist.scopes import ANALYTICS
 
 router = APIRouter(tags=["analytics"])
@@ -19,6 +19,6 @@ PATH = "/api/public/bot/{botId}/intentrealtimedata"
 @router.get(PATH, response_model=list[IntentSession], operation_id="getIntentRealtimeData")
 @router.post(PATH, response_model=list[IntentSession], operation_id="intentRealtimeData")
 def intent_realtime_data(botId: str, principal: Principal = Depends(require_app(ANALYTICS)),  # noqa: N803
-                         session: Session = Depends(get_session)) -> Response:
+                         session: Session = Depends(get_read_session)) -> Response:
     items = latest_ended_sessions(session, principal.account_id, botId)
     return Response(json.dumps(items, separators=(",", ":"), ensure_ascii=False), media_type="application/json")

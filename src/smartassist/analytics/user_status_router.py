@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from smartassist.analytics.user_status import user_status_json
 from smartassist.analytics.user_status_request import parse_user_status_body
 from smartassist.auth.deps import Principal, require_app
-from smartassist.db import get_session, now_ms
+from smartassist.db import get_read_session, now_ms
 from smartassist.scopes import ANALYTICS
 
 router = APIRouter(tags=["analytics"])
@@ -85,7 +85,7 @@ def user_status(accountId: str,  # noqa: N803 - the contract's path parameter na
                 body: Any = Body(None),
                 limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                 principal: Principal = Depends(require_app(ANALYTICS)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = Depends(get_read_session)) -> Response:
     query = parse_user_status_body(body)
     content = user_status_json(session, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
     return Response(content=content, media_type="application/json")

@@ -12,7 +12,7 @@ from smartassist.apps.models import App
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.tokens import verify_token
-from smartassist.db import get_session
+from smartassist.db import get_read_session
 from smartassist.ratelimit import enforce_rate_limit
 from smartassist.state import get_runtime
 
@@ -45,7 +45,7 @@ def read_token(request: Request) -> str:
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Principal]:
     """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token)."""
 
-    def dependency(request: Request, session: Session = Depends(get_session)) -> Principal:
+    def dependency(request: Request, session: Session = Depends(get_read_session)) -> Principal:
         runtime = get_runtime(request)
         path_account = request.path_params.get("accountId")
         token = read_token(request)
