@@ -17,6 +17,7 @@ from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from smartassist.errors import install_error_handlers
 from smartassist.ingest.router import router as ingest_router
+from smartassist.ops.body_limit import BodyLimit
 from smartassist.ops.health import router as health_router
 from smartassist.ops.metrics import install_metrics
 from smartassist.ops.metrics import router as metrics_router
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Self-hosted replica of the SmartAssist public analytics API.")
     app.state.runtime = runtime
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))
     for router in (health_router, metrics_router, accounts_router, apps_router, ingest_router, intents_router,
                    user_status_router):

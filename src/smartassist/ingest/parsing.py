@@ -44,20 +44,10 @@ def batch_format(content_type: str | None) -> bool:
     raise ApiError(415, f"Content-Type must be {JSON} (an array of records) or {NDJSON} (one record per line)")
 
 
-async def read_batch(request: Request, max_bytes: int) -> RawBatch:
-    """The body, refused with 413 from Content-Length before reading, or as soon as a chunked body grows too big."""
+async def read_batch(request: Request) -> RawBatch:
+    """The raw body (its size is bounded for every route by ops.body_limit) and its format."""
     ndjson = batch_format(request.headers.get("content-type"))
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise too_large(f"request body is larger than {max_bytes} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_large(f"request body is larger than {max_bytes} bytes")
-        chunks.append(chunk)
-    return RawBatch(b"".join(chunks), ndjson)
+    return RawBatch(await request.body(), ndjson)
 
 
 @lru_cache(maxsize=32)

@@ -22,7 +22,7 @@ ingest_principal = require_app(INGEST, allow_admin=True)
 
 async def batch_body(request: Request) -> RawBatch:
     """Declared after the principal in every route, so an unauthenticated client never gets its body read."""
-    return await read_batch(request, get_runtime(request).settings.max_body_bytes)
+    return await read_batch(request)
 
 
 def _max_records(request: Request) -> int:
