@@ -11,14 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 
+SessionFactory = sessionmaker[Session]
+
 
 @dataclass
 class Runtime:
     settings: Settings
     database_url: str
     engine: Engine
-    sessionmaker: sessionmaker[Session]
-    read_sessionmaker: sessionmaker[Session]
+    sessionmaker: SessionFactory
+    read_sessionmaker: SessionFactory
     secret_box: SecretBox
     admin_token: str
 
