@@ -46,7 +46,7 @@ class AgentIn(StrictBody):
 
 class SessionIn(StrictBody):
     sessionId: CallerId
-    userId: NonEmpty128
+    userId: CallerId
     intent: list[Intent] = Field(default_factory=list)
     ANI: Text128
     DNI: Dni

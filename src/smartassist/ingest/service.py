@@ -126,9 +126,9 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
     stored = {row[0]: tuple(row[1:]) for ids in _chunks(sorted({r.sessionId for r in records}))
               for row in session.execute(select(SESSIONS.c.session_id, *(SESSIONS.c[c] for c in columns))
                                          .where(SESSIONS.c.bot_id == bot_id, SESSIONS.c.session_id.in_(ids)))}
-    wanted = {r.sessionId: (r.userId, r.intent, r.ANI, r.DNI, r.channel, datetime_to_ms(r.startTime),
-                            _ms_or_none(r), r.status, r.timeHandled, r.deflectedTo) for r in records}
-    changed, duplicates = _diff(stored, [(r.sessionId, wanted[r.sessionId]) for r in records])
+    incoming = [(r.sessionId, (r.userId, r.intent, r.ANI, r.DNI, r.channel, datetime_to_ms(r.startTime),
+                               _ms_or_none(r), r.status, r.timeHandled, r.deflectedTo)) for r in records]
+    changed, duplicates = _diff(stored, incoming)
     rows = [{"account_id": account_id, "bot_id": bot_id, "session_id": key, **dict(zip(columns, values, strict=True))}
             for key, values in changed]
     _upsert(session, SESSIONS, rows, ("bot_id", "session_id"))
