@@ -25,6 +25,10 @@ access_log = logging.getLogger("smartassist.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# HTTP servers accept any token as a method: a label per caller-chosen method would let anyone grow the
+# metrics (and /metrics) without bound, so other methods share one label.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "other"
 
 
 def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
@@ -74,7 +78,7 @@ class RequestObserver:
 
     def _record(self, scope: Scope, state: dict[str, Any], request_id: str, status: int, seconds: float) -> None:
         route = route_template(scope)
-        method = scope["method"]
+        method = scope["method"] if scope["method"] in KNOWN_METHODS else OTHER_METHOD
         self.metrics.observe_request(method, route, status, seconds)
         auth_failure = state.get("auth_failure")
         if status in (401, 403) and auth_failure is None:
