@@ -7,9 +7,10 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from smartassist.analytics.user_status import user_status_json
 from smartassist.analytics.user_status_request import parse_user_status_body
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import get_read_session, now_ms
+from smartassist.errors import bad_request
 from smartassist.scopes import ANALYTICS
 
 router = APIRouter(tags=["analytics"])
@@ -41,6 +43,27 @@ REQUEST_SCHEMA: dict[str, Any] = {
     },
 }
 _OPENAPI = {"requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
+
+
+async def user_status_body(request: Request) -> Any:
+    """The body as JSON, read only once the caller is authenticated (declared after the principal).
+
+    A body FastAPI parses itself is parsed before any dependency runs, so an unauthenticated caller could
+    make the server build a large JSON document per request. As FastAPI (strict content type) would: no body
+    is None, a missing or non-JSON Content-Type leaves the raw bytes (both then refused as "not a JSON object").
+    """
+    raw = await request.body()
+    if not raw:
+        return None
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        return raw
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON or UTF-8, digits beyond int limits, deep nesting
+        raise bad_request("request body is not valid JSON") from None
+
+
 class StatusStats(BaseModel):
     sum: str = Field(examples=["919 sec"])
 
@@ -82,9 +105,9 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post(PATHS[1], response_class=Response, operation_id="userStatusV1_1", responses=_RESPONSES,
              openapi_extra=_OPENAPI)
 def user_status(accountId: str,  # noqa: N803 - the contract's path parameter name
-                body: Any = Body(None),
                 limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                 principal: Principal = Depends(require_app(ANALYTICS)),
+                body: Any = Depends(user_status_body),
                 session: Session = Depends(get_read_session)) -> Response:
     query = parse_user_status_body(body)
     content = user_status_json(session, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
