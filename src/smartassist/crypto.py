@@ -34,7 +34,9 @@ def new_client_secret() -> str:
 
 
 def constant_time_equal(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
+    """Compares digests, so neither a matching prefix nor the secret's length shows in the timing
+    (compare_digest returns early when the lengths differ)."""
+    return hmac.compare_digest(hashlib.sha256(a.encode()).digest(), hashlib.sha256(b.encode()).digest())
 
 
 def new_jwe_keypair() -> tuple[str, dict[str, Any]]:
