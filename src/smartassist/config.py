@@ -9,6 +9,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The data directory holds the SQLite database (which SQLite creates world-readable under the usual umask)
+# next to the generated secrets: only the server's user may enter it. Applies when the server creates it.
+DATA_DIR_MODE = 0o700
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SMARTASSIST_", env_file=".env", extra="ignore")
@@ -29,7 +33,7 @@ class Settings(BaseSettings):
         """The configured URL, or the embedded default: a SQLite file in the data directory."""
         if self.database_url:
             return self.database_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
         return f"sqlite:///{(self.data_dir / 'smartassist.db').resolve()}"
 
     def resolved_secret_key(self) -> str:
@@ -51,7 +55,7 @@ def _load_or_create(path: Path) -> str:
     """
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
