@@ -130,3 +130,10 @@ def test_bad_bodies_are_400_with_a_message(raw: Any, message: str) -> None:
     assert caught.value.status == 400
     assert caught.value.code == "BAD_REQUEST"
     assert message in caught.value.msg
+
+
+def test_unknown_field_name_is_echoed_at_most_40_characters() -> None:
+    with pytest.raises(ApiError) as caught:
+        parse_user_status_body({**body(), "x" * 5000: 1})
+    assert caught.value.status == 400
+    assert caught.value.msg == "request body: unknown field '" + "x" * 40 + "...'"

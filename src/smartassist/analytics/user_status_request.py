@@ -59,12 +59,16 @@ class UserStatusQuery:
     emails: tuple[str, ...] | None
 
 
+MAX_ECHOED_NAME = 40  # an unknown field's name is repeated in the 400, but never a caller's megabyte
+
+
 def _object(value: object, where: str, allowed: set[str]) -> dict[str, object]:
     if not isinstance(value, dict):
         raise bad_request(f"{where} must be a JSON object")
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise bad_request(f"{where}: unknown field {unknown[0]!r}")
+        name = unknown[0] if len(unknown[0]) <= MAX_ECHOED_NAME else unknown[0][:MAX_ECHOED_NAME] + "..."
+        raise bad_request(f"{where}: unknown field {name!r}")
     return value
 
 
