@@ -19,9 +19,5 @@ def new_client_id() -> str:
     return f"cs-{uuid.uuid4()}"
 
 
-def new_bot_id() -> str:
-    return f"st-{uuid.uuid4()}"
-
-
 def new_user_id() -> str:
     return f"u-{uuid.uuid4()}"
