@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from typing import Any
 
 import redis
@@ -19,12 +18,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from smartassist.db import Base, now_ms
 from smartassist.errors import ApiError
+from smartassist.periodic import Every
 from smartassist.state import Runtime
 
 log = logging.getLogger("smartassist.ratelimit")
 
 WINDOW_MS = 60_000
-PURGE_EVERY_MS = 60_000
+PURGE = Every(60_000)
 REDIS_KEY_PREFIX = "smartassist:ratelimit:"
 REDIS_TIMEOUT_S = 0.5
 
@@ -102,16 +102,9 @@ def _redis_client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S)
 
 
-_purge_lock = threading.Lock()
-_last_purge_ms = 0
-
-
 def _maybe_purge(engine: Engine, now: int) -> None:
     """Delete windows that ended before the current one, at most once a minute per process."""
-    global _last_purge_ms
-    with _purge_lock:
-        if now - _last_purge_ms < PURGE_EVERY_MS:
-            return
-        _last_purge_ms = now
+    if not PURGE.due(now):
+        return
     with engine.begin() as conn:
         conn.execute(delete(RateLimitWindow).where(RateLimitWindow.window_start < window_start_of(now) - WINDOW_MS))

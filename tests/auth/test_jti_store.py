@@ -23,6 +23,7 @@ from smartassist.auth.models import UsedJti
 from smartassist.auth.tokens import verify_token
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_sessionmaker
+from smartassist.periodic import Every
 from tests.auth.helpers import World, jti_claims, jwe_token
 from tests.conftest import SERVER_KEY
 from tests.factories import token
@@ -152,7 +153,7 @@ def test_stale_row_is_replaced_but_a_recent_one_is_not(store: Engine) -> None:
 
 def test_requests_purge_expired_rows(client: TestClient, db_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The purge is wired into the request path (at most once a minute per process)."""
-    monkeypatch.setattr(jti_store, "_last_purge_ms", 0)
+    monkeypatch.setattr(jti_store, "PURGE", Every(jti_store.PURGE.interval_ms))
     world = World(client)
     _insert(db_engine, world.jti["clientId"], "ancient", _now() - 3_600_000)
     response = client.get(world.path, headers={"auth": token(world.jti, **jti_claims())})

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from smartassist import ratelimit
 from smartassist.config import Settings
+from smartassist.periodic import Every
 from smartassist.ratelimit import RateLimitWindow, count_in_database
 from tests.factories import create_account, create_app, token
 from tests.robustness.probe import add_probe_route, ping, server_instance
@@ -37,7 +38,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The limiter's clock, settable by the test: now = clock[0]."""
     now = [WINDOW + 20_500]
     monkeypatch.setattr(ratelimit, "now_ms", lambda: now[0])
-    monkeypatch.setattr(ratelimit, "_last_purge_ms", 0)
+    monkeypatch.setattr(ratelimit, "PURGE", Every(ratelimit.PURGE.interval_ms))
     return now
 
 

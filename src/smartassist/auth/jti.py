@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -11,16 +10,14 @@ from sqlalchemy.orm import Session
 
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.models import UsedJti
+from smartassist.periodic import Every
 
 log = logging.getLogger("smartassist.auth")
 
-PURGE_EVERY_MS = 60_000
+PURGE = Every(60_000)
 # A row outlives its token by this much, so a worker whose clock runs behind (and so still accepts the
 # token) finds the row; only rows older than that are purged or replaced.
 KEEP_AFTER_EXPIRY_MS = 60_000
-
-_purge_lock = threading.Lock()
-_last_purge_ms = 0
 
 
 def claim_jti(session: Session, client_id: str, jti: str, expires_at_ms: int, now: int) -> None:
@@ -64,11 +61,8 @@ def _maybe_purge(session: Session, now: int) -> None:
     A failed purge (lock timeout, deadlock between two workers' purges) only delays cleanup, so it is
     logged and the request goes on.
     """
-    global _last_purge_ms
-    with _purge_lock:
-        if now - _last_purge_ms < PURGE_EVERY_MS:
-            return
-        _last_purge_ms = now
+    if not PURGE.due(now):
+        return
     try:
         purge_expired(session, now)
     except OperationalError as exc:
