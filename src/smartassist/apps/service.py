@@ -16,9 +16,7 @@ from smartassist.auth.models import UsedJti
 from smartassist.crypto import SecretBox, new_client_secret, new_jwe_keypair
 from smartassist.db import now_ms
 from smartassist.errors import ApiError, not_found
-from smartassist.ids import new_client_id
-
-MAX_CLIENT_ID_LENGTH = 64
+from smartassist.ids import MAX_CLIENT_ID_LENGTH, new_client_id, plausible_key
 
 
 @dataclass(frozen=True)
@@ -86,9 +84,8 @@ def list_apps(session: Session, account_id: str) -> list[App]:
 def get_app(session: Session, account_id: str, client_id: str) -> App:
     """An app of this account; another account's app is reported exactly like a missing one."""
     get_account(session, account_id)
-    # Shape-checked like a token's appId: a NUL in the path would be a PostgreSQL error (500), not a 404.
-    plausible = 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH and client_id.isprintable()
-    app = session.get(App, client_id) if plausible else None
+    # A NUL in the path would be a PostgreSQL error (500), not a 404.
+    app = session.get(App, client_id) if plausible_key(client_id, MAX_CLIENT_ID_LENGTH) else None
     if app is None or app.account_id != account_id:
         raise not_found("app")
     return app

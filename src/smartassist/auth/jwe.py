@@ -11,6 +11,7 @@ from joserfc.jwk import RSAKey
 
 from smartassist.auth.compact import json_object
 from smartassist.auth.errors import AuthFailure
+from smartassist.ids import plausible_key
 
 ALLOWED_ALGS = ("RSA-OAEP-256", "RSA-OAEP")
 ALLOWED_ENCS = ("A256GCM", "A128GCM", "A128CBC-HS256", "A256CBC-HS512")
@@ -34,7 +35,7 @@ def checked_header(segment: str) -> dict[str, Any]:
 def header_kid(header: dict[str, Any]) -> str:
     """The `kid` naming the app's key; shape-checked so no odd value (NUL, 6 KB) reaches the database."""
     kid = header.get("kid")
-    if not isinstance(kid, str) or not 0 < len(kid) <= MAX_KID_LENGTH or not kid.isprintable():
+    if not plausible_key(kid, MAX_KID_LENGTH):
         raise AuthFailure("jwe_kid", "JWE header needs the kid of the app's public key")
     return kid
 

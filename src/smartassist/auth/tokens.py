@@ -23,11 +23,11 @@ from smartassist.auth.jti import claim_jti
 from smartassist.auth.jwe import checked_header, decrypt_nested, header_kid
 from smartassist.crypto import SecretBox
 from smartassist.db import now_ms
+from smartassist.ids import MAX_CLIENT_ID_LENGTH, plausible_key
 
 KNOWN_ALGS = ("HS256", "HS512")
 MAX_JTI_LIFETIME_S = 3600
 MAX_JTI_LENGTH = 255
-MAX_APP_ID_LENGTH = 64
 MAX_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z: anything later is not a date
 TIME_CLAIMS = ("exp", "nbf", "iat")
 
@@ -101,7 +101,7 @@ def _header_alg(header: dict[str, Any]) -> str:
 def _app_id(claims: dict[str, Any]) -> str:
     """The appId claim, shape-checked so no odd value (NUL, lone surrogate, 6 KB) reaches the database."""
     app_id = claims.get("appId")
-    if not isinstance(app_id, str) or not 0 < len(app_id) <= MAX_APP_ID_LENGTH or not app_id.isprintable():
+    if not plausible_key(app_id, MAX_CLIENT_ID_LENGTH):
         raise AuthFailure("app_id", "appId claim must be the clientId of an app (a string)")
     return app_id
 
@@ -152,7 +152,7 @@ def _jti(claims: dict[str, Any], times: dict[str, float], now: int) -> str:
     jti = claims.get("jti")
     if not isinstance(jti, str) or not jti:
         raise AuthFailure("jti_missing", "jti claim (a non-empty string) required by this app")
-    if len(jti) > MAX_JTI_LENGTH or not jti.isprintable():
+    if not plausible_key(jti, MAX_JTI_LENGTH):
         raise AuthFailure("jti_invalid", f"jti must be at most {MAX_JTI_LENGTH} printable characters")
     if "exp" not in times:
         raise AuthFailure("jti_exp", "exp claim required when jti is enforced")
