@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, column, func, or_, select
+from sqlalchemy import Column, ColumnElement, Table, bindparam, column, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -123,9 +123,8 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
     _ensure_bot(session, account_id, bot_id)
     columns = ("user_id", "intents", "ani", "dni", "channel", "start_time", "end_time", "status", "time_handled",
                "deflected_to")
-    stored = {row[0]: tuple(row[1:]) for ids in _chunks(sorted({r.sessionId for r in records}))
-              for row in session.execute(select(SESSIONS.c.session_id, *(SESSIONS.c[c] for c in columns))
-                                         .where(SESSIONS.c.bot_id == bot_id, SESSIONS.c.session_id.in_(ids)))}
+    stored = _stored(session, SESSIONS.c.session_id, [r.sessionId for r in records], columns,
+                     SESSIONS.c.bot_id == bot_id)
     incoming = [(r.sessionId, (r.userId, r.intent, r.ANI, r.DNI, r.channel, datetime_to_ms(r.startTime),
                                _ms_or_none(r), r.status, r.timeHandled, r.deflectedTo)) for r in records]
     changed, duplicates = _diff(stored, incoming)
@@ -150,10 +149,8 @@ def _add_status_events(session: Session, account_id: str, records: list[StatusEv
 def _upsert_interactions(session: Session, account_id: str, records: list[InteractionIn]) -> IngestResult:
     agents = _resolve_agents(session, account_id, [r.agent for r in records])
     columns = ("agent_id", "start_time", "end_time")
-    stored = {row[0]: tuple(row[1:]) for ids in _chunks(sorted({r.interactionId for r in records}))
-              for row in session.execute(select(INTERACTIONS.c.interaction_id, *(INTERACTIONS.c[c] for c in columns))
-                                         .where(INTERACTIONS.c.account_id == account_id,
-                                                INTERACTIONS.c.interaction_id.in_(ids)))}
+    stored = _stored(session, INTERACTIONS.c.interaction_id, [r.interactionId for r in records], columns,
+                     INTERACTIONS.c.account_id == account_id)
     incoming = [(r.interactionId, (agents[r.agent], datetime_to_ms(r.startTime), _ms_or_none(r)))
                 for r in records]
     changed, duplicates = _diff(stored, incoming)
@@ -161,6 +158,15 @@ def _upsert_interactions(session: Session, account_id: str, records: list[Intera
             for key, values in changed]
     _upsert(session, INTERACTIONS, rows, ("account_id", "interaction_id"))
     return IngestResult(len(records) - duplicates, duplicates)
+
+
+def _stored(session: Session, key: Column[Any], keys: list[str], columns: tuple[str, ...],
+            scope: ColumnElement[bool]) -> dict[str, tuple[Any, ...]]:
+    """The stored values of `columns` for the given keys within `scope` (the bot, or the account), by key."""
+    table = key.table
+    query = select(key, *(table.c[name] for name in columns)).where(scope)
+    return {row[0]: tuple(row[1:]) for chunk in _chunks(sorted(set(keys)))
+            for row in session.execute(query.where(key.in_(chunk)))}
 
 
 def _diff(stored: dict[str, tuple[Any, ...]],
@@ -222,7 +228,7 @@ def _insert_new(session: Session, table: Table, rows: list[dict[str, Any]], keys
     placeholders, which made it three times slower than the insert itself.
     """
     if session.get_bind().dialect.name != "postgresql":
-        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
+        stmt = _insert(session, table).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
         return len(session.execute(stmt, rows).all())
     names = list(rows[0])
     source = (func.json_to_recordset(bindparam("rows", rows, type_=postgresql.JSON))
