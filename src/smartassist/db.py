@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import select
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 log = logging.getLogger("smartassist.db")
+
+CONNECT_TIMEOUT_S = 5
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -49,7 +52,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # Token checks wait for the database on the event loop (auth/deps.py): an unreachable server must fail
+    # a connection attempt quickly rather than stall every request of the worker.
+    engine = create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, **kwargs)
+    event.listen(engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """Drop a pooled PostgreSQL connection the server has closed, before it is used (the pool then opens
+    a new one): what pool_pre_ping does, without its round trip on every checkout.
+
+    An idle connection's socket has nothing to read unless the server ended the session (a terminated
+    backend or a restart sends an error and closes): the same check as Go's MySQL driver's connCheck.
+    Anything unexpected to read also counts as closed, which at worst replaces a healthy connection.
+    """
+    if dbapi_conn.closed:
+        raise DisconnectionError("connection closed")
+    poller = select.poll()
+    poller.register(dbapi_conn.fileno(), select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -70,9 +93,18 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from _session_of(request.app.state.runtime.sessionmaker)
 
 
-def get_read_session(request: Request) -> Iterator[Session]:
-    """One autocommit session per request (see make_read_sessionmaker): reads and single-statement writes."""
-    yield from _session_of(request.app.state.runtime.read_sessionmaker)
+async def get_read_session(request: Request) -> AsyncIterator[Session]:
+    """One autocommit session per request (see make_read_sessionmaker): reads and single-statement writes.
+
+    Async although the session is sync, which saves two thread-pool hops per request: creating it does
+    no I/O (the connection is checked out on first use, in the sync route's thread), and neither does
+    closing it, since an autocommit connection is idle when returned to the pool (no ROLLBACK is sent).
+    """
+    session = request.app.state.runtime.read_sessionmaker()
+    try:
+        yield session
+    finally:
+        _close(session)
 
 
 def _session_of(factory: sessionmaker[Session]) -> Iterator[Session]:

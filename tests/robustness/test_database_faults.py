@@ -31,7 +31,7 @@ def test_terminated_connections_are_replaced_without_a_failed_request(server: Se
     with httpx.Client(base_url=server.base_url, headers=ADMIN, timeout=10) as http:
         account = http.post("/admin/accounts", json={"name": "Before"}).json()["accountId"]
         assert terminate_backends(pg_admin, database_name(server.database_url)) >= 1
-        # pool_pre_ping notices the dead pooled connection and opens a new one before using it.
+        # The pool's checkout check notices the dead pooled connection and opens a new one before using it.
         response = http.get(f"/admin/accounts/{account}")
         assert response.status_code == 200, response.text
         assert response.json()["name"] == "Before"
