@@ -50,8 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))
-    for router in (health_router, metrics_router, accounts_router, apps_router, ingest_router, intents_router,
-                   user_status_router):
+    # Routes are matched in order: the public analytics routes, the busiest, are tried first.
+    for router in (intents_router, user_status_router, health_router, metrics_router, ingest_router, accounts_router,
+                   apps_router):
         app.include_router(router)
     install_openapi(app)
     return app

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from smartassist.apps.models import App
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
-from smartassist.auth.tokens import verify_token
+from smartassist.auth.tokens import Credentials, verify_token
 from smartassist.db import get_read_session
 from smartassist.ratelimit import enforce_rate_limit
 from smartassist.state import get_runtime
@@ -42,10 +41,16 @@ def read_token(request: Request) -> str:
     return tokens.pop()
 
 
-def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Principal]:
-    """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token)."""
+def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Awaitable[Principal]]:
+    """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token).
 
-    def dependency(request: Request, session: Session = Depends(get_read_session)) -> Principal:
+    Async, so it runs on the event loop although it waits for the database: its queries are one or two
+    indexed single-row statements (credentials; a jti or rate-limit row), cheaper to wait for than the
+    thread-pool hop a sync dependency costs (measured on IntentRealtimeData: ~0.5 ms of CPU per request,
+    a fifth of it). Routes with long work stay sync and run that work in the thread pool.
+    """
+
+    async def dependency(request: Request, session: Session = Depends(get_read_session)) -> Principal:
         runtime = get_runtime(request)
         path_account = request.path_params.get("accountId")
         token = read_token(request)
@@ -54,7 +59,7 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Princ
                 raise AuthFailure("admin_scope", "the admin token is not accepted on this route", status=403)
             return Principal(account_id=path_account, client_id=None)
 
-        def authorize(app: App) -> None:
+        def authorize(app: Credentials) -> None:
             if scope not in app.scopes:
                 raise AuthFailure("scope", f"scope {scope} not granted", status=403)
             if path_account is not None and path_account != app.account_id:
