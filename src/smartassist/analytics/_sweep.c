@@ -22,7 +22,9 @@
 typedef struct { int64_t start, end; } Span;
 typedef struct { int64_t start, end; PyObject *texts; } Segment;      /* texts: owned reference */
 typedef struct { PyObject *texts; int64_t status_ms, busy_ms; } Entry; /* one status in one bucket */
-typedef struct { char *data; size_t len, cap; } Buffer;
+/* The result itself, an ASCII str written in place, grown by doubling and trimmed at the end: no
+ * scratch copy of what is 200+ kB per agent on a 7-day page. Never seen by Python code until done. */
+typedef struct { PyObject *str; Py_ssize_t len; } Buffer;
 
 static int
 as_ms(PyObject *obj, const char *what, int64_t *out)
@@ -72,34 +74,21 @@ check_ascii(PyObject *obj, const char *what)
 /* ---- output buffer ---- */
 
 static int
-reserve(Buffer *buf, size_t more)
+put(Buffer *buf, const char *text, Py_ssize_t n)
 {
-    if (buf->cap - buf->len >= more)
-        return 0;
-    size_t cap = buf->cap ? buf->cap : 4096;
-    while (cap - buf->len < more) {
-        if (cap > (size_t)PY_SSIZE_T_MAX / 2) {
-            PyErr_NoMemory();
-            return -1;
+    Py_ssize_t cap = PyUnicode_GET_LENGTH(buf->str);
+    if (cap - buf->len < n) {
+        while (cap - buf->len < n) {
+            if (cap > PY_SSIZE_T_MAX / 2) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            cap *= 2;
         }
-        cap *= 2;
+        if (PyUnicode_Resize(&buf->str, cap) < 0)  /* on failure buf->str is left as it was */
+            return -1;
     }
-    char *data = PyMem_Realloc(buf->data, cap);
-    if (data == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    buf->data = data;
-    buf->cap = cap;
-    return 0;
-}
-
-static int
-put(Buffer *buf, const char *text, size_t n)
-{
-    if (reserve(buf, n) < 0)
-        return -1;
-    memcpy(buf->data + buf->len, text, n);
+    memcpy(PyUnicode_1BYTE_DATA(buf->str) + buf->len, text, (size_t)n);
     buf->len += n;
     return 0;
 }
@@ -107,7 +96,7 @@ put(Buffer *buf, const char *text, size_t n)
 static int
 put_str(Buffer *buf, PyObject *ascii)
 {
-    return put(buf, (const char *)PyUnicode_DATA(ascii), (size_t)PyUnicode_GET_LENGTH(ascii));
+    return put(buf, (const char *)PyUnicode_DATA(ascii), PyUnicode_GET_LENGTH(ascii));
 }
 
 /* Whole seconds rounded half-up; ms is never negative here. */
@@ -115,7 +104,7 @@ static int
 put_seconds(Buffer *buf, int64_t ms)
 {
     char digits[20];
-    size_t n = 0;
+    Py_ssize_t n = 0;
     uint64_t sec = (uint64_t)(ms + 500) / 1000;
     do {
         digits[sizeof digits - ++n] = (char)('0' + sec % 10);
@@ -322,12 +311,12 @@ render(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *heads = args[4], *entry_texts = args[5];
-    Py_ssize_t bucket_count = window_end > window_start ? (Py_ssize_t)((window_end - window_start - 1) / g + 1) : 0;
-    if (!PyTuple_Check(heads) || PyTuple_GET_SIZE(heads) != bucket_count) {
-        PyErr_Format(PyExc_ValueError, "heads must be a tuple of %zd str, one per bucket", bucket_count);
+    int64_t bucket_count = window_end > window_start ? (window_end - window_start - 1) / g + 1 : 0;
+    if (!PyTuple_Check(heads) || (int64_t)PyTuple_GET_SIZE(heads) != bucket_count) {
+        PyErr_Format(PyExc_ValueError, "heads must be a tuple of %lld str, one per bucket", (long long)bucket_count);
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < bucket_count; i++) {
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(heads); i++) {
         if (check_ascii(PyTuple_GET_ITEM(heads, i), "heads") < 0)
             return NULL;
     }
@@ -336,7 +325,7 @@ render(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     Segment *segs = NULL;
     Span *busy = NULL;
     Entry *entries = NULL;
-    Buffer buf = {NULL, 0, 0};
+    Buffer buf = {NULL, 0};
     Py_ssize_t seg_count = 0, busy_count = 0;
     int64_t stop = window_end < now ? window_end : now;
 
@@ -360,16 +349,17 @@ render(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         PyErr_NoMemory();
         goto done;
     }
-    if (write_buckets(&buf, heads, window_start, window_end, g, segs, seg_count, busy, busy_count, entries) < 0)
+    if ((buf.str = PyUnicode_New(4096, 127)) == NULL
+        || write_buckets(&buf, heads, window_start, window_end, g, segs, seg_count, busy, busy_count, entries) < 0
+        || PyUnicode_Resize(&buf.str, buf.len) < 0)
         goto done;
-    result = PyUnicode_New((Py_ssize_t)buf.len, 127);
-    if (result != NULL)
-        memcpy(PyUnicode_1BYTE_DATA(result), buf.data, buf.len);
+    result = buf.str;
+    buf.str = NULL;
 
 done:
     for (Py_ssize_t i = 0; i < seg_count; i++)
         Py_DECREF(segs[i].texts);
-    PyMem_Free(buf.data);
+    Py_XDECREF(buf.str);
     PyMem_Free(entries);
     PyMem_Free(busy);
     PyMem_Free(segs);
