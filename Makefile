@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve test lint bench demo clean
 
-$(STAMP): pyproject.toml
+# The C source too: pip install -e rebuilds the extension module after an edit.
+$(STAMP): pyproject.toml src/smartassist/analytics/_sweep.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"

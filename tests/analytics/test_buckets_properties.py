@@ -1,15 +1,16 @@
-"""Property tests of the bucketing sweep: invariants of the rendered sums, and agreement with a
-second-by-second reference model on whole-second data (where sampling each second is exact)."""
+"""Property tests of the bucketing sweep: invariants of the rendered sums, and agreement of the rendered
+JSON with a second-by-second reference model on whole-second data (where sampling each second is exact)."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartassist.analytics.buckets import IntervalRenderer, bucket_bounds, tally_buckets
+from smartassist.analytics.buckets import IntervalRenderer
 from tests.analytics.data import T0
 
 S = 1000
@@ -46,21 +47,41 @@ def reference(case: dict[str, Any]) -> list[dict[str, list[int]]]:
     return tallies
 
 
+def expected_json(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reference's tallies as the contract's JSON: every bucket with its bounds, each status as
+    AgentStatus, `<Title>:Idle`, `<UPPER>:Interacting` in whole seconds; [] when no status time at all."""
+    start, end, granularity = case["start"], case["end"], case["granularity"]
+    tallies = reference(case)
+    if not any(tallies):
+        return []
+
+    def iso(ms: int) -> str:
+        return datetime.fromtimestamp(ms // S, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def entry(metric: str, value: str, ms: int) -> dict[str, Any]:
+        return {"metric": metric, "value": value, "stats": {"sum": f"{ms // S} sec"}}
+
+    return [{"startTime": iso(start + i * granularity), "endTime": iso(min(start + (i + 1) * granularity, end)),
+             "status": [item for title, (ms, busy) in tally.items()
+                        for item in (entry("AgentStatus", title, ms), entry("AgentState", f"{title}:Idle", ms - busy),
+                                     entry("AgentState", f"{title.upper()}:Interacting", busy))]}
+            for i, tally in enumerate(tallies)]
+
+
 @settings(max_examples=150, deadline=None)
 @given(scenarios(unit=S))
-def test_sweep_matches_second_by_second_reference(case: dict[str, Any]) -> None:
-    tallies = tally_buckets(case["start"], case["end"], case["granularity"], case["now"], case["events"],
-                            case["interactions"])
-    expected = [[(title, ms, busy) for title, (ms, busy) in bucket.items()] for bucket in reference(case)]
-    assert (None if tallies is None else [list(t) for t in tallies]) == (expected if any(expected) else None)
+def test_rendered_json_matches_second_by_second_reference(case: dict[str, Any]) -> None:
+    renderer = IntervalRenderer(case["start"], case["end"], case["granularity"], case["now"])
+    rendered = json.loads(renderer.render(case["events"], case["interactions"]))
+    assert rendered == expected_json(case)
 
 
 @settings(max_examples=300, deadline=None)
 @given(scenarios(unit=1))
 def test_rendered_sums_fit_the_bucket_and_split_into_idle_and_interacting(case: dict[str, Any]) -> None:
     start, end, granularity = case["start"], case["end"], case["granularity"]
-    tallies = tally_buckets(start, end, granularity, case["now"], case["events"], case["interactions"])
-    rendered = json.loads(IntervalRenderer(bucket_bounds(start, end, granularity)).render(tallies))
+    renderer = IntervalRenderer(start, end, granularity, case["now"])
+    rendered = json.loads(renderer.render(case["events"], case["interactions"]))
     assert rendered == [] or len(rendered) == -(-(end - start) // granularity)
     for index, item in enumerate(rendered):
         bucket_ms = min(start + (index + 1) * granularity, end) - (start + index * granularity)

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select, union_all
 from sqlalchemy.orm import Session
 
-from smartassist.analytics.buckets import IntervalRenderer, bucket_bounds, tally_buckets
+from smartassist.analytics.buckets import IntervalRenderer
 from smartassist.analytics.user_status_request import UserStatusQuery
 from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent
 
@@ -114,14 +114,13 @@ def user_status_json(session: Session, account_id: str, query: UserStatusQuery, 
     ids = [agent.id for agent in agents]
     events = status_events(session, account_id, ids, query.start_ms, query.end_ms)
     busy = interactions(session, account_id, ids, query.start_ms, query.end_ms)
-    renderer = IntervalRenderer(bucket_bounds(query.start_ms, query.end_ms, query.granularity_ms))
+    renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
     items = []
     for agent in agents:
-        tallies = tally_buckets(query.start_ms, query.end_ms, query.granularity_ms, now,
-                                events.get(agent.id, []), busy.get(agent.id, []))
+        intervals = renderer.render(events.get(agent.id, []), busy.get(agent.id, []))
         head = json.dumps({"userId": agent.user_id, "firstName": agent.first_name, "lastName": agent.last_name,
                            "email": agent.email, "customId": agent.custom_id}, separators=(",", ":"))
-        items.append(f'{head[:-1]},"timeInterval":{renderer.render(tallies)}}}')
+        items.append(f'{head[:-1]},"timeInterval":{intervals}}}')
     return _page(has_more, limit, offset, items)
 
 

@@ -1,0 +1,5 @@
+from collections.abc import Iterable, Mapping
+
+def render(window_start: int, window_end: int, granularity_ms: int, now: int, heads: tuple[str, ...],
+           entry_texts: Mapping[str, tuple[str, str, str, str] | None], events: Iterable[tuple[int, str]],
+           interactions: Iterable[tuple[int, int | None]], /) -> str: ...
