@@ -45,6 +45,7 @@ as_ms(PyObject *obj, const char *what, int64_t *out)
     return 0;
 }
 
+/* The first two items of a row; more may follow (the database rows end with the agent id). */
 static int
 as_pair(PyObject *item, const char *what, PyObject **first, PyObject **second)
 {
@@ -52,8 +53,8 @@ as_pair(PyObject *item, const char *what, PyObject **first, PyObject **second)
         PyErr_Format(PyExc_TypeError, "%s must be tuples, not %.100s", what, Py_TYPE(item)->tp_name);
         return -1;
     }
-    if (PyTuple_GET_SIZE(item) != 2) {
-        PyErr_Format(PyExc_ValueError, "%s must be pairs, got %zd items", what, PyTuple_GET_SIZE(item));
+    if (PyTuple_GET_SIZE(item) < 2) {
+        PyErr_Format(PyExc_ValueError, "%s must have at least 2 items, got %zd", what, PyTuple_GET_SIZE(item));
         return -1;
     }
     *first = PyTuple_GET_ITEM(item, 0);
@@ -292,8 +293,8 @@ PyDoc_STRVAR(render_doc,
 "One agent's timeInterval JSON array ('[]' when it had no reported status time in the window).\n"
 "heads: one ASCII str per bucket, written before the bucket's entries. entry_texts: a mapping from raw\n"
 "status to None (not reported) or a 4-tuple of ASCII str around the AgentStatus, Idle and Interacting\n"
-"sums; statuses mapped to the same tuple object are one status. events: (ts, status) in time order.\n"
-"interactions: (start, end or None).");
+"sums; statuses mapped to the same tuple object are one status. events: (ts, status, ...) in time order.\n"
+"interactions: (start, end or None, ...); items after the first two are ignored.");
 
 static PyObject *
 render(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)

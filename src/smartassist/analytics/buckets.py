@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from smartassist.analytics import _sweep
 from smartassist.timefmt import iso_seconds_z
@@ -85,11 +86,12 @@ class IntervalRenderer:
         self._window = (window_start, window_end, granularity_ms, now)
         self._texts = _StatusTexts()
 
-    def render(self, events: Sequence[tuple[int, str]], interactions: Sequence[tuple[int, int | None]]) -> str:
+    def render(self, events: Sequence[tuple[Any, ...]], interactions: Sequence[tuple[Any, ...]]) -> str:
         """One agent's `timeInterval` JSON array text ('[]' when the agent had no reported status time in the
         window).
 
-        `events` are (ts, status) in time order and must include the agent's last event before the window
-        (if any); earlier events are harmless. `interactions` are (start, end or None while open).
+        `events` are (ts, status, ...) in time order and must include the agent's last event before the window
+        (if any); earlier events are harmless. `interactions` are (start, end or None while open, ...). Items
+        after the first two are ignored: database rows can be passed as they come.
         """
         return _sweep.render(*self._window, self._heads, self._texts, events, interactions)

@@ -3,8 +3,8 @@
 Four queries per request whatever the page size or bucket count: the agent page, each agent's last
 status event before the window, the events inside the window, the interactions overlapping it. Every
 query is restricted to the caller's account (the agent page by account_id, the others through a
-semi-join on agents of that account). Rows come back as Core rows, never ORM objects, and the body is
-written as JSON text by buckets.IntervalRenderer: a full page is tens of thousands of buckets.
+semi-join on agents of that account). Rows come back as the driver's plain tuples, and the body is written
+as JSON text by buckets.IntervalRenderer: a full page is tens of thousands of buckets.
 
 Query plans relied on (indexes in ingest/models.py; checked with EXPLAIN on SQLite 3.40 and PostgreSQL 15):
 - agents: uq_agents_account_id_user_id gives the page in userId order (SQLite: SEARCH agents USING INDEX
@@ -22,19 +22,21 @@ Query plans relied on (indexes in ingest/models.py; checked with EXPLAIN on SQLi
   end_time>?); PostgreSQL: Index Only Scan per agent, Heap Fetches: 0). Only interactions ending after
   the window start are read: a recent window reads no older history however long the account has
   existed (an old window also scans the newer entries of the index, filtered inside it).
-Rows are consumed while iterating the result, not gathered with .all(): tens of thousands of Row objects
-alive at once would be promoted to the oldest garbage-collector generation and trigger full collections
-(measured: ~90 ms pauses on a 7-day page).
+Plain tuples also matter to the garbage collector: tens of thousands of SQLAlchemy Row objects alive at
+once were promoted to its oldest generation and triggered full collections (measured: ~90 ms pauses on a
+7-day page); tuples of ints and strings are untracked at their first collection.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, cast
 
-from sqlalchemy import Select, select, union_all
+from sqlalchemy import CursorResult, Select, bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from smartassist.analytics.buckets import IntervalRenderer
@@ -63,46 +65,46 @@ def agent_page(session: Session, account_id: str, emails: Sequence[str] | None, 
     return [AgentRow(*row) for row in rows[:limit]], len(rows) > limit
 
 
-def _account_agents(account_id: str, agent_ids: Sequence[int]) -> Select[int]:
-    return select(Agent.id).where(Agent.account_id == account_id, Agent.id.in_(agent_ids))
+# The statements below are built once, with bound parameters (the page's agent ids expand into an IN list).
+# Every one is restricted to the caller's account through a semi-join on its agents. Rows are read as the
+# driver's plain tuples (_tuples): SQLAlchemy Row objects cost more than the query for tens of thousands of
+# rows. Each row ends with the agent id, so one agent's rows are a slice of a list sorted by agent.
+_agent = Agent.__table__.c
+_event = AgentStatusEvent.__table__.c
+_item = AgentInteraction.__table__.c
+_PAGE_AGENTS = select(_agent.id).where(_agent.account_id == bindparam("account_id"),
+                                       _agent.id.in_(bindparam("agent_ids", expanding=True)))
+_LATEST_BEFORE = (select(_event.id)
+                  .where(_event.agent_id == _agent.id, _event.ts < bindparam("start"))
+                  .order_by(_event.ts.desc(), _event.id.desc())
+                  .limit(1).correlate(Agent.__table__).scalar_subquery())
+EVENTS_BEFORE = (select(_event.ts, _event.status, _event.agent_id)
+                 .select_from(Agent.__table__).join(AgentStatusEvent.__table__, _event.id == _LATEST_BEFORE)
+                 .where(_agent.account_id == bindparam("account_id"),
+                        _agent.id.in_(bindparam("agent_ids", expanding=True))))
+EVENTS_INSIDE = (select(_event.ts, _event.status, _event.agent_id)
+                 .where(_event.agent_id.in_(_PAGE_AGENTS), _event.ts >= bindparam("start"),
+                        _event.ts < bindparam("end"))
+                 .order_by(_event.agent_id, _event.ts, _event.id))
+_columns = (_item.start_time, _item.end_time, _item.agent_id)
+INTERACTIONS = union_all(
+    select(*_columns).where(_item.agent_id.in_(_PAGE_AGENTS), _item.end_time > bindparam("start"),
+                            _item.start_time < bindparam("end")),
+    select(*_columns).where(_item.agent_id.in_(_PAGE_AGENTS), _item.end_time.is_(None),
+                            _item.start_time < bindparam("end")))
+_by_agent = itemgetter(2)
 
 
-def status_events(session: Session, account_id: str, agent_ids: Sequence[int], start_ms: int,
-                  end_ms: int) -> dict[int, list[tuple[int, str]]]:
-    """Per agent, (ts, status) in effect order: the last event before the window, then those inside it."""
-    event = AgentStatusEvent
-    latest_before = (select(event.id)
-                     .where(event.agent_id == Agent.id, event.ts < start_ms)
-                     .order_by(event.ts.desc(), event.id.desc())
-                     .limit(1).correlate(Agent).scalar_subquery())
-    before = (select(event.agent_id, event.ts, event.status)
-              .select_from(Agent).join(event, event.id == latest_before)
-              .where(Agent.account_id == account_id, Agent.id.in_(agent_ids)))
-    inside = (select(event.agent_id, event.ts, event.status)
-              .where(event.agent_id.in_(_account_agents(account_id, agent_ids)),
-                     event.ts >= start_ms, event.ts < end_ms)
-              .order_by(event.agent_id, event.ts, event.id))
-    events: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for agent_id, ts, status in session.execute(before):
-        events[agent_id].append((ts, status))
-    for agent_id, ts, status in session.execute(inside):
-        events[agent_id].append((ts, status))
-    return events
+def _tuples(session: Session, statement: Select[Any] | Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    result: CursorResult[Any] = session.connection().execute(statement, params)
+    rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # DB-API: a list of tuples
+    result.close()
+    return rows
 
 
-def interactions(session: Session, account_id: str, agent_ids: Sequence[int], start_ms: int,
-                 end_ms: int) -> dict[int, list[tuple[int, int | None]]]:
-    """Per agent, (start, end or None) of the interactions overlapping [start_ms, end_ms)."""
-    item = AgentInteraction
-    agents = _account_agents(account_id, agent_ids)
-    columns = (item.agent_id, item.start_time, item.end_time)
-    ended = select(*columns).where(item.agent_id.in_(agents), item.end_time > start_ms, item.start_time < end_ms)
-    still_open = select(*columns).where(item.agent_id.in_(agents), item.end_time.is_(None),
-                                        item.start_time < end_ms)
-    found: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
-    for agent_id, start, end in session.execute(union_all(ended, still_open)):
-        found[agent_id].append((start, end))
-    return found
+def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
+    """The rows of one agent from rows sorted by agent id (last item)."""
+    return rows[bisect_left(rows, agent_id, key=_by_agent):bisect_right(rows, agent_id, key=_by_agent)]
 
 
 def user_status_json(session: Session, account_id: str, query: UserStatusQuery, *, limit: int, offset: int,
@@ -111,16 +113,21 @@ def user_status_json(session: Session, account_id: str, query: UserStatusQuery, 
     agents, has_more = agent_page(session, account_id, query.emails, limit, offset)
     if not agents:
         return _page(has_more, limit, offset, [])
-    ids = [agent.id for agent in agents]
-    events = status_events(session, account_id, ids, query.start_ms, query.end_ms)
-    busy = interactions(session, account_id, ids, query.start_ms, query.end_ms)
+    params = {"account_id": account_id, "agent_ids": [agent.id for agent in agents], "start": query.start_ms,
+              "end": query.end_ms}
+    before = {row[2]: row for row in _tuples(session, EVENTS_BEFORE, params)}
+    inside = _tuples(session, EVENTS_INSIDE, params)
+    busy = _tuples(session, INTERACTIONS, params)
+    busy.sort(key=_by_agent)
     renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
     items = []
     for agent in agents:
-        intervals = renderer.render(events.get(agent.id, []), busy.get(agent.id, []))
+        events = _slice(inside, agent.id)
+        if agent.id in before:
+            events.insert(0, before[agent.id])
         head = json.dumps({"userId": agent.user_id, "firstName": agent.first_name, "lastName": agent.last_name,
                            "email": agent.email, "customId": agent.custom_id}, separators=(",", ":"))
-        items.append(f'{head[:-1]},"timeInterval":{intervals}}}')
+        items.append(f'{head[:-1]},"timeInterval":{renderer.render(events, _slice(busy, agent.id))}}}')
     return _page(has_more, limit, offset, items)
 
 
