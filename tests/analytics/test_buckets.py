@@ -257,7 +257,7 @@ def test_module_writes_heads_and_texts_around_the_sums() -> None:
     # to 1) of which 0.5 s busy, bucket 2 (0.5 s, short) empty.
     text = _sweep.render(0, 2500, 1000, 10_000, ("(0", "(1", "(2"), {"A": TEXTS, "B": None},
                          [(0, "A"), (1500, "B")], [(1000, 2000)])
-    assert text == "[(0<a1|i1|b0>]},(1<a1|i0|b1>]},(2]}]"
+    assert text == b"[(0<a1|i1|b0>]},(1<a1|i0|b1>]},(2]}]"
 
 
 @pytest.mark.parametrize("base", [2**62 - 2 * HOUR, -(2**62) + 2 * HOUR], ids=["near-2**62", "near--2**62"])

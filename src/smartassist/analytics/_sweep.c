@@ -22,9 +22,10 @@
 typedef struct { int64_t start, end; } Span;
 typedef struct { int64_t start, end; PyObject *texts; } Segment;      /* texts: owned reference */
 typedef struct { PyObject *texts; int64_t status_ms, busy_ms; } Entry; /* one status in one bucket */
-/* The result itself, an ASCII str written in place, grown by doubling and trimmed at the end: no
- * scratch copy of what is 200+ kB per agent on a 7-day page. Never seen by Python code until done. */
-typedef struct { PyObject *str; Py_ssize_t len; } Buffer;
+/* The result itself, bytes of ASCII JSON written in place, grown by doubling and trimmed at the end: no
+ * scratch copy of what is 200+ kB per agent on a 7-day page. Never seen by Python code until done.
+ * Bytes, not str: the page is joined and sent as bytes, so no 11 MB encode (and its page faults). */
+typedef struct { PyObject *bytes; Py_ssize_t len; } Buffer;
 
 static int
 as_ms(PyObject *obj, const char *what, int64_t *out)
@@ -62,7 +63,7 @@ as_pair(PyObject *item, const char *what, PyObject **first, PyObject **second)
     return 0;
 }
 
-/* Text is copied byte for byte into the output, which is then built as an ASCII str. */
+/* Text is copied byte for byte into the output, which must stay ASCII (it is sent as is). */
 static int
 check_ascii(PyObject *obj, const char *what)
 {
@@ -77,7 +78,7 @@ check_ascii(PyObject *obj, const char *what)
 static int
 put(Buffer *buf, const char *text, Py_ssize_t n)
 {
-    Py_ssize_t cap = PyUnicode_GET_LENGTH(buf->str);
+    Py_ssize_t cap = PyBytes_GET_SIZE(buf->bytes);
     if (cap - buf->len < n) {
         while (cap - buf->len < n) {
             if (cap > PY_SSIZE_T_MAX / 2) {
@@ -86,10 +87,10 @@ put(Buffer *buf, const char *text, Py_ssize_t n)
             }
             cap *= 2;
         }
-        if (PyUnicode_Resize(&buf->str, cap) < 0)  /* on failure buf->str is left as it was */
+        if (_PyBytes_Resize(&buf->bytes, cap) < 0)  /* on failure buf->bytes is released and NULL */
             return -1;
     }
-    memcpy(PyUnicode_1BYTE_DATA(buf->str) + buf->len, text, (size_t)n);
+    memcpy(PyBytes_AS_STRING(buf->bytes) + buf->len, text, (size_t)n);
     buf->len += n;
     return 0;
 }
@@ -289,7 +290,7 @@ write_buckets(Buffer *buf, PyObject *heads, int64_t window_start, int64_t window
 }
 
 PyDoc_STRVAR(render_doc,
-"render(window_start, window_end, granularity_ms, now, heads, entry_texts, events, interactions, /) -> str\n\n"
+"render(window_start, window_end, granularity_ms, now, heads, entry_texts, events, interactions, /) -> bytes\n\n"
 "One agent's timeInterval JSON array ('[]' when it had no reported status time in the window).\n"
 "heads: one ASCII str per bucket, written before the bucket's entries. entry_texts: a mapping from raw\n"
 "status to None (not reported) or a 4-tuple of ASCII str around the AgentStatus, Idle and Interacting\n"
@@ -342,7 +343,7 @@ render(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         || (busy_count = read_busy(interactions, now, busy)) < 0)
         goto done;
     if (seg_count == 0) {
-        result = PyUnicode_FromString("[]");
+        result = PyBytes_FromStringAndSize("[]", 2);
         goto done;
     }
     entries = PyMem_New(Entry, seg_count);
@@ -350,17 +351,17 @@ render(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         PyErr_NoMemory();
         goto done;
     }
-    if ((buf.str = PyUnicode_New(4096, 127)) == NULL
+    if ((buf.bytes = PyBytes_FromStringAndSize(NULL, 4096)) == NULL
         || write_buckets(&buf, heads, window_start, window_end, g, segs, seg_count, busy, busy_count, entries) < 0
-        || PyUnicode_Resize(&buf.str, buf.len) < 0)
+        || _PyBytes_Resize(&buf.bytes, buf.len) < 0)
         goto done;
-    result = buf.str;
-    buf.str = NULL;
+    result = buf.bytes;
+    buf.bytes = NULL;
 
 done:
     for (Py_ssize_t i = 0; i < seg_count; i++)
         Py_DECREF(segs[i].texts);
-    Py_XDECREF(buf.str);
+    Py_XDECREF(buf.bytes);
     PyMem_Free(entries);
     PyMem_Free(busy);
     PyMem_Free(segs);

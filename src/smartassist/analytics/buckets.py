@@ -86,9 +86,9 @@ class IntervalRenderer:
         self._window = (window_start, window_end, granularity_ms, now)
         self._texts = _StatusTexts()
 
-    def render(self, events: Sequence[tuple[Any, ...]], interactions: Sequence[tuple[Any, ...]]) -> str:
-        """One agent's `timeInterval` JSON array text ('[]' when the agent had no reported status time in the
-        window).
+    def render(self, events: Sequence[tuple[Any, ...]], interactions: Sequence[tuple[Any, ...]]) -> bytes:
+        """One agent's `timeInterval` JSON array, ASCII bytes (`[]` when the agent had no reported status time
+        in the window): the page is joined and sent as bytes, with no encoding step.
 
         `events` are (ts, status, ...) in time order and must include the agent's last event before the window
         (if any); earlier events are harmless. `interactions` are (start, end or None while open, ...). Items

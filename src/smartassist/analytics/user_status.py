@@ -108,28 +108,29 @@ def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
 
 
 def user_status_json(session: Session, account_id: str, query: UserStatusQuery, *, limit: int, offset: int,
-                     now: int) -> str:
-    """The whole response body as JSON text (keys in the contract's order)."""
+                     now: int) -> bytes:
+    """The whole response body, JSON as ASCII bytes (keys in the contract's order).
+
+    Assembled from parts with a single join: a 7-day page is 11 MB, and each extra copy of it (an f-string,
+    a str-to-bytes encode) cost ~5 ms, mostly page faults of the fresh allocation.
+    """
     agents, has_more = agent_page(session, account_id, query.emails, limit, offset)
-    if not agents:
-        return _page(has_more, limit, offset, [])
-    params = {"account_id": account_id, "agent_ids": [agent.id for agent in agents], "start": query.start_ms,
-              "end": query.end_ms}
-    before = {row[2]: row for row in _tuples(session, EVENTS_BEFORE, params)}
-    inside = _tuples(session, EVENTS_INSIDE, params)
-    busy = _tuples(session, INTERACTIONS, params)
-    busy.sort(key=_by_agent)
-    renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
-    items = []
-    for agent in agents:
-        events = _slice(inside, agent.id)
-        if agent.id in before:
-            events.insert(0, before[agent.id])
-        head = json.dumps({"userId": agent.user_id, "firstName": agent.first_name, "lastName": agent.last_name,
-                           "email": agent.email, "customId": agent.custom_id}, separators=(",", ":"))
-        items.append(f'{head[:-1]},"timeInterval":{renderer.render(events, _slice(busy, agent.id))}}}')
-    return _page(has_more, limit, offset, items)
-
-
-def _page(has_more: bool, limit: int, offset: int, items: list[str]) -> str:
-    return f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},"data":[{",".join(items)}]}}'
+    parts = [f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},"data":['.encode()]
+    if agents:
+        params = {"account_id": account_id, "agent_ids": [agent.id for agent in agents], "start": query.start_ms,
+                  "end": query.end_ms}
+        before = {row[2]: row for row in _tuples(session, EVENTS_BEFORE, params)}
+        inside = _tuples(session, EVENTS_INSIDE, params)
+        busy = _tuples(session, INTERACTIONS, params)
+        busy.sort(key=_by_agent)
+        renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
+        for index, agent in enumerate(agents):
+            events = _slice(inside, agent.id)
+            if agent.id in before:
+                events.insert(0, before[agent.id])
+            head = json.dumps({"userId": agent.user_id, "firstName": agent.first_name, "lastName": agent.last_name,
+                               "email": agent.email, "customId": agent.custom_id}, separators=(",", ":"))
+            parts += (b"," if index else b"", head[:-1].encode(), b',"timeInterval":',
+                      renderer.render(events, _slice(busy, agent.id)), b"}")
+    parts.append(b"]}")
+    return b"".join(parts)
