@@ -146,9 +146,9 @@ def main() -> None:
                     assert response.status_code == 200, response.text[:300]
                     return len(response.content)
 
-                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> str:
-                    with app.state.runtime.sessionmaker() as session:
-                        return user_status_json(session, account_id, query, limit=PAGE, offset=0, now=DATA_END)
+                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> bytes:
+                    with app.state.runtime.read_engine.connect() as connection:
+                        return user_status_json(connection, account_id, query, limit=PAGE, offset=0, now=DATA_END)
 
                 size = request()
                 fetched = bare_fetch(raw, account_id, start, end)

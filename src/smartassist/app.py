@@ -14,7 +14,7 @@ from smartassist.analytics.user_status_router import router as user_status_route
 from smartassist.apps.router import router as apps_router
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
-from smartassist.db import make_engine, make_read_sessionmaker, make_sessionmaker
+from smartassist.db import make_engine, make_read_engine, make_sessionmaker
 from smartassist.errors import install_error_handlers
 from smartassist.ingest.router import router as ingest_router
 from smartassist.ops.body_limit import BodyLimit
@@ -30,7 +30,7 @@ def build_runtime(settings: Settings) -> Runtime:
     url = settings.resolved_database_url()
     engine = make_engine(url)
     return Runtime(settings=settings, database_url=url, engine=engine, sessionmaker=make_sessionmaker(engine),
-                   read_sessionmaker=make_read_sessionmaker(engine),
+                   read_engine=make_read_engine(engine),
                    secret_box=SecretBox(settings.resolved_secret_key()),
                    admin_token=settings.resolved_admin_token())
 

@@ -20,7 +20,7 @@ class Runtime:
     database_url: str
     engine: Engine
     sessionmaker: SessionFactory
-    read_sessionmaker: SessionFactory
+    read_engine: Engine
     secret_box: SecretBox
     admin_token: str
 

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.orm import Session
 
 from smartassist.analytics.user_status import user_status_json
 from smartassist.analytics.user_status_request import UserStatusQuery
@@ -26,8 +25,8 @@ def run(engine: Engine, account_id: str, query: UserStatusQuery = WINDOW, now: i
 
     event.listen(engine, "before_cursor_execute", record)
     try:
-        with Session(engine) as session:
-            body = json.loads(user_status_json(session, account_id, query, limit=limit, offset=0, now=now))
+        with engine.connect() as connection:
+            body = json.loads(user_status_json(connection, account_id, query, limit=limit, offset=0, now=now))
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return body, statements

@@ -15,14 +15,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.orm import Session
 
 from smartassist.auth import jti as jti_store
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.models import UsedJti
 from smartassist.auth.tokens import verify_token
 from smartassist.crypto import SecretBox
-from smartassist.db import make_engine, make_sessionmaker
+from smartassist.db import make_engine, make_read_engine
 from smartassist.periodic import Every
 from tests.auth.helpers import World, jti_claims, jwe_token
 from tests.conftest import SERVER_KEY
@@ -65,14 +64,14 @@ def test_threads_racing_one_token_exactly_one_wins(client: TestClient, db_engine
 
 
 def _process_worker(url: str, tok: str, barrier: Barrier, results: Any) -> None:
-    """One "server process": its own engine and session, verifying after all are ready."""
+    """One "server process": its own engine and autocommit connection, verifying after all are ready."""
     engine = make_engine(url)
     try:
-        with make_sessionmaker(engine)() as session:
-            session.connection()  # connect before the barrier so the race is on the insert
+        # Connected before the barrier, so the race is on the insert.
+        with make_read_engine(engine).connect() as connection:
             barrier.wait(timeout=60)
             try:
-                verify_token(session, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
+                verify_token(connection, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
                 results.put("ok")
             except AuthFailure as exc:
                 results.put(exc.reason)
@@ -119,19 +118,19 @@ def test_purge_deletes_only_rows_past_the_keep_window(store: Engine) -> None:
     _insert(store, "cs-a", "long-gone", now - keep - 1)
     _insert(store, "cs-a", "just-expired", now - 1000)  # kept: a slower clock still accepts it
     _insert(store, "cs-a", "live", now + 600_000)
-    with Session(store) as session:
-        assert jti_store.purge_expired(session, now) == 1
+    with make_read_engine(store).connect() as connection:
+        assert jti_store.purge_expired(connection, now) == 1
     with store.connect() as conn:
         assert sorted(conn.scalars(select(UsedJti.jti))) == ["just-expired", "live"]
 
 
 def test_live_jti_stays_used_after_a_purge(store: Engine) -> None:
     now = _now()
-    with Session(store) as session:
-        jti_store.claim_jti(session, "cs-a", "j1", now + 600_000, now)
-        jti_store.purge_expired(session, now)
+    with make_read_engine(store).connect() as connection:
+        jti_store.claim_jti(connection, "cs-a", "j1", now + 600_000, now)
+        jti_store.purge_expired(connection, now)
         with pytest.raises(AuthFailure) as refused:
-            jti_store.claim_jti(session, "cs-a", "j1", now + 600_000, now)
+            jti_store.claim_jti(connection, "cs-a", "j1", now + 600_000, now)
     assert refused.value.reason == "jti_replayed"
 
 
@@ -140,12 +139,12 @@ def test_stale_row_is_replaced_but_a_recent_one_is_not(store: Engine) -> None:
     now = _now()
     _insert(store, "cs-a", "old", now - jti_store.KEEP_AFTER_EXPIRY_MS - 1)
     _insert(store, "cs-a", "recent", now - 1000)
-    with Session(store) as session:
-        jti_store.claim_jti(session, "cs-a", "old", now + 600_000, now)
+    with make_read_engine(store).connect() as connection:
+        jti_store.claim_jti(connection, "cs-a", "old", now + 600_000, now)
         with pytest.raises(AuthFailure):
-            jti_store.claim_jti(session, "cs-a", "recent", now + 600_000, now)
+            jti_store.claim_jti(connection, "cs-a", "recent", now + 600_000, now)
         with pytest.raises(AuthFailure):
-            jti_store.claim_jti(session, "cs-a", "old", now + 600_000, now)
+            jti_store.claim_jti(connection, "cs-a", "old", now + 600_000, now)
     with store.connect() as conn:
         rows = {row.jti: row.expires_at for row in conn.execute(select(UsedJti.jti, UsedJti.expires_at))}
     assert rows == {"old": now + 600_000, "recent": now - 1000}

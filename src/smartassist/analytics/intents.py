@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select
 
 from smartassist.errors import not_found
 from smartassist.ids import CALLER_ID
@@ -65,7 +64,7 @@ def to_item(row: Sequence[Any]) -> dict[str, Any]:
             "sessionId": session_id}
 
 
-def latest_ended_sessions(session: Session, account_id: str, bot_id: str) -> list[dict[str, Any]]:
+def latest_ended_sessions(connection: Connection, account_id: str, bot_id: str) -> list[dict[str, Any]]:
     """Newest endTime first, ties by sessionId descending. Another account's bot is 404 like a missing one.
 
     Hot path: one indexed query (ix_bot_sessions_bot_end, read backwards) returning plain tuples; the bot's
@@ -73,7 +72,7 @@ def latest_ended_sessions(session: Session, account_id: str, bot_id: str) -> lis
     """
     if not CALLER_ID.match(bot_id):
         raise not_found("bot")
-    rows = session.execute(LATEST_ENDED, {"bot_id": bot_id, "account_id": account_id}).all()
-    if not rows and session.scalar(BOT_OWNER, {"bot_id": bot_id}) != account_id:
+    rows = connection.execute(LATEST_ENDED, {"bot_id": bot_id, "account_id": account_id}).all()
+    if not rows and connection.scalar(BOT_OWNER, {"bot_id": bot_id}) != account_id:
         raise not_found("bot")
     return [to_item(row) for row in rows]

@@ -12,12 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from smartassist.analytics.user_status import user_status_json
 from smartassist.analytics.user_status_request import parse_user_status_body
 from smartassist.auth.deps import Principal, require_app
-from smartassist.db import get_read_session, now_ms
+from smartassist.db import get_read_connection, now_ms
 from smartassist.errors import bad_request
 from smartassist.scopes import ANALYTICS
 
@@ -108,7 +108,7 @@ def user_status(accountId: str,  # noqa: N803 - the contract's path parameter na
                 limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                 principal: Principal = Depends(require_app(ANALYTICS)),
                 body: Any = Depends(user_status_body),
-                session: Session = Depends(get_read_session)) -> Response:
+                connection: Connection = Depends(get_read_connection)) -> Response:
     query = parse_user_status_body(body)
-    content = user_status_json(session, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
+    content = user_status_json(connection, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
     return Response(content=content, media_type="application/json")

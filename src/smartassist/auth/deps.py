@@ -6,12 +6,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.tokens import Credentials, verify_token
-from smartassist.db import get_read_session
+from smartassist.db import get_read_connection
 from smartassist.ratelimit import enforce_rate_limit
 from smartassist.state import get_runtime
 
@@ -50,7 +50,7 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
     a fifth of it). Routes with long work stay sync and run that work in the thread pool.
     """
 
-    async def dependency(request: Request, session: Session = Depends(get_read_session)) -> Principal:
+    async def dependency(request: Request, connection: Connection = Depends(get_read_connection)) -> Principal:
         runtime = get_runtime(request)
         path_account = request.path_params.get("accountId")
         token = read_token(request)
@@ -71,7 +71,7 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             enforce_rate_limit(runtime, app.client_id)
 
         settings = runtime.settings
-        app = verify_token(session, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
+        app = verify_token(connection, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
                            max_bytes=settings.max_token_bytes, authorize=authorize)
         request.state.client_id = app.client_id
         return Principal(account_id=app.account_id, client_id=app.client_id)

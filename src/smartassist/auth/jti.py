@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Connection, delete, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.models import UsedJti
@@ -20,7 +19,7 @@ PURGE = Every(60_000)
 KEEP_AFTER_EXPIRY_MS = 60_000
 
 
-def claim_jti(session: Session, client_id: str, jti: str, expires_at_ms: int, now: int) -> None:
+def claim_jti(connection: Connection, client_id: str, jti: str, expires_at_ms: int, now: int) -> None:
     """Record the jti as used, or fail with 401 when any request (any process) already used it.
 
     `expires_at_ms` is the last instant the token is accepted (exp plus leeway). The database decides
@@ -28,34 +27,34 @@ def claim_jti(session: Session, client_id: str, jti: str, expires_at_ms: int, no
     whose token is long expired protects nothing (the old token is refused as expired), so it is
     deleted — only while still stale, so a concurrent fresh claim wins — and the insert tried once more.
     """
-    if not _insert(session, client_id, jti, expires_at_ms):
-        stale = session.connection().execute(delete(UsedJti).where(
+    if not _insert(connection, client_id, jti, expires_at_ms):
+        stale = connection.execute(delete(UsedJti).where(
             UsedJti.client_id == client_id, UsedJti.jti == jti,
             UsedJti.expires_at < now - KEEP_AFTER_EXPIRY_MS))
-        session.commit()
-        if stale.rowcount != 1 or not _insert(session, client_id, jti, expires_at_ms):
+        connection.commit()
+        if stale.rowcount != 1 or not _insert(connection, client_id, jti, expires_at_ms):
             raise AuthFailure("jti_replayed", "jti already used")
-    _maybe_purge(session, now)
+    _maybe_purge(connection, now)
 
 
-def _insert(session: Session, client_id: str, jti: str, expires_at_ms: int) -> bool:
+def _insert(connection: Connection, client_id: str, jti: str, expires_at_ms: int) -> bool:
     try:
-        session.execute(insert(UsedJti).values(client_id=client_id, jti=jti, expires_at=expires_at_ms))
-        session.commit()
+        connection.execute(insert(UsedJti).values(client_id=client_id, jti=jti, expires_at=expires_at_ms))
+        connection.commit()
     except IntegrityError:
-        session.rollback()
+        connection.rollback()
         return False
     return True
 
 
-def purge_expired(session: Session, now: int) -> int:
+def purge_expired(connection: Connection, now: int) -> int:
     """Delete the rows no token can match any more; returns how many."""
-    deleted = session.connection().execute(delete(UsedJti).where(UsedJti.expires_at < now - KEEP_AFTER_EXPIRY_MS))
-    session.commit()
+    deleted = connection.execute(delete(UsedJti).where(UsedJti.expires_at < now - KEEP_AFTER_EXPIRY_MS))
+    connection.commit()
     return deleted.rowcount
 
 
-def _maybe_purge(session: Session, now: int) -> None:
+def _maybe_purge(connection: Connection, now: int) -> None:
     """Purge at most once a minute per process, after the claim so a slow purge never decides a claim.
 
     A failed purge (lock timeout, deadlock between two workers' purges) only delays cleanup, so it is
@@ -64,7 +63,7 @@ def _maybe_purge(session: Session, now: int) -> None:
     if not PURGE.due(now):
         return
     try:
-        purge_expired(session, now)
+        purge_expired(connection, now)
     except OperationalError as exc:
-        session.rollback()
+        connection.rollback()
         log.warning("jti purge failed: %s", type(exc.orig).__name__)

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, select
 
 from smartassist.apps.models import App
 from smartassist.auth.compact import json_object
@@ -61,8 +60,8 @@ BY_CLIENT_ID = _CREDENTIALS.where(_apps.client_id == bindparam("key"))
 BY_JWE_KID = _CREDENTIALS.where(_apps.jwe_kid == bindparam("key"))
 
 
-def _credentials(session: Session, statement: Select[Any], key: str) -> Credentials | None:
-    row = session.execute(statement, {"key": key}).first()
+def _credentials(connection: Connection, statement: Select[Any], key: str) -> Credentials | None:
+    row = connection.execute(statement, {"key": key}).first()
     return None if row is None else Credentials(**row._mapping)
 
 
@@ -70,7 +69,7 @@ def _no_check(_: Credentials) -> None:
     return None
 
 
-def verify_token(session: Session, box: SecretBox, token: str, *, leeway_s: int, max_bytes: int,
+def verify_token(connection: Connection, box: SecretBox, token: str, *, leeway_s: int, max_bytes: int,
                  authorize: Callable[[Credentials], None] = _no_check) -> Credentials:
     """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token).
 
@@ -83,7 +82,7 @@ def verify_token(session: Session, box: SecretBox, token: str, *, leeway_s: int,
     segments = token.split(".")
     app: Credentials | None = None
     if len(segments) == 5:
-        app = _app_for_jwe(session, checked_header(segments[0]))
+        app = _app_for_jwe(connection, checked_header(segments[0]))
         jws = decrypt_nested(token, box.open(app.jwe_private_key_enc or ""))
         segments = jws.split(".")
     elif len(segments) == 3:
@@ -94,7 +93,7 @@ def verify_token(session: Session, box: SecretBox, token: str, *, leeway_s: int,
     claims = json_object(segments[1], "token payload")
     app_id = _app_id(claims)
     if app is None:
-        app = _credentials(session, BY_CLIENT_ID, app_id)
+        app = _credentials(connection, BY_CLIENT_ID, app_id)
         if app is None:
             raise AuthFailure("unknown_app", "appId does not name an app")
         if app.enforce_jwe:
@@ -109,13 +108,13 @@ def verify_token(session: Session, box: SecretBox, token: str, *, leeway_s: int,
     jti = _jti(claims, times, now) if app.enforce_jti else None
     authorize(app)
     if jti is not None:
-        claim_jti(session, app.client_id, jti, int(times["exp"] * 1000) + leeway_s * 1000, now)
+        claim_jti(connection, app.client_id, jti, int(times["exp"] * 1000) + leeway_s * 1000, now)
     return app
 
 
-def _app_for_jwe(session: Session, header: dict[str, Any]) -> Credentials:
+def _app_for_jwe(connection: Connection, header: dict[str, Any]) -> Credentials:
     """The app whose key the JWE is encrypted to, found by the `kid` header."""
-    app = _credentials(session, BY_JWE_KID, header_kid(header))
+    app = _credentials(connection, BY_JWE_KID, header_kid(header))
     if app is None or not app.enforce_jwe or app.jwe_private_key_enc is None:
         raise AuthFailure("jwe_kid", "JWE kid does not name the key of an app that uses JWE")
     return app
