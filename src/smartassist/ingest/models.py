@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartassist.db import Base, BigIntPK
@@ -61,6 +61,9 @@ class BotSession(Base):
     status: Mapped[str] = mapped_column(String(64))
     time_handled: Mapped[int]
     deflected_to: Mapped[str | None] = mapped_column(String(128))
+    # The IntentRealtimeData item as served (analytics.intents.item_json), written with the row; None while
+    # the session has not ended (such sessions are not served).
+    wire: Mapped[str | None] = mapped_column(Text)
 
 
 class AgentStatusEvent(Base):

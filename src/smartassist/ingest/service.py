@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
+from smartassist.analytics.intents import item_json
 from smartassist.db import now_ms
 from smartassist.errors import ApiError, bad_request, not_found
 from smartassist.ids import CALLER_ID, new_user_id
@@ -128,8 +129,8 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
     incoming = [(r.sessionId, (r.userId, r.intent, r.ANI, r.DNI, r.channel, datetime_to_ms(r.startTime),
                                _ms_or_none(r), r.status, r.timeHandled, r.deflectedTo)) for r in records]
     changed, duplicates = _diff(stored, incoming)
-    rows = [{"account_id": account_id, "bot_id": bot_id, "session_id": key, **dict(zip(columns, values, strict=True))}
-            for key, values in changed]
+    rows = [{"account_id": account_id, "bot_id": bot_id, "session_id": key, **dict(zip(columns, values, strict=True)),
+             "wire": _item_json(key, *values)} for key, values in changed]
     _upsert(session, SESSIONS, rows, ("bot_id", "session_id"))
     return IngestResult(len(records) - duplicates, duplicates)
 
@@ -243,6 +244,14 @@ def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def _item_json(session_id: str, user_id: str, intents: list[Any], ani: str, dni: str, channel: str, start: int,
+               end: int | None, status: str, handled: int, deflected: str | None) -> str | None:
+    """The session's stored IntentRealtimeData item (values in _upsert_sessions' column order); None until it ends."""
+    if end is None:
+        return None
+    return item_json(intents, ani, dni, channel, start, end, status, handled, deflected, user_id, session_id)
 
 
 def _ms_or_none(record: SessionIn | InteractionIn) -> int | None:
