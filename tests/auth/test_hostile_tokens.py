@@ -193,6 +193,10 @@ ATTACKS: list[Attack] = [
     Attack("other_apps_secret", at_app(lambda w: token(w.plain, secret=w.foreign["clientSecret"])), 401,
            "signature invalid"),
     Attack("signature_stripped", at_app(lambda w: token(w.plain).rsplit(".", 1)[0] + "."), 401, "signature invalid"),
+    Attack("signature_truncated", at_app(lambda w: token(w.plain)[:-4]), 401, "signature invalid"),
+    Attack("signature_padded", at_app(lambda w: token(w.plain) + "="), 401, "not base64url"),
+    Attack("signature_with_stray_character", at_app(lambda w: token(w.plain)[:-2] + "+" + token(w.plain)[-1:]), 401,
+           "not base64url"),
     Attack("payload_swapped_keeping_signature", at_app(lambda w: ".".join(
         [token(w.plain).split(".")[0], token(w.plain, sub="admin").split(".")[1], token(w.plain).split(".")[2]])),
            401, "signature invalid"),

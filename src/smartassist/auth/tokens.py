@@ -9,15 +9,16 @@ burns a jti.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 from sqlalchemy import Connection, Select, bindparam, select
 
 from smartassist.apps.models import App
-from smartassist.auth.compact import json_object
+from smartassist.auth.compact import b64url_decode, json_object
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
 from smartassist.auth.jwe import checked_header, decrypt_nested, header_kid
@@ -25,13 +26,12 @@ from smartassist.crypto import SecretBox
 from smartassist.db import now_ms
 from smartassist.ids import MAX_CLIENT_ID_LENGTH, plausible_key
 
-KNOWN_ALGS = ("HS256", "HS512")
+DIGESTS = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}
+KNOWN_ALGS = tuple(DIGESTS)
 MAX_JTI_LIFETIME_S = 3600
 MAX_JTI_LENGTH = 255
 MAX_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z: anything later is not a date
 TIME_CLAIMS = ("exp", "nbf", "iat")
-
-_JWS = jwt.PyJWS(algorithms=list(KNOWN_ALGS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +126,8 @@ def _header_alg(header: dict[str, Any]) -> str:
         raise AuthFailure("alg_not_allowed", f"token alg must be one of {', '.join(KNOWN_ALGS)}")
     if "crit" in header or header.get("b64", True) is not True:
         raise AuthFailure("malformed", "JWS header extensions (crit, b64) are not supported")
+    if not isinstance(header.get("kid", ""), str):  # RFC 7515 §4.1.4: a string (unused here, but checked)
+        raise AuthFailure("malformed", "malformed token: kid must be a string")
     return str(alg)
 
 
@@ -146,15 +148,18 @@ def _secrets(app: Credentials, box: SecretBox, now: int) -> list[str]:
 
 
 def _verify_signature(jws: str, alg: str, keys: list[str]) -> None:
-    """Signature only (PyJWT compares HMACs in constant time); claims are checked by us, strictly."""
+    """The HMAC of the signing input (RFC 7515 §5.2: `header.payload` as sent), compared in constant time with
+    the signature, for each key; claims are checked by us, strictly.
+
+    Computed here rather than by PyJWT's decode, which parsed the header and payload again (compact.py
+    already did, strictly) and inspected the key on every call: 8% of an authenticated request's CPU.
+    """
+    signing_input, _, signature_segment = jws.rpartition(".")
+    signature = b64url_decode(signature_segment, "token signature")
+    message = signing_input.encode("ascii")  # compact.py admitted only base64url characters and one dot
     for key in keys:
-        try:
-            _JWS.decode_complete(jws, key, algorithms=[alg])
+        if hmac.compare_digest(hmac.new(key.encode(), message, DIGESTS[alg]).digest(), signature):
             return
-        except jwt.InvalidSignatureError:
-            continue
-        except jwt.PyJWTError as exc:
-            raise AuthFailure("malformed", "malformed token") from exc
     raise AuthFailure("bad_signature", "token signature invalid")
 
 
