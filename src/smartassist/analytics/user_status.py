@@ -34,9 +34,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Select, bindparam, select, union_all
+from sqlalchemy import BigInteger, ColumnElement, CompoundSelect, Connection, Select, any_, bindparam, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from smartassist.analytics.buckets import IntervalRenderer
 from smartassist.analytics.user_status_request import UserStatusQuery
@@ -64,37 +65,56 @@ def agent_page(connection: Connection, account_id: str, emails: Sequence[str] | 
     return [AgentRow(*row) for row in rows[:limit]], len(rows) > limit
 
 
-# The statements below are built once, with bound parameters (the page's agent ids expand into an IN list).
+# The statements below are built once, with bound parameters, for each dialect: the page's agent ids are one
+# array parameter on PostgreSQL (`= ANY(...)`; an expanded IN list of 50 parameters made psycopg parse the
+# statement on every execution, its statement cache stopping at 50) and an expanded IN list on SQLite.
 # Every one is restricted to the caller's account through a semi-join on its agents. Rows are read as the
 # driver's plain tuples (_tuples): SQLAlchemy Row objects cost more than the query for tens of thousands of
 # rows. Each row ends with the agent id, so one agent's rows are a slice of a list sorted by agent.
 _agent = Agent.__table__.c
 _event = AgentStatusEvent.__table__.c
 _item = AgentInteraction.__table__.c
-_PAGE_AGENTS = select(_agent.id).where(_agent.account_id == bindparam("account_id"),
-                                       _agent.id.in_(bindparam("agent_ids", expanding=True)))
-_LATEST_BEFORE = (select(_event.id)
-                  .where(_event.agent_id == _agent.id, _event.ts < bindparam("start"))
-                  .order_by(_event.ts.desc(), _event.id.desc())
-                  .limit(1).correlate(Agent.__table__).scalar_subquery())
-EVENTS_BEFORE = (select(_event.ts, _event.status, _event.agent_id)
-                 .select_from(Agent.__table__).join(AgentStatusEvent.__table__, _event.id == _LATEST_BEFORE)
-                 .where(_agent.account_id == bindparam("account_id"),
-                        _agent.id.in_(bindparam("agent_ids", expanding=True))))
-EVENTS_INSIDE = (select(_event.ts, _event.status, _event.agent_id)
-                 .where(_event.agent_id.in_(_PAGE_AGENTS), _event.ts >= bindparam("start"),
-                        _event.ts < bindparam("end"))
-                 .order_by(_event.agent_id, _event.ts, _event.id))
-_columns = (_item.start_time, _item.end_time, _item.agent_id)
-INTERACTIONS = union_all(
-    select(*_columns).where(_item.agent_id.in_(_PAGE_AGENTS), _item.end_time > bindparam("start"),
-                            _item.start_time < bindparam("end")),
-    select(*_columns).where(_item.agent_id.in_(_PAGE_AGENTS), _item.end_time.is_(None),
-                            _item.start_time < bindparam("end")))
+
+
+class _Statements(NamedTuple):
+    events_before: Select[Any]
+    events_inside: Select[Any]
+    interactions: CompoundSelect[Any]
+
+
+def _statements(array_parameter: bool) -> _Statements:
+    def of_page(column: ColumnElement[int]) -> ColumnElement[bool]:
+        if array_parameter:
+            return column == any_(bindparam("agent_ids", type_=ARRAY(BigInteger)))
+        return column.in_(bindparam("agent_ids", expanding=True))
+
+    page_agents = select(_agent.id).where(_agent.account_id == bindparam("account_id"), of_page(_agent.id))
+    latest_before = (select(_event.id)
+                     .where(_event.agent_id == _agent.id, _event.ts < bindparam("start"))
+                     .order_by(_event.ts.desc(), _event.id.desc())
+                     .limit(1).correlate(Agent.__table__).scalar_subquery())
+    columns = (_item.start_time, _item.end_time, _item.agent_id)
+    return _Statements(
+        events_before=(select(_event.ts, _event.status, _event.agent_id)
+                       .select_from(Agent.__table__).join(AgentStatusEvent.__table__, _event.id == latest_before)
+                       .where(_agent.account_id == bindparam("account_id"), of_page(_agent.id))),
+        events_inside=(select(_event.ts, _event.status, _event.agent_id)
+                       .where(_event.agent_id.in_(page_agents), _event.ts >= bindparam("start"),
+                              _event.ts < bindparam("end"))
+                       .order_by(_event.agent_id, _event.ts, _event.id)),
+        interactions=union_all(
+            select(*columns).where(_item.agent_id.in_(page_agents), _item.end_time > bindparam("start"),
+                                   _item.start_time < bindparam("end")),
+            select(*columns).where(_item.agent_id.in_(page_agents), _item.end_time.is_(None),
+                                   _item.start_time < bindparam("end"))))
+
+
+STATEMENTS = {"postgresql": _statements(array_parameter=True), "sqlite": _statements(array_parameter=False)}
 _by_agent = itemgetter(2)
 
 
-def _tuples(connection: Connection, statement: Select[Any] | Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def _tuples(connection: Connection, statement: Select[Any] | CompoundSelect[Any],
+            params: dict[str, Any]) -> list[tuple[Any, ...]]:
     result = connection.execute(statement, params)
     rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # DB-API: a list of tuples
     result.close()
@@ -118,9 +138,10 @@ def user_status_json(connection: Connection, account_id: str, query: UserStatusQ
     if agents:
         params = {"account_id": account_id, "agent_ids": [agent.id for agent in agents], "start": query.start_ms,
                   "end": query.end_ms}
-        before = {row[2]: row for row in _tuples(connection, EVENTS_BEFORE, params)}
-        inside = _tuples(connection, EVENTS_INSIDE, params)
-        busy = _tuples(connection, INTERACTIONS, params)
+        statements = STATEMENTS[connection.dialect.name]
+        before = {row[2]: row for row in _tuples(connection, statements.events_before, params)}
+        inside = _tuples(connection, statements.events_inside, params)
+        busy = _tuples(connection, statements.interactions, params)
         busy.sort(key=_by_agent)
         renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
         for index, agent in enumerate(agents):
