@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import select
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Request
@@ -103,15 +104,18 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         _close(session)
 
 
-async def get_read_connection(request: Request) -> AsyncIterator[Connection]:
-    """One autocommit connection per request (see make_read_engine): reads and single-statement writes.
+@contextmanager
+def read_connection(read_engine: Engine) -> Iterator[Connection]:
+    """A connection of the autocommit engine (make_read_engine), for reads and single-statement writes, held only
+    while the block runs: the token check and each public route take one where their queries run (on the
+    event loop, or in the route's thread), so a request waiting for a thread holds no connection.
 
-    A Core connection, not an ORM session: the public routes read rows, never objects, and a session's
-    bookkeeping cost ~5% of an IntentRealtimeData request. Async, which saves two thread-pool hops per
-    request: the checkout does no I/O (_refuse_closed_connection polls the socket; only a new connection
-    connects), and neither does the return, an autocommit connection being idle (no ROLLBACK is sent).
+    A Core connection, not an ORM session: these routes read rows, never objects, and a session's
+    bookkeeping cost ~5% of an IntentRealtimeData request. Taking it does no I/O (_refuse_closed_connection
+    polls the socket; only a new connection connects), nor does returning it, an autocommit connection
+    being idle (no ROLLBACK is sent).
     """
-    connection = request.app.state.runtime.read_engine.connect()
+    connection = read_engine.connect()
     try:
         yield connection
     finally:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
-from sqlalchemy import Connection
+from fastapi import APIRouter, Depends, Request, Response
 
 from smartassist.analytics.intents import IntentSession, latest_ended_sessions_json
 from smartassist.auth.deps import Principal, require_app
-from smartassist.db import get_read_connection
+from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
+from smartassist.state import get_runtime
 
 router = APIRouter(tags=["analytics"])
 PATH = "/api/public/bot/{botId}/intentrealtimedata"
@@ -16,7 +16,9 @@ PATH = "/api/public/bot/{botId}/intentrealtimedata"
 
 @router.get(PATH, response_model=list[IntentSession], operation_id="getIntentRealtimeData")
 @router.post(PATH, response_model=list[IntentSession], operation_id="intentRealtimeData")
-async def intent_realtime_data(botId: str, principal: Principal = Depends(require_app(ANALYTICS)),  # noqa: N803
-                               connection: Connection = Depends(get_read_connection)) -> Response:
+async def intent_realtime_data(request: Request, botId: str,  # noqa: N803
+                               principal: Principal = Depends(require_app(ANALYTICS))) -> Response:
     # On the event loop, like require_app: one indexed LIMIT 25 query waits less than a thread-pool hop costs.
-    return Response(latest_ended_sessions_json(connection, principal.account_id, botId), media_type="application/json")
+    with read_connection(get_runtime(request).read_engine) as connection:
+        body = latest_ended_sessions_json(connection, principal.account_id, botId)
+    return Response(body, media_type="application/json")

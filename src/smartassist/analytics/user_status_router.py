@@ -12,14 +12,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection
 
 from smartassist.analytics.user_status import user_status_json
 from smartassist.analytics.user_status_request import parse_user_status_body
 from smartassist.auth.deps import Principal, require_app
-from smartassist.db import get_read_connection, now_ms
+from smartassist.db import now_ms, read_connection
 from smartassist.errors import bad_request
 from smartassist.scopes import ANALYTICS
+from smartassist.state import get_runtime
 
 router = APIRouter(tags=["analytics"])
 MAX_OFFSET = 2**31 - 1  # OFFSET is bound as a 32-bit integer: larger is a 400, not a database error
@@ -104,11 +104,13 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
              openapi_extra=_OPENAPI)
 @router.post(PATHS[1], response_class=Response, operation_id="userStatusV1_1", responses=_RESPONSES,
              openapi_extra=_OPENAPI)
-def user_status(accountId: str,  # noqa: N803 - the contract's path parameter name
+def user_status(request: Request, accountId: str,  # noqa: N803 - the contract's path parameter name
                 limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                 principal: Principal = Depends(require_app(ANALYTICS)),
-                body: Any = Depends(user_status_body),
-                connection: Connection = Depends(get_read_connection)) -> Response:
+                body: Any = Depends(user_status_body)) -> Response:
     query = parse_user_status_body(body)
-    content = user_status_json(connection, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
+    # Taken here, in the route's thread: a request waiting for a thread holds no connection.
+    with read_connection(get_runtime(request).read_engine) as connection:
+        content = user_status_json(connection, principal.account_id, query, limit=limit, offset=offset,
+                                   now=now_ms())
     return Response(content=content, media_type="application/json")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import Depends, Request
-from sqlalchemy import Connection
+from fastapi import Request
 
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.tokens import Credentials, verify_token
-from smartassist.db import get_read_connection
+from smartassist.db import read_connection
 from smartassist.ratelimit import enforce_rate_limit
 from smartassist.state import get_runtime
 
@@ -50,7 +49,7 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
     a fifth of it). Routes with long work stay sync and run that work in the thread pool.
     """
 
-    async def dependency(request: Request, connection: Connection = Depends(get_read_connection)) -> Principal:
+    async def dependency(request: Request) -> Principal:
         runtime = get_runtime(request)
         path_account = request.path_params.get("accountId")
         token = read_token(request)
@@ -71,8 +70,9 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             enforce_rate_limit(runtime, app.client_id)
 
         settings = runtime.settings
-        app = verify_token(connection, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
-                           max_bytes=settings.max_token_bytes, authorize=authorize)
+        with read_connection(runtime.read_engine) as connection:
+            app = verify_token(connection, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
+                               max_bytes=settings.max_token_bytes, authorize=authorize)
         request.state.client_id = app.client_id
         return Principal(account_id=app.account_id, client_id=app.client_id)
 
