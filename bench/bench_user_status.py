@@ -3,7 +3,7 @@
 Data: 200 agents x 31 days, ~50 status events and ~30 interactions per agent per day, loaded with COPY
 into a fresh PostgreSQL database (dropped at the end). Request: a full page of 50 agents at PT15M over
 the last 7, 14 and 28 days of the data, in-process through the ASGI app (TestClient), auth included.
-Also timed: the service alone (user_status_json in-process: queries, bucketing, JSON text; no auth, no
+Also timed: the service alone (user_status_chunks in-process: queries, bucketing, JSON chunks; no auth, no
 HTTP). Baseline, in the same run: the four queries the request needs (agent page, last event before the
 window, events inside it, interactions overlapping it) sent with plain psycopg, rows fetched as tuples.
 Targets: request p50 <= 3x the bare fetch; time per window day within +-30% from 7 to 28 days.
@@ -29,7 +29,7 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from smartassist import migrate
-from smartassist.analytics.user_status import user_status_json
+from smartassist.analytics.user_status import user_status_chunks
 from smartassist.analytics.user_status_request import UserStatusQuery
 from smartassist.app import create_app
 from smartassist.config import Settings
@@ -146,9 +146,9 @@ def main() -> None:
                     assert response.status_code == 200, response.text[:300]
                     return len(response.content)
 
-                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> bytes:
+                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> list[bytes]:
                     with app.state.runtime.read_engine.connect() as connection:
-                        return user_status_json(connection, account_id, query, limit=PAGE, offset=0, now=DATA_END)
+                        return user_status_chunks(connection, account_id, query, limit=PAGE, offset=0, now=DATA_END)
 
                 size = request()
                 fetched = bare_fetch(raw, account_id, start, end)

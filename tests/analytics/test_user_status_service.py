@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from smartassist.analytics.user_status import user_status_json
+from smartassist.analytics.user_status import user_status_chunks
 from smartassist.analytics.user_status_request import UserStatusQuery
 from tests.analytics.data import DAY, HOUR, MINUTE, T0, add_account, add_agent, add_events, add_interactions
 
@@ -26,7 +26,8 @@ def run(engine: Engine, account_id: str, query: UserStatusQuery = WINDOW, now: i
     event.listen(engine, "before_cursor_execute", record)
     try:
         with engine.connect() as connection:
-            body = json.loads(user_status_json(connection, account_id, query, limit=limit, offset=0, now=now))
+            body = json.loads(b"".join(user_status_chunks(connection, account_id, query, limit=limit, offset=0,
+                                                          now=now)))
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return body, statements

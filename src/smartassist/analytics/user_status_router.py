@@ -8,12 +8,14 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from smartassist.analytics.user_status import user_status_json
+from smartassist.analytics.user_status import user_status_chunks
 from smartassist.analytics.user_status_request import parse_user_status_body
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import now_ms, read_connection
@@ -111,6 +113,13 @@ def user_status(request: Request, accountId: str,  # noqa: N803 - the contract's
     query = parse_user_status_body(body)
     # Taken here, in the route's thread: a request waiting for a thread holds no connection.
     with read_connection(get_runtime(request).read_engine) as connection:
-        content = user_status_json(connection, principal.account_id, query, limit=limit, offset=offset,
-                                   now=now_ms())
-    return Response(content=content, media_type="application/json")
+        chunks = user_status_chunks(connection, principal.account_id, query, limit=limit, offset=offset,
+                                  now=now_ms())
+    # Sent chunk by chunk with its Content-Length (so not chunked transfer encoding), never joined.
+    return StreamingResponse(_each(chunks), media_type="application/json",
+                             headers={"Content-Length": str(sum(map(len, chunks)))})
+
+
+async def _each(chunks: list[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
