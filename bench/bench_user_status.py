@@ -6,7 +6,8 @@ the last 7, 14 and 28 days of the data, in-process through the ASGI app (TestCli
 Also timed: the service alone (user_status_chunks in-process: queries, bucketing, JSON chunks; no auth, no
 HTTP). Baseline, in the same run: the four queries the request needs (agent page, last event before the
 window, events inside it, interactions overlapping it) sent with plain psycopg, rows fetched as tuples.
-Targets: request p50 <= 3x the bare fetch; time per window day within +-30% from 7 to 28 days.
+Targets (issue 5): the 7-day request's p50 <= 3x its bare fetch; time per window day within +-30% from 7 to 28
+days.
 
     .venv/bin/python bench/bench_user_status.py [--reps 9]
 """
@@ -146,9 +147,10 @@ def main() -> None:
                     assert response.status_code == 200, response.text[:300]
                     return len(response.content)
 
-                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> list[bytes]:
+                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> int:
                     with app.state.runtime.read_engine.connect() as connection:
-                        return user_status_chunks(connection, account_id, query, limit=PAGE, offset=0, now=DATA_END)
+                        chunks = user_status_chunks(connection, account_id, query, limit=PAGE, offset=0, now=DATA_END)
+                    return sum(map(len, chunks))  # rendered as iterated
 
                 size = request()
                 fetched = bare_fetch(raw, account_id, start, end)
@@ -164,7 +166,13 @@ def main() -> None:
     for days, fetched, size, bare, service_p50, p50, high in rows:
         print(f"{days:>4} {fetched:>7} {size / 1e6:>8.1f} {bare * 1e3:>12.1f} {service_p50 * 1e3:>12.1f} "
               f"{p50 * 1e3:>11.1f} {high * 1e3:>11.1f} {p50 / bare:>9.2f} {p50 / days / base_per_day:>14.2f}")
-    print(f"\ntarget: req/bare <= 3.00; per-day vs 7d within 0.70..1.30; total {time.perf_counter() - began:.0f} s")
+    seven = rows[0][5] / rows[0][3]
+    linear = all(0.7 <= p50 / days / base_per_day <= 1.3 for days, _, _, _, _, p50, _ in rows)
+    print(f"\ntarget (issue 5): the 7-day page's req/bare <= 3.00: {seven:.2f} -> {'PASS' if seven <= 3 else 'MISS'}; "
+          f"per-day vs 7d within 0.70..1.30 -> {'PASS' if linear else 'MISS'}")
+    print(f"total {time.perf_counter() - began:.0f} s")
+    print("(the request is timed through the in-process test client, whose own copies of a 45 MB body weigh on "
+          "the 28-day row)")
 
 
 if __name__ == "__main__":

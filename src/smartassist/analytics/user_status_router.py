@@ -8,7 +8,6 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -114,12 +113,6 @@ def user_status(request: Request, accountId: str,  # noqa: N803 - the contract's
     # Taken here, in the route's thread: a request waiting for a thread holds no connection.
     with read_connection(get_runtime(request).read_engine) as connection:
         chunks = user_status_chunks(connection, principal.account_id, query, limit=limit, offset=offset,
-                                  now=now_ms())
-    # Sent chunk by chunk with its Content-Length (so not chunked transfer encoding), never joined.
-    return StreamingResponse(_each(chunks), media_type="application/json",
-                             headers={"Content-Length": str(sum(map(len, chunks)))})
-
-
-async def _each(chunks: list[bytes]) -> AsyncIterator[bytes]:
-    for chunk in chunks:
-        yield chunk
+                                    now=now_ms())
+    # Rendered chunk by chunk in the thread pool as it is sent (chunked transfer encoding): see user_status.py.
+    return StreamingResponse(chunks, media_type="application/json")
