@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event
 
+from smartassist.analytics import user_status
 from smartassist.analytics.user_status import user_status_chunks
 from smartassist.analytics.user_status_request import UserStatusQuery
 from tests.analytics.data import DAY, HOUR, MINUTE, T0, add_account, add_agent, add_events, add_interactions
@@ -123,3 +125,27 @@ def test_window_queries_use_the_user_status_indexes(db_engine: Engine) -> None:
     assert interactions.count("ix_agent_interactions_agent_end_start") == 2
     if sqlite:
         assert "TEMP B-TREE" not in page + before + inside
+
+
+def test_the_body_comes_in_chunks_of_about_the_chunk_size_that_join_to_the_page(
+        db_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    account = add_account(db_engine)
+    for n in range(3):
+        agent = add_agent(db_engine, account, f"a{n}@x.com", user_id=f"u-{n}")
+        add_events(db_engine, account, agent, [(T0, "Busy")])
+
+    def chunks(chunk_bytes: int) -> list[bytes]:
+        monkeypatch.setattr(user_status, "CHUNK_BYTES", chunk_bytes)
+        with db_engine.connect() as connection:
+            return list(user_status.user_status_chunks(connection, account, WINDOW, limit=50, offset=0, now=T0 + DAY))
+
+    whole = chunks(1 << 20)
+    assert len(whole) == 1  # three one-bucket agents: far below a megabyte
+    # Busy over the whole hour bucket, nothing interacting: 3600 s each.
+    busy = [{"metric": "AgentStatus", "value": "Busy", "stats": {"sum": "3600 sec"}},
+            {"metric": "AgentState", "value": "Busy:Idle", "stats": {"sum": "3600 sec"}},
+            {"metric": "AgentState", "value": "BUSY:Interacting", "stats": {"sum": "0 sec"}}]
+    assert [agent["timeInterval"][0]["status"] for agent in json.loads(whole[0])["data"]] == [busy] * 3
+    tiny = chunks(1)  # every agent's text reaches the size: a chunk per agent, then the page's tail
+    assert len(tiny) == 4 and tiny[-1] == b"]}"
+    assert b"".join(tiny) == whole[0]
