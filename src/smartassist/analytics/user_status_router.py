@@ -8,6 +8,7 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -114,5 +115,9 @@ def user_status(request: Request, accountId: str,  # noqa: N803 - the contract's
     with read_connection(get_runtime(request).read_engine) as connection:
         chunks = user_status_chunks(connection, principal.account_id, query, limit=limit, offset=offset,
                                     now=now_ms())
-    # Rendered chunk by chunk in the thread pool as it is sent (chunked transfer encoding): see user_status.py.
-    return StreamingResponse(chunks, media_type="application/json")
+    # A page of one chunk (up to ~1 MB, most pages) is sent whole; a larger one is rendered chunk by chunk in
+    # the thread pool as it is sent (chunked transfer encoding), see user_status.py.
+    first, second = next(chunks), next(chunks, None)
+    if second is None:
+        return Response(first, media_type="application/json")
+    return StreamingResponse(chain((first, second), chunks), media_type="application/json")
