@@ -93,7 +93,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def app(settings: Settings, db_engine: Engine) -> Iterator[FastAPI]:
     application = create_app(settings)
     yield application
-    application.state.runtime.engine.dispose()
+    application.state.runtime.dispose()
     _empty_all_tables(db_engine)
 
 

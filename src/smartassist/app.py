@@ -31,7 +31,7 @@ def build_runtime(settings: Settings) -> Runtime:
     url = settings.resolved_database_url()
     engine = make_engine(url)
     return Runtime(settings=settings, database_url=url, engine=engine, sessionmaker=make_sessionmaker(engine),
-                   read_engine=make_read_engine(engine),
+                   read_engine=make_read_engine(url),
                    secret_box=SecretBox(settings.resolved_secret_key()),
                    admin_token=settings.resolved_admin_token())
 
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         yield
-        runtime.engine.dispose()
+        runtime.dispose()
 
     app = FastAPI(title="smartassist-server", version=__version__, lifespan=lifespan,
                   description="Self-hosted replica of the SmartAssist public analytics API.")

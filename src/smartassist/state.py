@@ -24,6 +24,11 @@ class Runtime:
     secret_box: SecretBox
     admin_token: str
 
+    def dispose(self) -> None:
+        """Close every pooled connection (at shutdown)."""
+        self.engine.dispose()
+        self.read_engine.dispose()
+
 
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime

@@ -21,7 +21,7 @@ from smartassist.auth.errors import AuthFailure
 from smartassist.auth.models import UsedJti
 from smartassist.auth.tokens import verify_token
 from smartassist.crypto import SecretBox
-from smartassist.db import make_engine, make_read_engine
+from smartassist.db import make_engine
 from smartassist.periodic import Every
 from tests.auth.helpers import World, jti_claims, jwe_token
 from tests.conftest import SERVER_KEY
@@ -68,7 +68,7 @@ def _process_worker(url: str, tok: str, barrier: Barrier, results: Any) -> None:
     engine = make_engine(url)
     try:
         # Connected before the barrier, so the race is on the insert.
-        with make_read_engine(engine).connect() as connection:
+        with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
             barrier.wait(timeout=60)
             try:
                 verify_token(connection, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
@@ -118,7 +118,7 @@ def test_purge_deletes_only_rows_past_the_keep_window(store: Engine) -> None:
     _insert(store, "cs-a", "long-gone", now - keep - 1)
     _insert(store, "cs-a", "just-expired", now - 1000)  # kept: a slower clock still accepts it
     _insert(store, "cs-a", "live", now + 600_000)
-    with make_read_engine(store).connect() as connection:
+    with store.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         assert jti_store.purge_expired(connection, now) == 1
     with store.connect() as conn:
         assert sorted(conn.scalars(select(UsedJti.jti))) == ["just-expired", "live"]
@@ -126,7 +126,7 @@ def test_purge_deletes_only_rows_past_the_keep_window(store: Engine) -> None:
 
 def test_live_jti_stays_used_after_a_purge(store: Engine) -> None:
     now = _now()
-    with make_read_engine(store).connect() as connection:
+    with store.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         jti_store.claim_jti(connection, "cs-a", "j1", now + 600_000, now)
         jti_store.purge_expired(connection, now)
         with pytest.raises(AuthFailure) as refused:
@@ -139,7 +139,7 @@ def test_stale_row_is_replaced_but_a_recent_one_is_not(store: Engine) -> None:
     now = _now()
     _insert(store, "cs-a", "old", now - jti_store.KEEP_AFTER_EXPIRY_MS - 1)
     _insert(store, "cs-a", "recent", now - 1000)
-    with make_read_engine(store).connect() as connection:
+    with store.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         jti_store.claim_jti(connection, "cs-a", "old", now + 600_000, now)
         with pytest.raises(AuthFailure):
             jti_store.claim_jti(connection, "cs-a", "recent", now + 600_000, now)

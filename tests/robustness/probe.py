@@ -38,4 +38,4 @@ def server_instance(settings: Settings) -> Iterator[TestClient]:
         with TestClient(other, raise_server_exceptions=False) as client:
             yield client
     finally:
-        other.state.runtime.engine.dispose()
+        other.state.runtime.dispose()
