@@ -64,14 +64,18 @@ def test_threads_racing_one_token_exactly_one_wins(client: TestClient, db_engine
 
 
 def _process_worker(url: str, tok: str, barrier: Barrier, results: Any) -> None:
-    """One "server process": its own engine and autocommit connection, verifying after all are ready."""
+    """One "server process": its own engine and autocommit connection, verifying and claiming (as
+    require_app does) after all are ready."""
     engine = make_engine(url)
     try:
         # Connected before the barrier, so the race is on the insert.
         with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
             barrier.wait(timeout=60)
             try:
-                verify_token(connection, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
+                verified = verify_token(connection, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
+                assert verified.jti is not None
+                jti_store.claim_jti(connection, verified.app.client_id, verified.jti, verified.jti_expires_at,
+                                    int(time.time() * 1000))
                 results.put("ok")
             except AuthFailure as exc:
                 results.put(exc.reason)

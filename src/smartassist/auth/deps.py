@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import anyio.to_thread
 from fastapi import Request
 
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
-from smartassist.auth.tokens import Credentials, verify_token
-from smartassist.db import read_connection
+from smartassist.auth.jti import claim_jti
+from smartassist.auth.tokens import Credentials, Verified, verify_token
+from smartassist.db import now_ms, read_connection
 from smartassist.ratelimit import enforce_rate_limit
-from smartassist.state import get_runtime
+from smartassist.state import Runtime, get_runtime
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,12 @@ def read_token(request: Request) -> str:
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token).
 
-    Async, so it runs on the event loop although it waits for the database: its queries are one or two
-    indexed single-row statements (credentials; a jti or rate-limit row), cheaper to wait for than the
-    thread-pool hop a sync dependency costs (measured on IntentRealtimeData: ~0.5 ms of CPU per request,
-    a fifth of it). Routes with long work stay sync and run that work in the thread pool.
+    Async, so the token check runs on the event loop although it waits for the database: its one read (an
+    indexed single-row query of the app's credentials) is cheaper to wait for than the thread-pool hop a
+    sync dependency costs (measured on IntentRealtimeData: ~0.5 ms of CPU per request, a fifth of it).
+    What writes (the rate-limit count, an Enforce-JTI app's jti) runs in a thread: a write may wait for a
+    lock (SQLite's single writer, a concurrent claim of the same jti) or for Redis, and the event loop
+    must not. Routes with long work stay sync and run that work in the thread pool.
     """
 
     async def dependency(request: Request) -> Principal:
@@ -66,14 +70,24 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             header_account = request.headers.get("accountid")
             if header_account is not None and header_account != app.account_id:
                 raise AuthFailure("account", "accountId header does not match the token's account", status=403)
-            # Counted before the jti is consumed, so a 429 doesn't burn a single-use token.
-            enforce_rate_limit(runtime, app.client_id)
 
         settings = runtime.settings
         with read_connection(runtime.read_engine) as connection:
-            app = verify_token(connection, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
-                               max_bytes=settings.max_token_bytes, authorize=authorize)
+            verified = verify_token(connection, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
+                                    max_bytes=settings.max_token_bytes, authorize=authorize)
+        if settings.rate_limit_per_minute > 0 or verified.jti is not None:
+            await anyio.to_thread.run_sync(_count_and_claim, runtime, verified)
+        app = verified.app
         request.state.client_id = app.client_id
         return Principal(account_id=app.account_id, client_id=app.client_id)
 
     return dependency
+
+
+def _count_and_claim(runtime: Runtime, verified: Verified) -> None:
+    """Count the request against the app's rate limit, then claim its jti: in this order, so a 429 doesn't
+    burn a single-use token."""
+    enforce_rate_limit(runtime, verified.app.client_id)
+    if verified.jti is not None:
+        with read_connection(runtime.read_engine) as connection:
+            claim_jti(connection, verified.app.client_id, verified.jti, verified.jti_expires_at, now_ms())

@@ -2,9 +2,9 @@
 
 Everything an attacker controls is parsed strictly (auth/compact.py) and checked for type and range
 before it reaches the database or a comparison, so odd input is a 401 and never a 500. The order is
-cheap-first: size, shape, headers, app lookup, then key work (RSA, HMAC), then claims, then the jti
-write — which happens last, after the caller's scope/account checks, so a refused request never
-burns a jti.
+cheap-first: size, shape, headers, app lookup, then key work (RSA, HMAC), then claims, then the caller's
+scope/account checks. The jti is returned, not written: the caller claims it last (auth/deps.py), so a
+refused request never burns a jti.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from sqlalchemy import Connection, Select, bindparam, select
 from smartassist.apps.models import App
 from smartassist.auth.compact import b64url_decode, json_object
 from smartassist.auth.errors import AuthFailure
-from smartassist.auth.jti import claim_jti
 from smartassist.auth.jwe import checked_header, decrypt_nested, header_kid
 from smartassist.crypto import SecretBox
 from smartassist.db import now_ms
@@ -65,16 +64,26 @@ def _credentials(connection: Connection, statement: Select[Any], key: str) -> Cr
     return None if row is None else Credentials(**row._mapping)
 
 
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """A genuine token's app, and for an Enforce-JTI app the jti to claim (claim_jti) before serving."""
+
+    app: Credentials
+    jti: str | None = None
+    jti_expires_at: int = 0  # the last instant the token is accepted (exp plus leeway), epoch ms
+
+
 def _no_check(_: Credentials) -> None:
     return None
 
 
 def verify_token(connection: Connection, box: SecretBox, token: str, *, leeway_s: int, max_bytes: int,
-                 authorize: Callable[[Credentials], None] = _no_check) -> Credentials:
-    """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token).
+                 authorize: Callable[[Credentials], None] = _no_check) -> Verified:
+    """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token). Reads only:
+    the caller claims the returned jti, if any, once it has nothing else to refuse the request for.
 
-    `authorize` runs once the token is proven genuine and before its jti is consumed; it raises
-    AuthFailure (scope, account) to refuse the request.
+    `authorize` runs once the token is proven genuine; it raises AuthFailure (scope, account) to refuse the
+    request.
     """
     # Header values are latin-1 decoded, one character per byte: len() is the size on the wire.
     if len(token) > max_bytes:
@@ -107,9 +116,9 @@ def verify_token(connection: Connection, box: SecretBox, token: str, *, leeway_s
     times = _time_claims(claims, now, leeway_s * 1000)
     jti = _jti(claims, times, now) if app.enforce_jti else None
     authorize(app)
-    if jti is not None:
-        claim_jti(connection, app.client_id, jti, int(times["exp"] * 1000) + leeway_s * 1000, now)
-    return app
+    if jti is None:
+        return Verified(app)
+    return Verified(app, jti, int(times["exp"] * 1000) + leeway_s * 1000)
 
 
 def _app_for_jwe(connection: Connection, header: dict[str, Any]) -> Credentials:
