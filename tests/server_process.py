@@ -109,6 +109,19 @@ class ServerProcess:
             return
         self._process = None
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the server's processes (its process group), from /proc."""
+        assert self._process is not None, "not started"
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[2]) == self._process.pid:  # pgrp: start_new_session made the server its leader
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, chars: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 

@@ -17,7 +17,8 @@ router = APIRouter(tags=["operations"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
+    """On the event loop: a liveness probe must not queue behind long routes for one of the worker's threads."""
     return {"status": "ok"}
 
 
