@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.analytics.data import DAY, HOUR, MINUTE, T0, add_agent, add_events, add_interactions
+from tests.analytics.data import user_status_body as request_body
 from tests.factories import INGEST, create_account, create_app, token
 
 PATH = "/agentassist/api/public/analytics/account/{}/userstatus"
@@ -29,17 +30,6 @@ class Caller:
 def caller(client: TestClient) -> Caller:
     account_id = create_account(client)
     return Caller(account_id, {"auth": token(create_app(client, account_id)), "IId": "st-ignored"})
-
-
-def request_body(start: str, end: str, granularity: Any = "PT30M", offset: int | None = None,
-                 agents: list[str] | None = None) -> dict[str, Any]:
-    date_filter: dict[str, Any] = {"startDate": start, "endDate": end}
-    if offset is not None:
-        date_filter["timeZoneOffSet"] = offset
-    filters: dict[str, Any] = {"dateFilter": date_filter}
-    if agents is not None:
-        filters["agents"] = agents
-    return {"filter": filters, "granularity": granularity}
 
 
 def entry(metric: str, value: str, seconds: int) -> dict[str, Any]:
@@ -99,7 +89,7 @@ def test_date_window_with_offsets_and_pt24h(client: TestClient, db_engine: Engin
     agent = add_agent(db_engine, caller.account_id, "a@x.com")
     add_events(db_engine, caller.account_id, agent, [(T0, "Available"), (T0 + 20 * HOUR, "Offline")])
 
-    response = caller.post(client, request_body("2022-12-12", "2022-12-13", "PT24H", offset))
+    response = caller.post(client, request_body("2022-12-12", "2022-12-13", granularity="PT24H", offset=offset))
 
     assert response.status_code == 200, response.text
     assert response.json()["data"][0]["timeInterval"] == [
@@ -114,7 +104,7 @@ def test_integer_granularity_and_last_bucket_cut_short(client: TestClient, db_en
     agent = add_agent(db_engine, caller.account_id, "a@x.com")
     add_events(db_engine, caller.account_id, agent, [(T0 - DAY, "Busy")])
 
-    response = caller.post(client, request_body("2022-12-12T00:00:00Z", "2022-12-12T00:50:00Z", 20))
+    response = caller.post(client, request_body("2022-12-12T00:00:00Z", "2022-12-12T00:50:00Z", granularity=20))
 
     assert response.status_code == 200, response.text
     assert [(b["startTime"], b["endTime"], b["status"][0]["stats"]["sum"])

@@ -8,23 +8,15 @@ import pytest
 
 from smartassist.analytics.user_status_request import parse_user_status_body
 from smartassist.errors import ApiError
+from tests.analytics.data import DAY, HOUR, MINUTE, user_status_body
 
-MINUTE = 60_000
-HOUR = 60 * MINUTE
-DAY = 24 * HOUR
 # 2022-08-25T00:00:00Z: 19229 days after the epoch.
 AUG25 = 1_661_385_600_000
 
 
 def body(start: Any = "2022-08-25", end: Any = "2022-08-25", offset: Any = None, granularity: Any = "PT30M",
          agents: Any = None) -> dict[str, Any]:
-    date_filter: dict[str, Any] = {"startDate": start, "endDate": end}
-    if offset is not None:
-        date_filter["timeZoneOffSet"] = offset
-    filters: dict[str, Any] = {"dateFilter": date_filter}
-    if agents is not None:
-        filters["agents"] = agents
-    return {"filter": filters, "granularity": granularity}
+    return user_status_body(start, end, granularity=granularity, offset=offset, agents=agents)
 
 
 @pytest.mark.parametrize(("offset", "start"), [
