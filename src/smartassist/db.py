@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import BigInteger, Connection, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -74,6 +75,11 @@ def _refuse_closed_connection(dbapi_conn: Any, _record: Any, _proxy: Any) -> Non
     poller.register(dbapi_conn.fileno(), select.POLLIN | select.POLLPRI)
     if poller.poll(0):
         raise DisconnectionError("the server closed the connection")
+
+
+def dialect_insert(dialect_name: str, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT, which has ON CONFLICT on both backends (the generic one has not)."""
+    return postgresql.insert(table) if dialect_name == "postgresql" else sqlite.insert(table)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
 
 import redis
 from sqlalchemy import Engine, String, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smartassist.db import Base, now_ms
+from smartassist.db import Base, dialect_insert, now_ms
 from smartassist.errors import ApiError
 from smartassist.periodic import Every
 from smartassist.state import Runtime
@@ -69,9 +67,8 @@ def enforce_rate_limit(runtime: Runtime, client_id: str) -> None:
 
 def count_in_database(engine: Engine, client_id: str, window_start: int) -> int:
     """Add one to the app's window row and return the new count, in one atomic statement."""
-    insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(RateLimitWindow).values(client_id=client_id, window_start=window_start, count=1)
-    stmt = stmt.on_conflict_do_update(
+    insert = dialect_insert(engine.dialect.name, RateLimitWindow)
+    stmt = insert.values(client_id=client_id, window_start=window_start, count=1).on_conflict_do_update(
         index_elements=[RateLimitWindow.client_id, RateLimitWindow.window_start],
         set_={"count": RateLimitWindow.count + 1},
     ).returning(RateLimitWindow.count)

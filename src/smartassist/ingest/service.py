@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
 from smartassist.analytics.intents import item_json
-from smartassist.db import now_ms
+from smartassist.db import dialect_insert, now_ms
 from smartassist.errors import ApiError, bad_request, not_found
 from smartassist.ids import CALLER_ID, new_user_id
 from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
@@ -240,10 +240,7 @@ def _insert_new(session: Session, table: Table, rows: list[dict[str, Any]], keys
 
 
 def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's INSERT, which has ON CONFLICT on both backends."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return dialect_insert(session.get_bind().dialect.name, table)
 
 
 def _item_json(session_id: str, user_id: str, intents: list[Any], ani: str, dni: str, channel: str, start: int,
