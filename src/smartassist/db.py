@@ -128,22 +128,18 @@ def read_connection(read_engine: Engine) -> Iterator[Connection]:
     try:
         yield connection
     finally:
-        try:
-            connection.close()
-        except (OperationalError, InterfaceError) as exc:  # as in _close
-            log.warning("closing a connection lost meanwhile: %s", type(exc.orig).__name__)
-            connection.invalidate()
+        _close(connection)
 
 
-def _close(session: Session) -> None:
+def _close(resource: Session | Connection) -> None:
     """Close, rolling back what is uncommitted. If the connection died meanwhile that ROLLBACK fails, though
     the server has already discarded the transaction; the response is sent by then, so don't turn it into an
     error: invalidate the connection (the pool replaces it) and go on."""
     try:
-        session.close()
+        resource.close()
     except (OperationalError, InterfaceError) as exc:
-        log.warning("closing a session on a lost connection: %s", type(exc.orig).__name__)
-        session.invalidate()
+        log.warning("closing on a lost connection: %s", type(exc.orig).__name__)
+        resource.invalidate()
 
 
 # Autoincrementing 64-bit key; SQLite only autoincrements a column declared INTEGER.
