@@ -16,12 +16,12 @@ import jwt
 from joserfc import jwe
 from joserfc.jwk import RSAKey
 
-ALGORITHMS = ("HS256", "HS512")
-JTI_MAX_TTL_S = 3600  # the vendor's Enforce JTI rule: tokens with a jti expire within 1 hour
-JWE_ALG = "RSA-OAEP-256"
+# The server's own rules (algorithms, the Enforce JTI lifetime, the accepted JWE algorithms): one definition.
+from smartassist.auth.jwe import REGISTRY
+from smartassist.auth.tokens import KNOWN_ALGS, MAX_JTI_LIFETIME_S
+
+JWE_ALG = "RSA-OAEP-256"  # of the accepted alg/enc pairs, the one this client encrypts with
 JWE_ENC = "A256GCM"
-# joserfc's default registry refuses RSA-OAEP-256; list exactly what we use.
-_JWE_REGISTRY = jwe.JWERegistry(algorithms=[JWE_ALG, JWE_ENC])
 
 
 class TokenOptionError(ValueError):
@@ -38,9 +38,9 @@ def token_claims(client_id: str, *, now_s: int, sub: str | None = None, jti: str
     if ttl_s is not None and ttl_s <= 0:
         raise TokenOptionError("ttl must be a positive number of seconds")
     if jti is not None:
-        ttl_s = JTI_MAX_TTL_S if ttl_s is None else ttl_s
-        if ttl_s > JTI_MAX_TTL_S:
-            raise TokenOptionError(f"a token with a jti may live at most {JTI_MAX_TTL_S} seconds")
+        ttl_s = MAX_JTI_LIFETIME_S if ttl_s is None else ttl_s
+        if ttl_s > MAX_JTI_LIFETIME_S:
+            raise TokenOptionError(f"a token with a jti may live at most {MAX_JTI_LIFETIME_S} seconds")
     claims: dict[str, Any] = {"appId": client_id, "iat": now_s}
     if sub is not None:
         claims["sub"] = sub
@@ -52,8 +52,8 @@ def token_claims(client_id: str, *, now_s: int, sub: str | None = None, jti: str
 
 
 def sign(claims: dict[str, Any], secret: str, alg: str = "HS256") -> str:
-    if alg not in ALGORITHMS:
-        raise TokenOptionError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
+    if alg not in KNOWN_ALGS:
+        raise TokenOptionError(f"algorithm must be one of {', '.join(KNOWN_ALGS)}")
     return jwt.encode(claims, secret, algorithm=alg)
 
 
@@ -74,7 +74,7 @@ def encrypt(jws: str, public_jwk: dict[str, Any]) -> str:
     """Nested JWT: the signed token as the plaintext of a compact JWE to the app's public key."""
     key = RSAKey.import_key(public_jwk)
     header = {"alg": JWE_ALG, "enc": JWE_ENC, "cty": "JWT", "kid": public_jwk["kid"]}
-    return jwe.encrypt_compact(header, jws, key, registry=_JWE_REGISTRY)
+    return jwe.encrypt_compact(header, jws, key, registry=REGISTRY)
 
 
 def mint(client_id: str, secret: str, *, alg: str = "HS256", sub: str | None = None, with_jti: bool = False,
