@@ -22,11 +22,13 @@ demo: $(STAMP)  ## load the demo account, app, bot, agents and a week of data
 
 test: $(STAMP)  ## lint and type-check, then the whole test suite on SQLite and the local PostgreSQL
 	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
 	$(BIN)/mypy
 
 bench: $(STAMP)

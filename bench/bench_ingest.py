@@ -42,17 +42,34 @@ ADMIN_TOKEN = secrets.token_urlsafe(32)
 
 def make_events(batches: int) -> list[list[dict[str, Any]]]:
     start = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-    return [[{"eventId": f"ev-{b}-{i}", "agent": f"agent{i % AGENTS}@example.com", "status": STATUSES[i % 4],
-              **({"reason": "NBK"} if i % 4 == 2 else {}),
-              "timestamp": (start + timedelta(seconds=b * BATCH + i)).isoformat(timespec="milliseconds")}
-             for i in range(BATCH)] for b in range(batches)]
+    return [
+        [
+            {
+                "eventId": f"ev-{b}-{i}",
+                "agent": f"agent{i % AGENTS}@example.com",
+                "status": STATUSES[i % 4],
+                **({"reason": "NBK"} if i % 4 == 2 else {}),
+                "timestamp": (start + timedelta(seconds=b * BATCH + i)).isoformat(timespec="milliseconds"),
+            }
+            for i in range(BATCH)
+        ]
+        for b in range(batches)
+    ]
 
 
 def as_rows(batch: list[dict[str, Any]], account_id: str, agent_ids: dict[str, int]) -> list[dict[str, Any]]:
     """The rows the route stores for a batch (epoch ms from the same ISO strings), prepared before timing."""
-    return [{"account_id": account_id, "agent_id": agent_ids[e["agent"]], "event_id": e["eventId"],
-             "status": e["status"], "reason": e.get("reason"),
-             "ts": int(datetime.fromisoformat(e["timestamp"]).timestamp() * 1000)} for e in batch]
+    return [
+        {
+            "account_id": account_id,
+            "agent_id": agent_ids[e["agent"]],
+            "event_id": e["eventId"],
+            "status": e["status"],
+            "reason": e.get("reason"),
+            "ts": int(datetime.fromisoformat(e["timestamp"]).timestamp() * 1000),
+        }
+        for e in batch
+    ]
 
 
 def empty_events(engine: Engine) -> None:
@@ -90,9 +107,14 @@ def main() -> None:
     with temporary_postgres_database(PG_URL, "smartassist_bench") as url, tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(url, Path(tmp) / "data", ADMIN_TOKEN, secrets.token_urlsafe(32))
         engine = create_engine(url)
-        with server, httpx.Client(  # `serve` migrates the database before it answers
-                base_url=server.base_url, timeout=60, headers={"Authorization": f"Bearer {ADMIN_TOKEN}",
-                                                     "Content-Type": "application/json"}) as client:
+        with (
+            server,
+            httpx.Client(  # `serve` migrates the database before it answers
+                base_url=server.base_url,
+                timeout=60,
+                headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"},
+            ) as client,
+        ):
             account_id = client.post("/admin/accounts", json={"name": "bench"}).json()["accountId"]
             agents = [{"email": f"agent{n}@example.com", "firstName": "A", "lastName": str(n)} for n in range(AGENTS)]
             client.put(f"/ingest/accounts/{account_id}/agents", json=agents).raise_for_status()

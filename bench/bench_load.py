@@ -69,43 +69,67 @@ def seed(base_url: str) -> Target:
     rng = random.Random(7)
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=120) as http:
         account = _check(http.post("/admin/accounts", json={"name": "Load"}))["accountId"]
-        app = _check(http.post(f"/admin/accounts/{account}/apps",
-                               json={"name": "load", "scopes": [ANALYTICS, INGEST]}))
+        app = _check(http.post(f"/admin/accounts/{account}/apps", json={"name": "load", "scopes": [ANALYTICS, INGEST]}))
         ingest = f"/ingest/accounts/{account}"
         emails = [f"agent{i:02d}@load.example" for i in range(AGENTS)]
-        _check(http.put(f"{ingest}/agents", json=[
-            {"email": email, "firstName": f"Agent{i}", "lastName": "Load", "customId": str(1000 + i)}
-            for i, email in enumerate(emails)]))
+        _check(
+            http.put(
+                f"{ingest}/agents",
+                json=[
+                    {"email": email, "firstName": f"Agent{i}", "lastName": "Load", "customId": str(1000 + i)}
+                    for i, email in enumerate(emails)
+                ],
+            )
+        )
         agent_ids = [f"u-{uuid.UUID(int=rng.getrandbits(128))}" for _ in emails]
         bot_id = f"st-{uuid.uuid4()}"
         sessions = []
         for i in range(SESSIONS):
             start = FIRST_DAY + timedelta(seconds=rng.randrange(DAYS * 86400))
             handled = rng.randrange(20, 3000)
-            sessions.append({
-                "sessionId": f"sess-{i:05d}", "userId": agent_ids[i % AGENTS], "intent": ["Book a Flight"],
-                "ANI": f"+1555{i:06d}", "DNI": "support@load.example", "channel": "rtm",
-                "startTime": start.isoformat(), "endTime": (start + timedelta(seconds=handled)).isoformat(),
-                "status": "completed", "timeHandled": handled, "deflectedTo": None})
+            sessions.append(
+                {
+                    "sessionId": f"sess-{i:05d}",
+                    "userId": agent_ids[i % AGENTS],
+                    "intent": ["Book a Flight"],
+                    "ANI": f"+1555{i:06d}",
+                    "DNI": "support@load.example",
+                    "channel": "rtm",
+                    "startTime": start.isoformat(),
+                    "endTime": (start + timedelta(seconds=handled)).isoformat(),
+                    "status": "completed",
+                    "timeHandled": handled,
+                    "deflectedTo": None,
+                }
+            )
         _check(http.post(f"{ingest}/bots/{bot_id}/sessions", json=sessions))
         events, interactions = [], []
         for a, email in enumerate(emails):
             t = FIRST_DAY + timedelta(minutes=rng.randrange(30))
             while t < FIRST_DAY + timedelta(days=DAYS):
                 status = rng.choice(STATUSES)
-                events.append({"eventId": f"ev-{a}-{len(events)}", "agent": email, "status": status,
-                               "timestamp": t.isoformat()})
+                events.append(
+                    {"eventId": f"ev-{a}-{len(events)}", "agent": email, "status": status, "timestamp": t.isoformat()}
+                )
                 if status == "Available":
                     end = t + timedelta(minutes=rng.randrange(2, 10))
-                    interactions.append({"interactionId": f"ix-{a}-{len(interactions)}", "agent": email,
-                                         "startTime": t.isoformat(), "endTime": end.isoformat()})
+                    interactions.append(
+                        {
+                            "interactionId": f"ix-{a}-{len(interactions)}",
+                            "agent": email,
+                            "startTime": t.isoformat(),
+                            "endTime": end.isoformat(),
+                        }
+                    )
                 t += timedelta(minutes=rng.randrange(10, 40))
         for chunk in range(0, len(events), 5000):
-            _check(http.post(f"{ingest}/agent-status-events", json=events[chunk:chunk + 5000]))
+            _check(http.post(f"{ingest}/agent-status-events", json=events[chunk : chunk + 5000]))
         for chunk in range(0, len(interactions), 5000):
-            _check(http.post(f"{ingest}/agent-interactions", json=interactions[chunk:chunk + 5000]))
-    print(f"seeded: {AGENTS} agents, {SESSIONS} sessions, {len(events):,} status events, "
-          f"{len(interactions):,} interactions over {DAYS} days")
+            _check(http.post(f"{ingest}/agent-interactions", json=interactions[chunk : chunk + 5000]))
+    print(
+        f"seeded: {AGENTS} agents, {SESSIONS} sessions, {len(events):,} status events, "
+        f"{len(interactions):,} interactions over {DAYS} days"
+    )
     token = jwt.encode({"sub": "bench", "appId": app["clientId"]}, app["clientSecret"], algorithm="HS256")
     return Target(account_id=account, bot_id=bot_id, token=token)
 
@@ -123,15 +147,23 @@ def requests_for(target: Target) -> dict[str, Request]:
 
     def user_status(http: httpx.Client, rng: random.Random) -> httpx.Response:
         day = (FIRST_DAY + timedelta(days=rng.randrange(DAYS))).date().isoformat()
-        body = {"filter": {"dateFilter": {"startDate": day, "endDate": day, "timeZoneOffSet": 0}},
-                "granularity": "PT1H"}
+        body = {
+            "filter": {"dateFilter": {"startDate": day, "endDate": day, "timeZoneOffSet": 0}},
+            "granularity": "PT1H",
+        }
         return http.post(status_path, params={"limit": 50}, json=body)
 
     def ingest(http: httpx.Client, rng: random.Random) -> httpx.Response:
         at = FIRST_DAY + timedelta(seconds=rng.randrange(DAYS * 86400))
-        batch = [{"eventId": f"load-{uuid.uuid4().hex}", "agent": f"agent{rng.randrange(AGENTS):02d}@load.example",
-                  "status": rng.choice(STATUSES), "timestamp": (at + timedelta(seconds=i)).isoformat()}
-                 for i in range(20)]
+        batch = [
+            {
+                "eventId": f"load-{uuid.uuid4().hex}",
+                "agent": f"agent{rng.randrange(AGENTS):02d}@load.example",
+                "status": rng.choice(STATUSES),
+                "timestamp": (at + timedelta(seconds=i)).isoformat(),
+            }
+            for i in range(20)
+        ]
         return http.post(events_path, json=batch)
 
     def healthz(http: httpx.Client, _: random.Random) -> httpx.Response:
@@ -149,8 +181,14 @@ class Samples:
     server_cpu_s: float = 0.0  # CPU the server's processes used during the phase
 
 
-def run_phase(server: ServerProcess, token: str, mix: tuple[tuple[str, int], ...], requests: dict[str, Request],
-              clients: int, seconds: float) -> Samples:
+def run_phase(
+    server: ServerProcess,
+    token: str,
+    mix: tuple[tuple[str, int], ...],
+    requests: dict[str, Request],
+    clients: int,
+    seconds: float,
+) -> Samples:
     """`clients` threads, each with its own keep-alive connection, issuing requests drawn from `mix`."""
     base_url = server.base_url
     samples = Samples()
@@ -209,8 +247,10 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(phase: str, samples: Samples) -> None:
     for name, values in sorted(samples.latencies.items()):
-        print(f"{phase:<8} {name:<20} {len(values):>8} {len(values) / samples.elapsed_s:>9.1f} "
-              f"{percentile(values, 50):>8.1f} {percentile(values, 99):>8.1f} {samples.errors.get(name, 0):>7}")
+        print(
+            f"{phase:<8} {name:<20} {len(values):>8} {len(values) / samples.elapsed_s:>9.1f} "
+            f"{percentile(values, 50):>8.1f} {percentile(values, 99):>8.1f} {samples.errors.get(name, 0):>7}"
+        )
 
 
 def throughput(samples: Samples, name: str) -> float:
@@ -232,13 +272,15 @@ def main() -> None:
         with server:
             target = seed(server.base_url)
             requests = requests_for(target)
-            print(f"phases: mixed {args.seconds:g} s, healthz {args.baseline_seconds:g} s, "
-                  f"intents {args.baseline_seconds:g} s; {args.clients} clients; server --workers {args.workers}")
+            print(
+                f"phases: mixed {args.seconds:g} s, healthz {args.baseline_seconds:g} s, "
+                f"intents {args.baseline_seconds:g} s; {args.clients} clients; server --workers {args.workers}"
+            )
             mixed = run_phase(server, target.token, MIX, requests, args.clients, args.seconds)
-            bare = run_phase(server, target.token, (("healthz", 1),), requests, args.clients,
-                             args.baseline_seconds)
-            intents = run_phase(server, target.token, (("IntentRealtimeData", 1),), requests,
-                                args.clients, args.baseline_seconds)
+            bare = run_phase(server, target.token, (("healthz", 1),), requests, args.clients, args.baseline_seconds)
+            intents = run_phase(
+                server, target.token, (("IntentRealtimeData", 1),), requests, args.clients, args.baseline_seconds
+            )
 
     print(f"\n{'phase':<8} {'route':<20} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for phase, samples in (("mixed", mixed), ("healthz", bare), ("intents", intents)):
@@ -249,13 +291,18 @@ def main() -> None:
     print(f"\nmixed total: {sum(map(len, mixed.latencies.values())) / mixed.elapsed_s:.1f} req/s")
     print(f"errors: {errors} (target 0) -> {'PASS' if errors == 0 else 'FAIL'}")
     print(f"IntentRealtimeData p99 in the mix: {p99:.1f} ms (target < 250) -> {'PASS' if p99 < 250 else 'MISS'}")
-    print(f"IntentRealtimeData / healthz throughput: {ratio:.2f} (target >= 0.50) -> "
-          f"{'PASS' if ratio >= 0.5 else 'MISS'}")
+    print(
+        f"IntentRealtimeData / healthz throughput: {ratio:.2f} (target >= 0.50) -> {'PASS' if ratio >= 0.5 else 'MISS'}"
+    )
     # The clients are one Python process sharing the cores, so a fast route can be bound by them: the
     # server's own CPU per request, from /proc, is printed beside the throughputs.
-    print("server CPU per request: " + ", ".join(
-        f"{name} {1000 * samples.server_cpu_s / max(1, sum(map(len, samples.latencies.values()))):.2f} ms"
-        for name, samples in (("mixed", mixed), ("healthz", bare), ("IntentRealtimeData", intents))))
+    print(
+        "server CPU per request: "
+        + ", ".join(
+            f"{name} {1000 * samples.server_cpu_s / max(1, sum(map(len, samples.latencies.values()))):.2f} ms"
+            for name, samples in (("mixed", mixed), ("healthz", bare), ("IntentRealtimeData", intents))
+        )
+    )
     for line in (mixed.first_error + bare.first_error + intents.first_error)[:5]:
         print(f"  first error seen: {line}")
     if errors:

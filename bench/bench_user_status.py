@@ -56,41 +56,62 @@ def load(url: str, account_id: str) -> None:
     """Agents, events and interactions with COPY; VACUUM ANALYZE so plans and index-only scans are realistic."""
     rng = random.Random(5)
     with psycopg.connect(libpq_url(url)) as conn:
-        with conn.cursor().copy("COPY agents (account_id, user_id, email, email_norm, first_name, last_name, "
-                                "custom_id) FROM STDIN") as copy:
+        with conn.cursor().copy(
+            "COPY agents (account_id, user_id, email, email_norm, first_name, last_name, custom_id) FROM STDIN"
+        ) as copy:
             for n in range(AGENTS):
                 email = f"agent{n:03d}@bench.example"
-                copy.write_row((account_id, f"u-{uuid.UUID(int=rng.getrandbits(128))}", email, email, "Agent",
-                                f"N{n}", str(500000 + n)))
+                copy.write_row(
+                    (
+                        account_id,
+                        f"u-{uuid.UUID(int=rng.getrandbits(128))}",
+                        email,
+                        email,
+                        "Agent",
+                        f"N{n}",
+                        str(500000 + n),
+                    )
+                )
         agent_ids = [row[0] for row in conn.execute("SELECT id FROM agents ORDER BY id")]
-        with conn.cursor().copy("COPY agent_status_events (account_id, agent_id, event_id, status, ts) "
-                                "FROM STDIN") as copy:
+        with conn.cursor().copy(
+            "COPY agent_status_events (account_id, agent_id, event_id, status, ts) FROM STDIN"
+        ) as copy:
             for agent_id in agent_ids:
                 times = sorted(rng.randrange(DATA_START, DATA_END) for _ in range(EVENTS_PER_DAY * DAYS))
                 for i, ts in enumerate(times):
                     copy.write_row((account_id, agent_id, f"e-{agent_id}-{i}", rng.choice(STATUSES), ts))
-        with conn.cursor().copy("COPY agent_interactions (account_id, agent_id, interaction_id, start_time, "
-                                "end_time) FROM STDIN") as copy:
+        with conn.cursor().copy(
+            "COPY agent_interactions (account_id, agent_id, interaction_id, start_time, end_time) FROM STDIN"
+        ) as copy:
             for agent_id in agent_ids:
                 for i in range(INTERACTIONS_PER_DAY * DAYS):
                     start = rng.randrange(DATA_START, DATA_END)
-                    copy.write_row((account_id, agent_id, f"i-{agent_id}-{i}", start,
-                                    start + rng.randrange(30_000, 1_200_000)))
+                    copy.write_row(
+                        (account_id, agent_id, f"i-{agent_id}-{i}", start, start + rng.randrange(30_000, 1_200_000))
+                    )
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")
 
 
 BARE_QUERIES = (
-    ("SELECT id, user_id, first_name, last_name, email, custom_id FROM agents WHERE account_id = %(acc)s "
-     "ORDER BY user_id LIMIT %(limit)s OFFSET 0"),
-    ("SELECT e.agent_id, e.ts, e.status FROM agents a CROSS JOIN LATERAL (SELECT agent_id, ts, status "
-     "FROM agent_status_events WHERE agent_id = a.id AND ts < %(ws)s ORDER BY ts DESC, id DESC LIMIT 1) e "
-     "WHERE a.account_id = %(acc)s AND a.id = ANY(%(ids)s)"),
-    ("SELECT agent_id, ts, status FROM agent_status_events WHERE agent_id = ANY(%(ids)s) AND ts >= %(ws)s "
-     "AND ts < %(we)s ORDER BY agent_id, ts, id"),
-    ("SELECT agent_id, start_time, end_time FROM agent_interactions WHERE agent_id = ANY(%(ids)s) "
-     "AND (end_time > %(ws)s OR end_time IS NULL) AND start_time < %(we)s"),
+    (
+        "SELECT id, user_id, first_name, last_name, email, custom_id FROM agents WHERE account_id = %(acc)s "
+        "ORDER BY user_id LIMIT %(limit)s OFFSET 0"
+    ),
+    (
+        "SELECT e.agent_id, e.ts, e.status FROM agents a CROSS JOIN LATERAL (SELECT agent_id, ts, status "
+        "FROM agent_status_events WHERE agent_id = a.id AND ts < %(ws)s ORDER BY ts DESC, id DESC LIMIT 1) e "
+        "WHERE a.account_id = %(acc)s AND a.id = ANY(%(ids)s)"
+    ),
+    (
+        "SELECT agent_id, ts, status FROM agent_status_events WHERE agent_id = ANY(%(ids)s) AND ts >= %(ws)s "
+        "AND ts < %(we)s ORDER BY agent_id, ts, id"
+    ),
+    (
+        "SELECT agent_id, start_time, end_time FROM agent_interactions WHERE agent_id = ANY(%(ids)s) "
+        "AND (end_time > %(ws)s OR end_time IS NULL) AND start_time < %(we)s"
+    ),
 )
 
 
@@ -129,8 +150,11 @@ def main() -> None:
         with TestClient(app) as client, psycopg.connect(libpq_url(url)) as raw:
             admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
             account_id = client.post("/admin/accounts", json={"name": "bench"}, headers=admin).json()["accountId"]
-            api_app = client.post(f"/admin/accounts/{account_id}/apps", headers=admin,
-                                  json={"name": "bench", "scopes": ["SmartAssist Analytics"]}).json()
+            api_app = client.post(
+                f"/admin/accounts/{account_id}/apps",
+                headers=admin,
+                json={"name": "bench", "scopes": ["SmartAssist Analytics"]},
+            ).json()
             load(url, account_id)
             print(f"loaded {AGENTS} agents x {DAYS} days in {time.perf_counter() - began:.1f} s")
             headers = {"auth": jwt.encode({"appId": api_app["clientId"]}, api_app["clientSecret"])}
@@ -139,8 +163,10 @@ def main() -> None:
             for days in (7, 14, 28):
                 start, end = DATA_END - days * DAY_MS, DATA_END
                 first_day, last_day = (time.strftime("%Y-%m-%d", time.gmtime(ms / 1000)) for ms in (start, end - 1))
-                body = {"filter": {"dateFilter": {"startDate": first_day, "endDate": last_day, "timeZoneOffSet": 0}},
-                        "granularity": "PT15M"}
+                body = {
+                    "filter": {"dateFilter": {"startDate": first_day, "endDate": last_day, "timeZoneOffSet": 0}},
+                    "granularity": "PT15M",
+                }
 
                 def request(body: dict[str, object] = body) -> int:
                     response = client.post(path, json=body, headers=headers)
@@ -157,22 +183,39 @@ def main() -> None:
                 request_s = timed(request, args.reps)
                 service_s = timed(service, args.reps)
                 bare_s = timed(lambda start=start, end=end: bare_fetch(raw, account_id, start, end), args.reps)
-                rows.append((days, fetched, size, statistics.median(bare_s), statistics.median(service_s),
-                             statistics.median(request_s), p95(request_s)))
+                rows.append(
+                    (
+                        days,
+                        fetched,
+                        size,
+                        statistics.median(bare_s),
+                        statistics.median(service_s),
+                        statistics.median(request_s),
+                        p95(request_s),
+                    )
+                )
     base_per_day = rows[0][5] / rows[0][0]
     print(f"\nUserStatus, {PAGE} agents, PT15M, PostgreSQL, {args.reps} reps (+1 warm-up)")
-    print(f"{'days':>4} {'rows':>7} {'body MB':>8} {'bare p50 ms':>12} {'service p50':>12} {'req p50 ms':>11} "
-          f"{'req p95 ms':>11} {'req/bare':>9} {'per-day vs 7d':>14}")
+    print(
+        f"{'days':>4} {'rows':>7} {'body MB':>8} {'bare p50 ms':>12} {'service p50':>12} {'req p50 ms':>11} "
+        f"{'req p95 ms':>11} {'req/bare':>9} {'per-day vs 7d':>14}"
+    )
     for days, fetched, size, bare, service_p50, p50, high in rows:
-        print(f"{days:>4} {fetched:>7} {size / 1e6:>8.1f} {bare * 1e3:>12.1f} {service_p50 * 1e3:>12.1f} "
-              f"{p50 * 1e3:>11.1f} {high * 1e3:>11.1f} {p50 / bare:>9.2f} {p50 / days / base_per_day:>14.2f}")
+        print(
+            f"{days:>4} {fetched:>7} {size / 1e6:>8.1f} {bare * 1e3:>12.1f} {service_p50 * 1e3:>12.1f} "
+            f"{p50 * 1e3:>11.1f} {high * 1e3:>11.1f} {p50 / bare:>9.2f} {p50 / days / base_per_day:>14.2f}"
+        )
     seven = rows[0][5] / rows[0][3]
     linear = all(0.7 <= p50 / days / base_per_day <= 1.3 for days, _, _, _, _, p50, _ in rows)
-    print(f"\ntarget (issue 5): the 7-day page's req/bare <= 3.00: {seven:.2f} -> {'PASS' if seven <= 3 else 'MISS'}; "
-          f"per-day vs 7d within 0.70..1.30 -> {'PASS' if linear else 'MISS'}")
+    print(
+        f"\ntarget (issue 5): the 7-day page's req/bare <= 3.00: {seven:.2f} -> {'PASS' if seven <= 3 else 'MISS'}; "
+        f"per-day vs 7d within 0.70..1.30 -> {'PASS' if linear else 'MISS'}"
+    )
     print(f"total {time.perf_counter() - began:.0f} s")
-    print("(the request is timed through the in-process test client, whose own copies of a 45 MB body weigh on "
-          "the 28-day row)")
+    print(
+        "(the request is timed through the in-process test client, whose own copies of a 45 MB body weigh on "
+        "the 28-day row)"
+    )
 
 
 if __name__ == "__main__":

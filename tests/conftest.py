@@ -85,8 +85,9 @@ def _empty_all_tables(engine: Engine) -> None:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, secret_key=SERVER_KEY,
-                    data_dir=tmp_path / "data")
+    return Settings(
+        database_url=database_url, admin_token=ADMIN_TOKEN, secret_key=SERVER_KEY, data_dir=tmp_path / "data"
+    )
 
 
 @pytest.fixture

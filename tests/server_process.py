@@ -51,8 +51,15 @@ class ServerProcess:
     The server's output goes to `<data_dir>/server.log`, shown by `log_tail()` when a test fails.
     """
 
-    def __init__(self, database_url: str, data_dir: Path, admin_token: str, secret_key: str,
-                 workers: int = 1, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        data_dir: Path,
+        admin_token: str,
+        secret_key: str,
+        workers: int = 1,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.data_dir = data_dir
         self.workers = workers
@@ -60,24 +67,38 @@ class ServerProcess:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
         self._env = {key: value for key, value in os.environ.items() if not key.startswith("SMARTASSIST_")}
-        self._env.update({
-            "SMARTASSIST_DATABASE_URL": database_url,
-            "SMARTASSIST_ADMIN_TOKEN": admin_token,
-            "SMARTASSIST_SECRET_KEY": secret_key,
-            "SMARTASSIST_DATA_DIR": str(data_dir),
-            "SMARTASSIST_LOG_LEVEL": "warning",
-            **(extra_env or {}),
-        })
+        self._env.update(
+            {
+                "SMARTASSIST_DATABASE_URL": database_url,
+                "SMARTASSIST_ADMIN_TOKEN": admin_token,
+                "SMARTASSIST_SECRET_KEY": secret_key,
+                "SMARTASSIST_DATA_DIR": str(data_dir),
+                "SMARTASSIST_LOG_LEVEL": "warning",
+                **(extra_env or {}),
+            }
+        )
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "smartassist", "serve", "--port", str(self.port),
-                 "--workers", str(self.workers)],
-                cwd=self.data_dir, env=self._env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "smartassist",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(self.workers),
+                ],
+                cwd=self.data_dir,
+                env=self._env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.wait_ready()
         return self
 
@@ -128,6 +149,7 @@ class ServerProcess:
     def __enter__(self) -> ServerProcess:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -46,14 +46,14 @@ def _operation_labels() -> list[str]:
     return sorted(op.ok().label for op in schemathesis.openapi.from_dict(app.openapi()).get_all_operations())
 
 
-HYPOTHESIS = settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                      database=None)
+HYPOTHESIS = settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 
 @pytest.mark.parametrize("authenticated", [True, False], ids=["with-credentials", "without-credentials"])
 @pytest.mark.parametrize("label", _operation_labels())
-def test_operation_never_fails_and_conforms(label: str, authenticated: bool, app: FastAPI,
-                                            fuzz_context: FuzzContext) -> None:
+def test_operation_never_fails_and_conforms(
+    label: str, authenticated: bool, app: FastAPI, fuzz_context: FuzzContext
+) -> None:
     operation = schemathesis.openapi.from_asgi("/openapi.json", app).find_operation_by_label(label)
     assert operation is not None
 
@@ -63,7 +63,8 @@ def test_operation_never_fails_and_conforms(label: str, authenticated: bool, app
         if "accountId" in (case.path_parameters or {}) and hash(repr(case.body)) % 2 == 0:
             # Most generated account ids don't exist: aim half the cases at the real one.
             case.path_parameters["accountId"] = fuzz_context.account_id
-        case.call_and_validate(headers=fuzz_context.headers(case.path, authenticated),
-                               excluded_checks=[positive_data_acceptance])
+        case.call_and_validate(
+            headers=fuzz_context.headers(case.path, authenticated), excluded_checks=[positive_data_acceptance]
+        )
 
     run()

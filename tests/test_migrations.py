@@ -42,7 +42,8 @@ def test_0004_renders_the_stored_ended_sessions_as_ingest_would(backend: str, tm
                 insert = text(
                     "INSERT INTO bot_sessions (account_id, bot_id, session_id, user_id, intents, ani, dni, channel, "
                     "start_time, end_time, status, time_handled, deflected_to) VALUES ('a1', 'st-1', :sid, 'u-1', "
-                    "'[\"Book a Flight\"]', '+1555', 'dni@x', 'rtm', 1641478028185, :end, 'completed', 788, NULL)")
+                    "'[\"Book a Flight\"]', '+1555', 'dni@x', 'rtm', 1641478028185, :end, 'completed', 788, NULL)"
+                )
                 conn.execute(insert, [{"sid": "s-ended", "end": 1641478816185}, {"sid": "s-open", "end": None}])
             migrate.upgrade(url)
             with engine.connect() as conn:
@@ -52,7 +53,8 @@ def test_0004_renders_the_stored_ended_sessions_as_ingest_would(backend: str, tm
     # 1641478028185 ms = 2022-01-06T14:07:08.185Z; +788 s = 14:20:16.185; 788 s = 13m:8s.
     assert stored == {
         "s-ended": '{"intent":["Book a Flight"],"ANI":"+1555","DNI":"dni@x","channel":"rtm",'
-                   '"startTime":"2022-01-06T14:07:08.185+00:00","endTime":"2022-01-06T14:20:16.185+00:00",'
-                   '"status":"completed","timeHandled":"13m:8s","deflectedTo":null,"userId":"u-1",'
-                   '"sessionId":"s-ended"}',
-        "s-open": None}
+        '"startTime":"2022-01-06T14:07:08.185+00:00","endTime":"2022-01-06T14:20:16.185+00:00",'
+        '"status":"completed","timeHandled":"13m:8s","deflectedTo":null,"userId":"u-1",'
+        '"sessionId":"s-ended"}',
+        "s-open": None,
+    }

@@ -8,8 +8,11 @@ from fastapi.testclient import TestClient
 def test_every_operation_documents_errors_and_security(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["appToken"] == {
-        "type": "apiKey", "in": "header", "name": "auth",
-        "description": "JWT signed with the app's client secret (HS256/HS512), or a nested JWE."}
+        "type": "apiKey",
+        "in": "header",
+        "name": "auth",
+        "description": "JWT signed with the app's client secret (HS256/HS512), or a nested JWE.",
+    }
     assert "HTTPValidationError" not in schema["components"]["schemas"]
     operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
     assert operations
@@ -19,7 +22,8 @@ def test_every_operation_documents_errors_and_security(client: TestClient) -> No
             assert op["security"] == [{"adminToken": []}], (path, method)
             for status in ("400", "401", "404"):
                 assert op["responses"][status]["content"]["application/json"]["schema"] == {
-                    "$ref": "#/components/schemas/Errors"}, (path, method, status)
+                    "$ref": "#/components/schemas/Errors"
+                }, (path, method, status)
         if path.startswith(("/api/public", "/agentassist")):
             assert {"appToken": []} in op["security"], (path, method)
             assert "401" in op["responses"] and "403" in op["responses"], (path, method)

@@ -12,22 +12,28 @@ from smartassist.timefmt import datetime_to_ms, iso_ms, iso_seconds_z
 SAMPLE_MS = 1_641_478_028_185
 
 
-@pytest.mark.parametrize(("ms", "expected"), [
-    (SAMPLE_MS, "2022-01-06T14:07:08.185+00:00"),
-    (0, "1970-01-01T00:00:00.000+00:00"),
-    (999, "1970-01-01T00:00:00.999+00:00"),
-    (1_641_478_028_999, "2022-01-06T14:07:08.999+00:00"),
-    (253_402_300_799_999, "9999-12-31T23:59:59.999+00:00"),
-])
+@pytest.mark.parametrize(
+    ("ms", "expected"),
+    [
+        (SAMPLE_MS, "2022-01-06T14:07:08.185+00:00"),
+        (0, "1970-01-01T00:00:00.000+00:00"),
+        (999, "1970-01-01T00:00:00.999+00:00"),
+        (1_641_478_028_999, "2022-01-06T14:07:08.999+00:00"),
+        (253_402_300_799_999, "9999-12-31T23:59:59.999+00:00"),
+    ],
+)
 def test_iso_ms(ms: int, expected: str) -> None:
     assert iso_ms(ms) == expected
 
 
-@pytest.mark.parametrize(("ms", "expected"), [
-    (1_670_805_000_000, "2022-12-12T00:30:00Z"),
-    (1_670_805_000_999, "2022-12-12T00:30:00Z"),  # sub-second digits dropped, never rounded up
-    (0, "1970-01-01T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    ("ms", "expected"),
+    [
+        (1_670_805_000_000, "2022-12-12T00:30:00Z"),
+        (1_670_805_000_999, "2022-12-12T00:30:00Z"),  # sub-second digits dropped, never rounded up
+        (0, "1970-01-01T00:00:00Z"),
+    ],
+)
 def test_iso_seconds_z(ms: int, expected: str) -> None:
     assert iso_seconds_z(ms) == expected
 

@@ -43,8 +43,9 @@ def upgrade() -> None:
         sa.Column("jwe_kid", sa.String(64), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_apps_account_id_accounts"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_apps_account_id_accounts"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("client_id", name=op.f("pk_apps")),
         sa.UniqueConstraint("account_id", "name", name="uq_apps_account_id_name"),
         sa.UniqueConstraint("jwe_kid", name=op.f("uq_apps_jwe_kid")),
@@ -58,8 +59,9 @@ def upgrade() -> None:
         sa.Column("action", sa.String(40), nullable=False),
         sa.Column("client_id", sa.String(40), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_audit_events_account_id_accounts"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_audit_events_account_id_accounts"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     op.create_table(

@@ -19,8 +19,9 @@ BIGINT_PK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def _account_fk(table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=f"fk_{table}_account_id_accounts",
-                                   ondelete="CASCADE")
+    return sa.ForeignKeyConstraint(
+        ["account_id"], ["accounts.id"], name=f"fk_{table}_account_id_accounts", ondelete="CASCADE"
+    )
 
 
 def upgrade() -> None:
@@ -80,8 +81,9 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(128), nullable=True),
         sa.Column("ts", sa.BigInteger(), nullable=False),
         _account_fk("agent_status_events"),
-        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], name=op.f("fk_agent_status_events_agent_id_agents"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["agent_id"], ["agents.id"], name=op.f("fk_agent_status_events_agent_id_agents"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agent_status_events")),
         sa.UniqueConstraint("account_id", "event_id", name="uq_agent_status_events_account_id_event_id"),
     )
@@ -95,12 +97,15 @@ def upgrade() -> None:
         sa.Column("start_time", sa.BigInteger(), nullable=False),
         sa.Column("end_time", sa.BigInteger(), nullable=True),
         _account_fk("agent_interactions"),
-        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], name=op.f("fk_agent_interactions_agent_id_agents"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["agent_id"], ["agents.id"], name=op.f("fk_agent_interactions_agent_id_agents"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agent_interactions")),
         sa.UniqueConstraint("account_id", "interaction_id", name="uq_agent_interactions_account_id_interaction_id"),
     )
-    op.create_index("ix_agent_interactions_agent_end_start", "agent_interactions", ["agent_id", "end_time", "start_time"])
+    op.create_index(
+        "ix_agent_interactions_agent_end_start", "agent_interactions", ["agent_id", "end_time", "start_time"]
+    )
 
 
 def downgrade() -> None:

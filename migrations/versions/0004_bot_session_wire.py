@@ -22,12 +22,21 @@ depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
 sessions = sa.table(
-    "bot_sessions", sa.column("id", sa.BigInteger()), sa.column("session_id", sa.String()),
-    sa.column("user_id", sa.String()), sa.column("intents", sa.JSON()), sa.column("ani", sa.String()),
-    sa.column("dni", sa.String()), sa.column("channel", sa.String()), sa.column("start_time", sa.BigInteger()),
-    sa.column("end_time", sa.BigInteger()), sa.column("status", sa.String()),
-    sa.column("time_handled", sa.BigInteger()), sa.column("deflected_to", sa.String()),
-    sa.column("wire", sa.Text()))
+    "bot_sessions",
+    sa.column("id", sa.BigInteger()),
+    sa.column("session_id", sa.String()),
+    sa.column("user_id", sa.String()),
+    sa.column("intents", sa.JSON()),
+    sa.column("ani", sa.String()),
+    sa.column("dni", sa.String()),
+    sa.column("channel", sa.String()),
+    sa.column("start_time", sa.BigInteger()),
+    sa.column("end_time", sa.BigInteger()),
+    sa.column("status", sa.String()),
+    sa.column("time_handled", sa.BigInteger()),
+    sa.column("deflected_to", sa.String()),
+    sa.column("wire", sa.Text()),
+)
 
 
 def upgrade() -> None:
@@ -37,13 +46,30 @@ def upgrade() -> None:
     last_id = 0
     while True:  # keyset batches: bounded memory however many sessions are stored
         rows = conn.execute(
-            sa.select(c.id, c.intents, c.ani, c.dni, c.channel, c.start_time, c.end_time, c.status, c.time_handled,
-                      c.deflected_to, c.user_id, c.session_id)
-            .where(c.end_time.is_not(None), c.id > last_id).order_by(c.id).limit(BATCH)).all()
+            sa.select(
+                c.id,
+                c.intents,
+                c.ani,
+                c.dni,
+                c.channel,
+                c.start_time,
+                c.end_time,
+                c.status,
+                c.time_handled,
+                c.deflected_to,
+                c.user_id,
+                c.session_id,
+            )
+            .where(c.end_time.is_not(None), c.id > last_id)
+            .order_by(c.id)
+            .limit(BATCH)
+        ).all()
         if not rows:
             return
-        conn.execute(sessions.update().where(c.id == sa.bindparam("row_id")).values(wire=sa.bindparam("item")),
-                     [{"row_id": row[0], "item": item_json(*row[1:])} for row in rows])
+        conn.execute(
+            sessions.update().where(c.id == sa.bindparam("row_id")).values(wire=sa.bindparam("item")),
+            [{"row_id": row[0], "item": item_json(*row[1:])} for row in rows],
+        )
         last_id = rows[-1][0]
 
 

@@ -30,10 +30,15 @@ from smartassist.state import Runtime
 def build_runtime(settings: Settings) -> Runtime:
     url = settings.resolved_database_url()
     engine = make_engine(url)
-    return Runtime(settings=settings, database_url=url, engine=engine, sessionmaker=make_sessionmaker(engine),
-                   read_engine=make_read_engine(url),
-                   secret_box=SecretBox(settings.resolved_secret_key()),
-                   admin_token=settings.resolved_admin_token())
+    return Runtime(
+        settings=settings,
+        database_url=url,
+        engine=engine,
+        sessionmaker=make_sessionmaker(engine),
+        read_engine=make_read_engine(url),
+        secret_box=SecretBox(settings.resolved_secret_key()),
+        admin_token=settings.resolved_admin_token(),
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,15 +51,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         runtime.dispose()
 
-    app = FastAPI(title="smartassist-server", version=__version__, lifespan=lifespan,
-                  description="Self-hosted replica of the SmartAssist public analytics API.")
+    app = FastAPI(
+        title="smartassist-server",
+        version=__version__,
+        lifespan=lifespan,
+        description="Self-hosted replica of the SmartAssist public analytics API.",
+    )
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))
     # Routes are matched in order: the public analytics routes, the busiest, are tried first.
-    for router in (intents_router, user_status_router, health_router, metrics_router, ingest_router, accounts_router,
-                   apps_router):
+    for router in (
+        intents_router,
+        user_status_router,
+        health_router,
+        metrics_router,
+        ingest_router,
+        accounts_router,
+        apps_router,
+    ):
         app.include_router(router)
     install_openapi(app)
     return app

@@ -48,9 +48,18 @@ def serve(
     if workers > 1 or os.environ.get(MULTIPROC_ENV):
         # prometheus-client reads this at import, in each worker: set it before uvicorn spawns them.
         os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir / "prometheus"))
-    uvicorn.run("smartassist.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level, log_config=server_log_config(settings.log_level),
-                access_log=False, proxy_headers=False, server_header=False)
+    uvicorn.run(
+        "smartassist.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level,
+        log_config=server_log_config(settings.log_level),
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+    )
 
 
 @db_app.command("upgrade")
@@ -70,21 +79,31 @@ def db_downgrade(revision: str = typer.Argument(..., help="Target revision, e.g.
 @app.command()
 def token(
     client_id: str = typer.Option(..., "--client-id", help="The app's clientId (becomes the appId claim)."),
-    client_secret: str = typer.Option(..., "--client-secret", envvar="SMARTASSIST_CLIENT_SECRET",
-                                      help="The app's client secret (or env SMARTASSIST_CLIENT_SECRET).",
-                                      show_envvar=True),
+    client_secret: str = typer.Option(
+        ...,
+        "--client-secret",
+        envvar="SMARTASSIST_CLIENT_SECRET",
+        help="The app's client secret (or env SMARTASSIST_CLIENT_SECRET).",
+        show_envvar=True,
+    ),
     alg: str = typer.Option("HS256", "--alg", help="HS256 or HS512 (must be enabled on the app)."),
     jti: bool = typer.Option(False, "--jti", help="Add a random jti (and exp within 1 h) for Enforce JTI apps."),
     ttl: int | None = typer.Option(None, "--ttl", min=1, help="Expire after SECONDS (sets exp)."),
-    jwe_key: Path | None = typer.Option(None, "--jwe-key", exists=True, dir_okay=False,
-                                        help="Public JWK file (or credentials JSON) to encrypt to (Enforce JWE)."),
+    jwe_key: Path | None = typer.Option(
+        None,
+        "--jwe-key",
+        exists=True,
+        dir_okay=False,
+        help="Public JWK file (or credentials JSON) to encrypt to (Enforce JWE).",
+    ),
     sub: str | None = typer.Option(None, "--sub", help="Optional sub claim."),
 ) -> None:
     """Mint a token like a client would, and print it alone on stdout."""
     try:
         public_jwk = client_token.load_public_jwk(jwe_key) if jwe_key is not None else None
-        minted = client_token.mint(client_id, client_secret, alg=alg, sub=sub, with_jti=jti, ttl_s=ttl,
-                                   public_jwk=public_jwk)
+        minted = client_token.mint(
+            client_id, client_secret, alg=alg, sub=sub, with_jti=jti, ttl_s=ttl, public_jwk=public_jwk
+        )
     except client_token.TokenOptionError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -109,8 +128,7 @@ def demo_command(
             agents = demo.demo_agents()
             end = demo.week_end(now_ms())
             week = demo.generate_week(agents, end)
-            with typer.progressbar(length=len(agents) + week.size, label="Loading demo data",
-                                   file=sys.stderr) as bar:
+            with typer.progressbar(length=len(agents) + week.size, label="Loading demo data", file=sys.stderr) as bar:
                 demo.load(session, setup, agents, week, bar.update)
     finally:
         engine.dispose()

@@ -28,8 +28,9 @@ class TokenOptionError(ValueError):
     """Options that cannot make a token the server would accept."""
 
 
-def token_claims(client_id: str, *, now_s: int, sub: str | None = None, jti: str | None = None,
-                 ttl_s: int | None = None) -> dict[str, Any]:
+def token_claims(
+    client_id: str, *, now_s: int, sub: str | None = None, jti: str | None = None, ttl_s: int | None = None
+) -> dict[str, Any]:
     """The claims: appId (vendor spelling), iat, and exp/jti/sub when asked for.
 
     A jti token always carries exp: the server refuses jti tokens living longer than an hour or forever,
@@ -77,8 +78,16 @@ def encrypt(jws: str, public_jwk: dict[str, Any]) -> str:
     return jwe.encrypt_compact(header, jws, key, registry=REGISTRY)
 
 
-def mint(client_id: str, secret: str, *, alg: str = "HS256", sub: str | None = None, with_jti: bool = False,
-         ttl_s: int | None = None, public_jwk: dict[str, Any] | None = None) -> str:
+def mint(
+    client_id: str,
+    secret: str,
+    *,
+    alg: str = "HS256",
+    sub: str | None = None,
+    with_jti: bool = False,
+    ttl_s: int | None = None,
+    public_jwk: dict[str, Any] | None = None,
+) -> str:
     jti = secrets.token_hex(16) if with_jti else None
     claims = token_claims(client_id, now_s=int(time.time()), sub=sub, jti=jti, ttl_s=ttl_s)
     token = sign(claims, secret, alg)

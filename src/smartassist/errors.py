@@ -51,10 +51,10 @@ def error_body(msg: str, code: str) -> dict[str, Any]:
     return {"errors": [{"msg": msg, "code": code}]}
 
 
-def error_response(status: int, msg: str, code: str | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(msg, code or _CODES.get(status, "ERROR")), status_code=status,
-                        headers=headers)
+def error_response(
+    status: int, msg: str, code: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(msg, code or _CODES.get(status, "ERROR")), status_code=status, headers=headers)
 
 
 def describe_validation_error(exc: RequestValidationError) -> str:
@@ -93,4 +93,3 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error: %s", type(exc).__name__)
         return error_response(500, "internal error")
-

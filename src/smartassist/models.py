@@ -7,5 +7,16 @@ from smartassist.db import Base
 from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.ratelimit import RateLimitWindow
 
-__all__ = ["Account", "Agent", "AgentInteraction", "AgentStatusEvent", "App", "AuditEvent", "Base", "Bot",
-           "BotSession", "RateLimitWindow", "UsedJti"]
+__all__ = [
+    "Account",
+    "Agent",
+    "AgentInteraction",
+    "AgentStatusEvent",
+    "App",
+    "AuditEvent",
+    "Base",
+    "Bot",
+    "BotSession",
+    "RateLimitWindow",
+    "UsedJti",
+]

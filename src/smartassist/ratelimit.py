@@ -61,17 +61,24 @@ def enforce_rate_limit(runtime: Runtime, client_id: str) -> None:
         count = count_in_database(runtime.engine, client_id, window_start)
         _maybe_purge(runtime.engine, now)
     if count is not None and count > limit:
-        raise ApiError(429, f"rate limit of {limit} requests per minute exceeded",
-                       headers={"Retry-After": str(retry_after_seconds(now))})
+        raise ApiError(
+            429,
+            f"rate limit of {limit} requests per minute exceeded",
+            headers={"Retry-After": str(retry_after_seconds(now))},
+        )
 
 
 def count_in_database(engine: Engine, client_id: str, window_start: int) -> int:
     """Add one to the app's window row and return the new count, in one atomic statement."""
     insert = dialect_insert(engine.dialect.name, RateLimitWindow)
-    stmt = insert.values(client_id=client_id, window_start=window_start, count=1).on_conflict_do_update(
-        index_elements=[RateLimitWindow.client_id, RateLimitWindow.window_start],
-        set_={"count": RateLimitWindow.count + 1},
-    ).returning(RateLimitWindow.count)
+    stmt = (
+        insert.values(client_id=client_id, window_start=window_start, count=1)
+        .on_conflict_do_update(
+            index_elements=[RateLimitWindow.client_id, RateLimitWindow.window_start],
+            set_={"count": RateLimitWindow.count + 1},
+        )
+        .returning(RateLimitWindow.count)
+    )
     with engine.begin() as conn:
         return int(conn.execute(stmt).scalar_one())
 

@@ -45,8 +45,9 @@ def test_unknown_account_is_404(client: TestClient) -> None:
 
 def test_create_app_returns_secret_once_and_listing_has_none(client: TestClient) -> None:
     account_id = create_account(client)
-    response = client.post(f"/admin/accounts/{account_id}/apps", headers=ADMIN,
-                           json={"name": "Dashboards", "scopes": [ANALYTICS]})
+    response = client.post(
+        f"/admin/accounts/{account_id}/apps", headers=ADMIN, json={"name": "Dashboards", "scopes": [ANALYTICS]}
+    )
     assert response.status_code == 201
     app = response.json()
     assert app["clientId"].startswith("cs-") and len(app["clientId"]) == 39
@@ -67,8 +68,11 @@ def test_credentials_show_secret_and_are_audited(client: TestClient) -> None:
     account_id = create_account(client)
     app = create_app(client, account_id)
     response = client.get(f"/admin/accounts/{account_id}/apps/{app['clientId']}/credentials", headers=ADMIN)
-    assert response.json() == {"clientId": app["clientId"], "clientSecret": app["clientSecret"],
-                               "accountId": account_id}
+    assert response.json() == {
+        "clientId": app["clientId"],
+        "clientSecret": app["clientSecret"],
+        "accountId": account_id,
+    }
     audit = client.get(f"/admin/accounts/{account_id}/audit", headers=ADMIN)
     assert [e["action"] for e in audit.json()] == ["app.credentials_viewed", "app.created"]
     assert app["clientSecret"] not in audit.text
@@ -89,8 +93,7 @@ def test_jwe_app_has_public_key_only(client: TestClient) -> None:
     assert key["kty"] == "RSA" and key["kid"] and key["e"] == "AQAB"
     assert len(key["n"]) >= 342  # 2048-bit modulus, base64url
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key)
-    credentials = client.get(f"/admin/accounts/{account_id}/apps/{app['clientId']}/credentials",
-                             headers=ADMIN).json()
+    credentials = client.get(f"/admin/accounts/{account_id}/apps/{app['clientId']}/credentials", headers=ADMIN).json()
     assert credentials["jwePublicKey"] == key
 
 
@@ -98,24 +101,36 @@ def test_patch_changes_fields_and_is_audited(client: TestClient) -> None:
     account_id = create_account(client)
     app = create_app(client, account_id, name="one")
     url = f"/admin/accounts/{account_id}/apps/{app['clientId']}"
-    response = client.patch(url, headers=ADMIN, json={"name": "two", "enforceJti": True,
-                                                      "algorithms": ["HS256", "HS512"], "scopes": [INGEST]})
+    response = client.patch(
+        url,
+        headers=ADMIN,
+        json={"name": "two", "enforceJti": True, "algorithms": ["HS256", "HS512"], "scopes": [INGEST]},
+    )
     assert response.status_code == 200, response.text
     patched = response.json()
     assert (patched["name"], patched["enforceJti"], patched["algorithms"], patched["scopes"]) == (
-        "two", True, ["HS256", "HS512"], [INGEST])
+        "two",
+        True,
+        ["HS256", "HS512"],
+        [INGEST],
+    )
     assert client.get(url, headers=ADMIN).json() == patched
     audit = client.get(f"/admin/accounts/{account_id}/audit", headers=ADMIN).json()
     assert audit[0]["action"] == "app.updated"
-    assert audit[0]["detail"]["changed"] == {"name": "two", "enforceJti": True,
-                                             "algorithms": ["HS256", "HS512"], "scopes": [INGEST]}
+    assert audit[0]["detail"]["changed"] == {
+        "name": "two",
+        "enforceJti": True,
+        "algorithms": ["HS256", "HS512"],
+        "scopes": [INGEST],
+    }
 
 
 def test_patch_enabling_jwe_generates_key(client: TestClient) -> None:
     account_id = create_account(client)
     app = create_app(client, account_id)
-    patched = client.patch(f"/admin/accounts/{account_id}/apps/{app['clientId']}", headers=ADMIN,
-                           json={"enforceJwe": True}).json()
+    patched = client.patch(
+        f"/admin/accounts/{account_id}/apps/{app['clientId']}", headers=ADMIN, json={"enforceJwe": True}
+    ).json()
     assert patched["jwePublicKey"]["kty"] == "RSA"
 
 
@@ -152,23 +167,26 @@ def test_scopes(client: TestClient) -> None:
     assert client.get("/admin/scopes", headers=ADMIN).json() == {"scopes": [ANALYTICS, INGEST]}
 
 
-@pytest.mark.parametrize("body", [
-    {"name": "x", "scopes": [ANALYTICS], "clientId": "cs-mine"},
-    {"name": "x", "scopes": [ANALYTICS], "clientSecret": "s"},
-    {"name": "x", "scopes": [ANALYTICS], "accountId": "a" * 24},
-    {"name": "x", "scopes": ["Everything"]},
-    {"name": "x", "scopes": []},
-    {"name": "x", "scopes": [ANALYTICS, ANALYTICS]},
-    {"name": "", "scopes": [ANALYTICS]},
-    {"name": "y" * 101, "scopes": [ANALYTICS]},
-    {"name": "x", "scopes": [ANALYTICS], "algorithms": ["none"]},
-    {"name": "x", "scopes": [ANALYTICS], "algorithms": ["RS256"]},
-    {"name": "x", "scopes": [ANALYTICS], "algorithms": []},
-    {"name": "x", "scopes": [ANALYTICS], "enforceJti": "true"},
-    {"name": 5, "scopes": [ANALYTICS]},
-    {"scopes": [ANALYTICS]},
-    [],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "x", "scopes": [ANALYTICS], "clientId": "cs-mine"},
+        {"name": "x", "scopes": [ANALYTICS], "clientSecret": "s"},
+        {"name": "x", "scopes": [ANALYTICS], "accountId": "a" * 24},
+        {"name": "x", "scopes": ["Everything"]},
+        {"name": "x", "scopes": []},
+        {"name": "x", "scopes": [ANALYTICS, ANALYTICS]},
+        {"name": "", "scopes": [ANALYTICS]},
+        {"name": "y" * 101, "scopes": [ANALYTICS]},
+        {"name": "x", "scopes": [ANALYTICS], "algorithms": ["none"]},
+        {"name": "x", "scopes": [ANALYTICS], "algorithms": ["RS256"]},
+        {"name": "x", "scopes": [ANALYTICS], "algorithms": []},
+        {"name": "x", "scopes": [ANALYTICS], "enforceJti": "true"},
+        {"name": 5, "scopes": [ANALYTICS]},
+        {"scopes": [ANALYTICS]},
+        [],
+    ],
+)
 def test_bad_create_is_400_and_changes_nothing(client: TestClient, body: Any) -> None:
     account_id = create_account(client)
     before = _snapshot(client, account_id)
@@ -204,19 +222,29 @@ def test_duplicate_name_is_409_on_create_and_patch(client: TestClient) -> None:
     create_app(client, account_id, name="same")
     other = create_app(client, account_id, name="other")
     before = _snapshot(client, account_id)
-    response = client.post(f"/admin/accounts/{account_id}/apps", headers=ADMIN,
-                           json={"name": "same", "scopes": [ANALYTICS]})
+    response = client.post(
+        f"/admin/accounts/{account_id}/apps", headers=ADMIN, json={"name": "same", "scopes": [ANALYTICS]}
+    )
     _assert_error(response, 409, "CONFLICT")
-    response = client.patch(f"/admin/accounts/{account_id}/apps/{other['clientId']}", headers=ADMIN,
-                            json={"name": "same"})
+    response = client.patch(
+        f"/admin/accounts/{account_id}/apps/{other['clientId']}", headers=ADMIN, json={"name": "same"}
+    )
     _assert_error(response, 409, "CONFLICT")
     assert _snapshot(client, account_id) == before
     second_account = create_account(client, "Other")
     create_app(client, second_account, name="same")  # names are unique per account only
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic abc"},
-                                     {"Authorization": "Bearer"}, {"auth": ADMIN["Authorization"][7:]}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+        {"auth": ADMIN["Authorization"][7:]},
+    ],
+)
 def test_wrong_admin_token_is_401_and_changes_nothing(client: TestClient, headers: dict[str, str]) -> None:
     account_id = create_account(client)
     app = create_app(client, account_id)
@@ -262,6 +290,5 @@ def test_rotate_bad_grace_is_400(client: TestClient, grace: Any) -> None:
     account_id = create_account(client)
     app = create_app(client, account_id)
     url = f"/admin/accounts/{account_id}/apps/{app['clientId']}"
-    _assert_error(client.post(url + "/rotate-secret", json={"graceSeconds": grace}, headers=ADMIN),
-                  400, "BAD_REQUEST")
+    _assert_error(client.post(url + "/rotate-secret", json={"graceSeconds": grace}, headers=ADMIN), 400, "BAD_REQUEST")
     assert client.get(url + "/credentials", headers=ADMIN).json()["clientSecret"] == app["clientSecret"]

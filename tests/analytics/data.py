@@ -21,8 +21,9 @@ DAY = 24 * HOUR
 T0 = 1_670_803_200_000
 
 
-def user_status_body(start: Any, end: Any, *, granularity: Any = "PT30M", offset: Any = None,
-                     agents: Any = None) -> dict[str, Any]:
+def user_status_body(
+    start: Any, end: Any, *, granularity: Any = "PT30M", offset: Any = None, agents: Any = None
+) -> dict[str, Any]:
     """A UserStatus request body; timeZoneOffSet and filter.agents only when given."""
     date_filter: dict[str, Any] = {"startDate": start, "endDate": end}
     if offset is not None:
@@ -41,11 +42,26 @@ def add_account(engine: Engine, name: str = "Acme") -> str:
     return account_id
 
 
-def add_agent(engine: Engine, account_id: str, email: str, *, user_id: str | None = None, first_name: str = "Joce",
-              last_name: str = "Tay", custom_id: str | None = None) -> int:
+def add_agent(
+    engine: Engine,
+    account_id: str,
+    email: str,
+    *,
+    user_id: str | None = None,
+    first_name: str = "Joce",
+    last_name: str = "Tay",
+    custom_id: str | None = None,
+) -> int:
     """An agent row; returns its primary key (the events' agent_id)."""
-    agent = Agent(account_id=account_id, user_id=user_id or f"u-{uuid.uuid4()}", email=email,
-                  email_norm=email.lower(), first_name=first_name, last_name=last_name, custom_id=custom_id)
+    agent = Agent(
+        account_id=account_id,
+        user_id=user_id or f"u-{uuid.uuid4()}",
+        email=email,
+        email_norm=email.lower(),
+        first_name=first_name,
+        last_name=last_name,
+        custom_id=custom_id,
+    )
     with Session(engine) as session:
         session.add(agent)
         session.commit()
@@ -54,14 +70,27 @@ def add_agent(engine: Engine, account_id: str, email: str, *, user_id: str | Non
 
 def add_events(engine: Engine, account_id: str, agent_id: int, events: Iterable[tuple[int, str]]) -> None:
     with Session(engine) as session:
-        session.add_all(AgentStatusEvent(account_id=account_id, agent_id=agent_id, event_id=uuid.uuid4().hex,
-                                         status=status, reason=None, ts=ts) for ts, status in events)
+        session.add_all(
+            AgentStatusEvent(
+                account_id=account_id, agent_id=agent_id, event_id=uuid.uuid4().hex, status=status, reason=None, ts=ts
+            )
+            for ts, status in events
+        )
         session.commit()
 
 
-def add_interactions(engine: Engine, account_id: str, agent_id: int,
-                     intervals: Iterable[tuple[int, int | None]]) -> None:
+def add_interactions(
+    engine: Engine, account_id: str, agent_id: int, intervals: Iterable[tuple[int, int | None]]
+) -> None:
     with Session(engine) as session:
-        session.add_all(AgentInteraction(account_id=account_id, agent_id=agent_id, interaction_id=uuid.uuid4().hex,
-                                         start_time=start, end_time=end) for start, end in intervals)
+        session.add_all(
+            AgentInteraction(
+                account_id=account_id,
+                agent_id=agent_id,
+                interaction_id=uuid.uuid4().hex,
+                start_time=start,
+                end_time=end,
+            )
+            for start, end in intervals
+        )
         session.commit()

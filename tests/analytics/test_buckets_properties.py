@@ -25,10 +25,18 @@ def scenarios(draw: st.DrawFn, unit: int) -> dict[str, Any]:
     span = st.integers((-900 * S - length) // unit, (length + 900 * S) // unit).map(lambda n: T0 + n * unit)
     events = sorted(draw(st.lists(st.tuples(span, st.sampled_from(STATUSES)), max_size=25)), key=lambda e: e[0])
     ends = st.none() | st.integers(0, 1800 * S // unit).map(lambda n: n * unit)
-    interactions = [(start, None if dur is None else start + dur)
-                    for start, dur in draw(st.lists(st.tuples(span, ends), max_size=15))]
-    return {"start": T0, "end": T0 + length, "granularity": granularity, "now": draw(span),
-            "events": events, "interactions": interactions}
+    interactions = [
+        (start, None if dur is None else start + dur)
+        for start, dur in draw(st.lists(st.tuples(span, ends), max_size=15))
+    ]
+    return {
+        "start": T0,
+        "end": T0 + length,
+        "granularity": granularity,
+        "now": draw(span),
+        "events": events,
+        "interactions": interactions,
+    }
 
 
 def reference(case: dict[str, Any]) -> list[dict[str, list[int]]]:
@@ -61,11 +69,22 @@ def expected_json(case: dict[str, Any]) -> list[dict[str, Any]]:
     def entry(metric: str, value: str, ms: int) -> dict[str, Any]:
         return {"metric": metric, "value": value, "stats": {"sum": f"{ms // S} sec"}}
 
-    return [{"startTime": iso(start + i * granularity), "endTime": iso(min(start + (i + 1) * granularity, end)),
-             "status": [item for title, (ms, busy) in tally.items()
-                        for item in (entry("AgentStatus", title, ms), entry("AgentState", f"{title}:Idle", ms - busy),
-                                     entry("AgentState", f"{title.upper()}:Interacting", busy))]}
-            for i, tally in enumerate(tallies)]
+    return [
+        {
+            "startTime": iso(start + i * granularity),
+            "endTime": iso(min(start + (i + 1) * granularity, end)),
+            "status": [
+                item
+                for title, (ms, busy) in tally.items()
+                for item in (
+                    entry("AgentStatus", title, ms),
+                    entry("AgentState", f"{title}:Idle", ms - busy),
+                    entry("AgentState", f"{title.upper()}:Interacting", busy),
+                )
+            ],
+        }
+        for i, tally in enumerate(tallies)
+    ]
 
 
 @settings(max_examples=150, deadline=None)

@@ -25,37 +25,105 @@ def _get(client: TestClient, bot: str, headers: dict[str, str], method: str = "G
 
 def test_wire_format_matches_the_vendor_sample(client: TestClient) -> None:
     account = create_account(client)
-    ok(post(client, account, "bots/st-1/sessions", [
-        session(1, sessionId="6364a8616d8e6a6a0eff", userId="u-6b184e56-1", intent=["Book a Ticket", "Book a Flight"],
-                startTime="2022-01-06T14:07:08.185+00:00", endTime="2022-01-06T19:44:17.527+05:00",
-                timeHandled=788),
-        session(2, sessionId="short", intent=[], ANI="", channel="voice", status="abandoned", timeHandled=50,
-                startTime="2022-01-06T14:00:00Z", endTime="2022-01-06T14:00:50Z", deflectedTo="agent"),
-        session(3, sessionId="long", timeHandled=3605, startTime="2022-01-05T23:59:59.999-01:00",
-                endTime="2022-01-06T01:00:04.999Z"),
-    ]), 3, 0)
+    ok(
+        post(
+            client,
+            account,
+            "bots/st-1/sessions",
+            [
+                session(
+                    1,
+                    sessionId="6364a8616d8e6a6a0eff",
+                    userId="u-6b184e56-1",
+                    intent=["Book a Ticket", "Book a Flight"],
+                    startTime="2022-01-06T14:07:08.185+00:00",
+                    endTime="2022-01-06T19:44:17.527+05:00",
+                    timeHandled=788,
+                ),
+                session(
+                    2,
+                    sessionId="short",
+                    intent=[],
+                    ANI="",
+                    channel="voice",
+                    status="abandoned",
+                    timeHandled=50,
+                    startTime="2022-01-06T14:00:00Z",
+                    endTime="2022-01-06T14:00:50Z",
+                    deflectedTo="agent",
+                ),
+                session(
+                    3,
+                    sessionId="long",
+                    timeHandled=3605,
+                    startTime="2022-01-05T23:59:59.999-01:00",
+                    endTime="2022-01-06T01:00:04.999Z",
+                ),
+            ],
+        ),
+        3,
+        0,
+    )
     expected = [
-        {"intent": ["Book a Ticket", "Book a Flight"], "ANI": "+126529865", "DNI": "username@domain.com",
-         "channel": "rtm", "startTime": "2022-01-06T14:07:08.185+00:00", "endTime": "2022-01-06T14:44:17.527+00:00",
-         "status": "completed", "timeHandled": "13m:8s", "deflectedTo": None, "userId": "u-6b184e56-1",
-         "sessionId": "6364a8616d8e6a6a0eff"},
-        {"intent": [], "ANI": "", "DNI": "username@domain.com", "channel": "voice",
-         "startTime": "2022-01-06T14:00:00.000+00:00", "endTime": "2022-01-06T14:00:50.000+00:00",
-         "status": "abandoned", "timeHandled": "50s", "deflectedTo": "agent", "userId": "caller-2",
-         "sessionId": "short"},
-        {"intent": ["Book a Flight"], "ANI": "+126529865", "DNI": "username@domain.com", "channel": "rtm",
-         "startTime": "2022-01-06T00:59:59.999+00:00", "endTime": "2022-01-06T01:00:04.999+00:00",
-         "status": "completed", "timeHandled": "1h:0m:5s", "deflectedTo": None, "userId": "caller-3",
-         "sessionId": "long"},
+        {
+            "intent": ["Book a Ticket", "Book a Flight"],
+            "ANI": "+126529865",
+            "DNI": "username@domain.com",
+            "channel": "rtm",
+            "startTime": "2022-01-06T14:07:08.185+00:00",
+            "endTime": "2022-01-06T14:44:17.527+00:00",
+            "status": "completed",
+            "timeHandled": "13m:8s",
+            "deflectedTo": None,
+            "userId": "u-6b184e56-1",
+            "sessionId": "6364a8616d8e6a6a0eff",
+        },
+        {
+            "intent": [],
+            "ANI": "",
+            "DNI": "username@domain.com",
+            "channel": "voice",
+            "startTime": "2022-01-06T14:00:00.000+00:00",
+            "endTime": "2022-01-06T14:00:50.000+00:00",
+            "status": "abandoned",
+            "timeHandled": "50s",
+            "deflectedTo": "agent",
+            "userId": "caller-2",
+            "sessionId": "short",
+        },
+        {
+            "intent": ["Book a Flight"],
+            "ANI": "+126529865",
+            "DNI": "username@domain.com",
+            "channel": "rtm",
+            "startTime": "2022-01-06T00:59:59.999+00:00",
+            "endTime": "2022-01-06T01:00:04.999+00:00",
+            "status": "completed",
+            "timeHandled": "1h:0m:5s",
+            "deflectedTo": None,
+            "userId": "caller-3",
+            "sessionId": "long",
+        },
     ]
     headers = _analytics(client, account)
     body = _get(client, "st-1", headers)
     assert body == expected
     assert [list(item) for item in body] == [list(expected[0])] * 3  # the vendor's field order
     assert _get(client, "st-1", headers, "POST") == expected
-    assert _get(client, "st-1", headers, "POST", content=b"{not json", ) == expected
-    assert _get(client, "st-1", {**headers, "accountId": account, "Format": "json"}, "POST",
-                json={"anything": 1}) == expected
+    assert (
+        _get(
+            client,
+            "st-1",
+            headers,
+            "POST",
+            content=b"{not json",
+        )
+        == expected
+    )
+    assert (
+        _get(client, "st-1", {**headers, "accountId": account, "Format": "json"}, "POST", json={"anything": 1})
+        == expected
+    )
 
 
 def test_order_ties_and_the_25_cut_off(client: TestClient) -> None:
@@ -64,9 +132,33 @@ def test_order_ties_and_the_25_cut_off(client: TestClient) -> None:
     sessions = [session(n, endTime=f"2022-01-06T15:{n // 2:02d}:00Z") for n in range(30)]
     ok(post(client, account, "bots/bot-1/sessions", sessions[::-1]), 30, 0)
     ids = [item["sessionId"] for item in _get(client, "bot-1", _analytics(client, account))]
-    assert ids == ["s-029", "s-028", "s-027", "s-026", "s-025", "s-024", "s-023", "s-022", "s-021", "s-020",
-                   "s-019", "s-018", "s-017", "s-016", "s-015", "s-014", "s-013", "s-012", "s-011", "s-010",
-                   "s-009", "s-008", "s-007", "s-006", "s-005"]
+    assert ids == [
+        "s-029",
+        "s-028",
+        "s-027",
+        "s-026",
+        "s-025",
+        "s-024",
+        "s-023",
+        "s-022",
+        "s-021",
+        "s-020",
+        "s-019",
+        "s-018",
+        "s-017",
+        "s-016",
+        "s-015",
+        "s-014",
+        "s-013",
+        "s-012",
+        "s-011",
+        "s-010",
+        "s-009",
+        "s-008",
+        "s-007",
+        "s-006",
+        "s-005",
+    ]
 
 
 def test_unfinished_sessions_excluded_until_an_upsert_ends_them(client: TestClient) -> None:

@@ -14,51 +14,78 @@ from tests.analytics.data import DAY, HOUR, MINUTE, user_status_body
 AUG25 = 1_661_385_600_000
 
 
-def body(start: Any = "2022-08-25", end: Any = "2022-08-25", offset: Any = None, granularity: Any = "PT30M",
-         agents: Any = None) -> dict[str, Any]:
+def body(
+    start: Any = "2022-08-25",
+    end: Any = "2022-08-25",
+    offset: Any = None,
+    granularity: Any = "PT30M",
+    agents: Any = None,
+) -> dict[str, Any]:
     return user_status_body(start, end, granularity=granularity, offset=offset, agents=agents)
 
 
-@pytest.mark.parametrize(("offset", "start"), [
-    (-330, AUG25 - 330 * MINUTE),  # UTC+05:30: local midnight is 18:30 UTC the day before
-    (300, AUG25 + 300 * MINUTE),  # New York in winter: local midnight is 05:00 UTC
-    (0, AUG25),
-    (None, AUG25),  # default 0
-])
+@pytest.mark.parametrize(
+    ("offset", "start"),
+    [
+        (-330, AUG25 - 330 * MINUTE),  # UTC+05:30: local midnight is 18:30 UTC the day before
+        (300, AUG25 + 300 * MINUTE),  # New York in winter: local midnight is 05:00 UTC
+        (0, AUG25),
+        (None, AUG25),  # default 0
+    ],
+)
 def test_date_window_is_local_midnight_to_midnight_after_end_date(offset: int | None, start: int) -> None:
     query = parse_user_status_body(body("2022-08-25", "2022-08-26", offset))
     assert (query.start_ms, query.end_ms) == (start, start + 2 * DAY)
 
 
-@pytest.mark.parametrize(("start", "end", "offset", "window"), [
-    ("2022-08-25T10:30:00.000Z", "2022-08-25T12:00:00Z", -330, (AUG25 + 630 * MINUTE, AUG25 + 12 * HOUR)),
-    # no zone: local time by timeZoneOffSet (10:30 at UTC+05:30 is 05:00 UTC)
-    ("2022-08-25T10:30:00", "2022-08-25T12:00", -330, (AUG25 + 5 * HOUR, AUG25 + 390 * MINUTE)),
-    # an explicit offset wins over timeZoneOffSet
-    ("2022-08-25T10:30:00+05:30", "2022-08-25T07:00:00-05:00", 300, (AUG25 + 5 * HOUR, AUG25 + 12 * HOUR)),
-    # fractions of a second are dropped
-    ("2022-08-25T00:00:00.999Z", "2022-08-25T00:01:00.5Z", 0, (AUG25, AUG25 + MINUTE)),
-    # mixed: a date start is the local midnight, a timestamp end is that instant
-    ("2022-08-25", "2022-08-25T12:00:00Z", -330, (AUG25 - 330 * MINUTE, AUG25 + 12 * HOUR)),
-    ("2022-08-25T06:00:00Z", "2022-08-25", 0, (AUG25 + 6 * HOUR, AUG25 + DAY)),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "offset", "window"),
+    [
+        ("2022-08-25T10:30:00.000Z", "2022-08-25T12:00:00Z", -330, (AUG25 + 630 * MINUTE, AUG25 + 12 * HOUR)),
+        # no zone: local time by timeZoneOffSet (10:30 at UTC+05:30 is 05:00 UTC)
+        ("2022-08-25T10:30:00", "2022-08-25T12:00", -330, (AUG25 + 5 * HOUR, AUG25 + 390 * MINUTE)),
+        # an explicit offset wins over timeZoneOffSet
+        ("2022-08-25T10:30:00+05:30", "2022-08-25T07:00:00-05:00", 300, (AUG25 + 5 * HOUR, AUG25 + 12 * HOUR)),
+        # fractions of a second are dropped
+        ("2022-08-25T00:00:00.999Z", "2022-08-25T00:01:00.5Z", 0, (AUG25, AUG25 + MINUTE)),
+        # mixed: a date start is the local midnight, a timestamp end is that instant
+        ("2022-08-25", "2022-08-25T12:00:00Z", -330, (AUG25 - 330 * MINUTE, AUG25 + 12 * HOUR)),
+        ("2022-08-25T06:00:00Z", "2022-08-25", 0, (AUG25 + 6 * HOUR, AUG25 + DAY)),
+    ],
+)
 def test_timestamp_windows(start: str, end: str, offset: int, window: tuple[int, int]) -> None:
     query = parse_user_status_body(body(start, end, offset))
     assert (query.start_ms, query.end_ms) == window
 
 
-@pytest.mark.parametrize(("granularity", "ms"), [
-    ("PT15M", 15 * MINUTE), ("PT30M", 30 * MINUTE), ("PT1H", HOUR), ("PT2H", 2 * HOUR), ("PT4H", 4 * HOUR),
-    ("PT8H", 8 * HOUR), ("PT12H", 12 * HOUR), ("PT24H", DAY), ("pt1h", HOUR), (" PT15M ", 15 * MINUTE),
-    (20, 20 * MINUTE), ("20", 20 * MINUTE), (1, MINUTE), (1440, DAY),
-])
+@pytest.mark.parametrize(
+    ("granularity", "ms"),
+    [
+        ("PT15M", 15 * MINUTE),
+        ("PT30M", 30 * MINUTE),
+        ("PT1H", HOUR),
+        ("PT2H", 2 * HOUR),
+        ("PT4H", 4 * HOUR),
+        ("PT8H", 8 * HOUR),
+        ("PT12H", 12 * HOUR),
+        ("PT24H", DAY),
+        ("pt1h", HOUR),
+        (" PT15M ", 15 * MINUTE),
+        (20, 20 * MINUTE),
+        ("20", 20 * MINUTE),
+        (1, MINUTE),
+        (1440, DAY),
+    ],
+)
 def test_granularity(granularity: Any, ms: int) -> None:
     assert parse_user_status_body(body(granularity=granularity)).granularity_ms == ms
 
 
 def test_agents_lower_cased_and_deduplicated_empty_means_all() -> None:
     assert parse_user_status_body(body(agents=["J.Smith@Domain.com", "j.smith@domain.com", "a@b.c"])).emails == (
-        "j.smith@domain.com", "a@b.c")
+        "j.smith@domain.com",
+        "a@b.c",
+    )
     assert parse_user_status_body(body(agents=[])).emails is None
     assert parse_user_status_body(body()).emails is None
 
@@ -76,9 +103,11 @@ BAD_BODIES: list[tuple[str, Any, str]] = [
     ("no-filter", {"granularity": "PT30M"}, "filter is required"),
     ("no-date-filter", {"filter": {"agents": []}, "granularity": "PT30M"}, "filter.dateFilter is required"),
     ("unknown-field", {**body(), "extra": 1}, "request body: unknown field 'extra'"),
-    ("unknown-date-field", body(offset=0) | {"filter": {"dateFilter": {"startDate": "2022-08-25",
-                                                                       "endDate": "2022-08-25", "tz": 1}}},
-     "filter.dateFilter: unknown field 'tz'"),
+    (
+        "unknown-date-field",
+        body(offset=0) | {"filter": {"dateFilter": {"startDate": "2022-08-25", "endDate": "2022-08-25", "tz": 1}}},
+        "filter.dateFilter: unknown field 'tz'",
+    ),
     ("no-start", body(start=None), "startDate is required"),
     ("start-number", body(start=20220825), "startDate is required"),
     ("bad-date", body(start="2022-02-30"), "startDate is not a valid date"),
@@ -114,8 +143,9 @@ BAD_BODIES: list[tuple[str, Any, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "message"), [(raw, msg) for _, raw, msg in BAD_BODIES],
-                         ids=[name for name, _, _ in BAD_BODIES])
+@pytest.mark.parametrize(
+    ("raw", "message"), [(raw, msg) for _, raw, msg in BAD_BODIES], ids=[name for name, _, _ in BAD_BODIES]
+)
 def test_bad_bodies_are_400_with_a_message(raw: Any, message: str) -> None:
     with pytest.raises(ApiError) as caught:
         parse_user_status_body(raw)

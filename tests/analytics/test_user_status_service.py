@@ -17,8 +17,9 @@ from tests.analytics.data import DAY, HOUR, MINUTE, T0, add_account, add_agent, 
 WINDOW = UserStatusQuery(start_ms=T0, end_ms=T0 + HOUR, granularity_ms=HOUR, emails=None)
 
 
-def run(engine: Engine, account_id: str, query: UserStatusQuery = WINDOW, now: int = T0 + DAY,
-        limit: int = 50) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+def run(
+    engine: Engine, account_id: str, query: UserStatusQuery = WINDOW, now: int = T0 + DAY, limit: int = 50
+) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """The response as data, and the SQL statements it took (with their parameters)."""
     statements: list[tuple[str, Any]] = []
 
@@ -28,8 +29,9 @@ def run(engine: Engine, account_id: str, query: UserStatusQuery = WINDOW, now: i
     event.listen(engine, "before_cursor_execute", record)
     try:
         with engine.connect() as connection:
-            body = json.loads(b"".join(user_status_chunks(connection, account_id, query, limit=limit, offset=0,
-                                                          now=now)))
+            body = json.loads(
+                b"".join(user_status_chunks(connection, account_id, query, limit=limit, offset=0, now=now))
+            )
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return body, statements
@@ -37,8 +39,11 @@ def run(engine: Engine, account_id: str, query: UserStatusQuery = WINDOW, now: i
 
 def status_sums(body: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     """userId -> [(value, sum)] of the first bucket."""
-    return {agent["userId"]: [(e["value"], e["stats"]["sum"]) for e in agent["timeInterval"][0]["status"]]
-            for agent in body["data"] if agent["timeInterval"]}
+    return {
+        agent["userId"]: [(e["value"], e["stats"]["sum"]) for e in agent["timeInterval"][0]["status"]]
+        for agent in body["data"]
+        if agent["timeInterval"]
+    }
 
 
 def test_four_queries_whatever_the_page_size(db_engine: Engine) -> None:
@@ -65,41 +70,59 @@ def test_status_at_window_start_is_the_last_event_before_it_ties_by_insertion(db
     tie = add_agent(db_engine, account, "tie@x.com", user_id="u-tie")
     add_events(db_engine, account, old, [(T0 - 20 * DAY, "Away"), (T0 + 2 * HOUR, "Busy")])
     add_events(db_engine, account, tie, [(T0 - 2 * HOUR, "Busy"), (T0 - 30 * MINUTE, "Away")])
-    add_events(db_engine, account, tie, [(T0 - 30 * MINUTE, "Available"),  # same instant, stored later: wins
-                                         (T0 + 30 * MINUTE, "On Break"), (T0 + 30 * MINUTE, "Busy")])
+    add_events(
+        db_engine,
+        account,
+        tie,
+        [
+            (T0 - 30 * MINUTE, "Available"),  # same instant, stored later: wins
+            (T0 + 30 * MINUTE, "On Break"),
+            (T0 + 30 * MINUTE, "Busy"),
+        ],
+    )
 
     body, _ = run(db_engine, account)
 
     assert status_sums(body) == {
         "u-old": [("Away", "3600 sec"), ("Away:Idle", "3600 sec"), ("AWAY:Interacting", "0 sec")],
-        "u-tie": [("Available", "1800 sec"), ("Available:Idle", "1800 sec"), ("AVAILABLE:Interacting", "0 sec"),
-                  ("Busy", "1800 sec"), ("Busy:Idle", "1800 sec"), ("BUSY:Interacting", "0 sec")],
+        "u-tie": [
+            ("Available", "1800 sec"),
+            ("Available:Idle", "1800 sec"),
+            ("AVAILABLE:Interacting", "0 sec"),
+            ("Busy", "1800 sec"),
+            ("Busy:Idle", "1800 sec"),
+            ("BUSY:Interacting", "0 sec"),
+        ],
     }
 
 
 def test_interactions_overlapping_the_window_from_long_before_or_still_open(db_engine: Engine) -> None:
     account = add_account(db_engine)
-    agents = {name: add_agent(db_engine, account, f"{name}@x.com", user_id=f"u-{name}")
-              for name in ("open", "edges", "spanning")}
+    agents = {
+        name: add_agent(db_engine, account, f"{name}@x.com", user_id=f"u-{name}")
+        for name in ("open", "edges", "spanning")
+    }
     for agent in agents.values():
         add_events(db_engine, account, agent, [(T0 - 10 * DAY, "Available")])
     add_interactions(db_engine, account, agents["open"], [(T0 - 5 * DAY, None)])
     # ends exactly at the window start (not counted); starts 10 min before the end, ends after it
     add_interactions(db_engine, account, agents["edges"], [(T0 - HOUR, T0), (T0 + 50 * MINUTE, T0 + 3 * HOUR)])
-    add_interactions(db_engine, account, agents["spanning"], [(T0 - 2 * DAY, T0 + 2 * DAY),
-                                                              (T0 + 5 * MINUTE, T0 + 6 * MINUTE)])
+    add_interactions(
+        db_engine, account, agents["spanning"], [(T0 - 2 * DAY, T0 + 2 * DAY), (T0 + 5 * MINUTE, T0 + 6 * MINUTE)]
+    )
 
     body, _ = run(db_engine, account, now=T0 + 40 * MINUTE)
 
     assert status_sums(body) == {
         "u-edges": [("Available", "2400 sec"), ("Available:Idle", "2400 sec"), ("AVAILABLE:Interacting", "0 sec")],
         "u-open": [("Available", "2400 sec"), ("Available:Idle", "0 sec"), ("AVAILABLE:Interacting", "2400 sec")],
-        "u-spanning": [("Available", "2400 sec"), ("Available:Idle", "0 sec"),
-                       ("AVAILABLE:Interacting", "2400 sec")],
+        "u-spanning": [("Available", "2400 sec"), ("Available:Idle", "0 sec"), ("AVAILABLE:Interacting", "2400 sec")],
     }
     assert status_sums(run(db_engine, account)[0])["u-edges"] == [
-        ("Available", "3600 sec"), ("Available:Idle", "3000 sec"), ("AVAILABLE:Interacting", "600 sec")]
-
+        ("Available", "3600 sec"),
+        ("Available:Idle", "3000 sec"),
+        ("AVAILABLE:Interacting", "600 sec"),
+    ]
 
 
 def test_window_queries_use_the_user_status_indexes(db_engine: Engine) -> None:
@@ -113,14 +136,23 @@ def test_window_queries_use_the_user_status_indexes(db_engine: Engine) -> None:
     with db_engine.connect() as conn:
         if not sqlite:  # tiny tables: ask for the index path the planner takes on real volumes
             conn.exec_driver_sql("SET enable_seqscan = off")
-        plans = ["\n".join(str(row[-1] if sqlite else row[0]) for row in conn.exec_driver_sql(
-            ("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters))
-            for statement, parameters in statements]
+        plans = [
+            "\n".join(
+                str(row[-1] if sqlite else row[0])
+                for row in conn.exec_driver_sql(
+                    ("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters
+                )
+            )
+            for statement, parameters in statements
+        ]
     page, before, inside, interactions = plans
     assert "uq_agents_account_id_user_id" in page or "sqlite_autoindex_agents_2" in page
     assert "ix_agent_status_events_agent_ts_id" in before
-    assert ("USING COVERING INDEX ix_agent_status_events_agent_ts_id (agent_id=? AND ts<?)" in before if sqlite
-            else "Index Only Scan Backward using ix_agent_status_events_agent_ts_id" in before)
+    assert (
+        "USING COVERING INDEX ix_agent_status_events_agent_ts_id (agent_id=? AND ts<?)" in before
+        if sqlite
+        else "Index Only Scan Backward using ix_agent_status_events_agent_ts_id" in before
+    )
     assert "ix_agent_status_events_agent_ts_id" in inside
     assert interactions.count("ix_agent_interactions_agent_end_start") == 2
     if sqlite:
@@ -128,7 +160,8 @@ def test_window_queries_use_the_user_status_indexes(db_engine: Engine) -> None:
 
 
 def test_the_body_comes_in_chunks_of_about_the_chunk_size_that_join_to_the_page(
-        db_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     account = add_account(db_engine)
     for n in range(3):
         agent = add_agent(db_engine, account, f"a{n}@x.com", user_id=f"u-{n}")
@@ -142,9 +175,11 @@ def test_the_body_comes_in_chunks_of_about_the_chunk_size_that_join_to_the_page(
     whole = chunks(1 << 20)
     assert len(whole) == 1  # three one-bucket agents: far below a megabyte
     # Busy over the whole hour bucket, nothing interacting: 3600 s each.
-    busy = [{"metric": "AgentStatus", "value": "Busy", "stats": {"sum": "3600 sec"}},
-            {"metric": "AgentState", "value": "Busy:Idle", "stats": {"sum": "3600 sec"}},
-            {"metric": "AgentState", "value": "BUSY:Interacting", "stats": {"sum": "0 sec"}}]
+    busy = [
+        {"metric": "AgentStatus", "value": "Busy", "stats": {"sum": "3600 sec"}},
+        {"metric": "AgentState", "value": "Busy:Idle", "stats": {"sum": "3600 sec"}},
+        {"metric": "AgentState", "value": "BUSY:Interacting", "stats": {"sum": "0 sec"}},
+    ]
     assert [agent["timeInterval"][0]["status"] for agent in json.loads(whole[0])["data"]] == [busy] * 3
     tiny = chunks(1)  # every agent's text reaches the size: a chunk per agent, then the page's tail
     assert len(tiny) == 4 and tiny[-1] == b"]}"

@@ -40,8 +40,14 @@ def claims_json(app: dict[str, Any], extra: str = "") -> str:
     return '{"sub": "tester", "appId": "' + app["clientId"] + '"' + extra + "}"
 
 
-def jwe_token(app: dict[str, Any], inner: str, alg: str = "RSA-OAEP-256", enc: str = "A256GCM",
-              key: dict[str, Any] | None = None, **header: Any) -> str:
+def jwe_token(
+    app: dict[str, Any],
+    inner: str,
+    alg: str = "RSA-OAEP-256",
+    enc: str = "A256GCM",
+    key: dict[str, Any] | None = None,
+    **header: Any,
+) -> str:
     """A compact JWE (nested JWT) of `inner`, to the app's public key unless `key` is given."""
     public = key or app["jwePublicKey"]
     protected = {"alg": alg, "enc": enc, "cty": "JWT", "kid": app["jwePublicKey"]["kid"], **header}
@@ -112,8 +118,9 @@ class World:
     @cached_property
     def deleted(self) -> dict[str, Any]:
         app = create_app(self.client, self.account)
-        response = self.client.delete(f"/admin/accounts/{self.account}/apps/{app['clientId']}?confirm=DELETE",
-                                      headers=ADMIN)
+        response = self.client.delete(
+            f"/admin/accounts/{self.account}/apps/{app['clientId']}?confirm=DELETE", headers=ADMIN
+        )
         assert response.status_code == 204
         return app
 

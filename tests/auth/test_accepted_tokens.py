@@ -15,8 +15,7 @@ from tests.auth.helpers import JWE_ALGS, JWE_ENCS, World, claims_json, jti_claim
 from tests.factories import ADMIN, create_app, token
 
 
-def ok(client: TestClient, world: World, app: dict[str, Any], headers: dict[str, str],
-       path: str | None = None) -> None:
+def ok(client: TestClient, world: World, app: dict[str, Any], headers: dict[str, str], path: str | None = None) -> None:
     response = client.get(path or world.path, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json() == {"ok": True, "accountId": world.account, "clientId": app["clientId"]}
@@ -31,21 +30,33 @@ def refused(client: TestClient, world: World, tok: str, fragment: str) -> None:
 def test_vendor_recipe_hs256_sub_and_app_id_in_auth_header(client: TestClient) -> None:
     """Exactly what the vendor's docs tell a client to do: no exp, no iat, header `auth`."""
     world = World(client)
-    tok = jwt.encode({"sub": "1234567890", "appId": world.plain["clientId"]}, world.plain["clientSecret"],
-                     algorithm="HS256")
+    tok = jwt.encode(
+        {"sub": "1234567890", "appId": world.plain["clientId"]}, world.plain["clientSecret"], algorithm="HS256"
+    )
     ok(client, world, world.plain, {"auth": tok})
 
 
-@pytest.mark.parametrize("headers", [
-    lambda t: {"Authorization": f"Bearer {t}"},
-    lambda t: {"authorization": f"bearer {t}"},
-    lambda t: {"Authorization": f"Bearer    {t}   "},
-    lambda t: {"auth": f"  {t} "},
-    lambda t: {"auth": t, "Authorization": f"Bearer {t}"},
-    lambda t: {"auth": t, "Authorization": "Basic dXNlcjpwYXNz"},
-    lambda t: {"auth": "", "Authorization": f"Bearer {t}"},
-], ids=["bearer", "bearer_lowercase", "bearer_extra_spaces", "auth_padded", "both_same", "auth_plus_basic",
-        "empty_auth_plus_bearer"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        lambda t: {"Authorization": f"Bearer {t}"},
+        lambda t: {"authorization": f"bearer {t}"},
+        lambda t: {"Authorization": f"Bearer    {t}   "},
+        lambda t: {"auth": f"  {t} "},
+        lambda t: {"auth": t, "Authorization": f"Bearer {t}"},
+        lambda t: {"auth": t, "Authorization": "Basic dXNlcjpwYXNz"},
+        lambda t: {"auth": "", "Authorization": f"Bearer {t}"},
+    ],
+    ids=[
+        "bearer",
+        "bearer_lowercase",
+        "bearer_extra_spaces",
+        "auth_padded",
+        "both_same",
+        "auth_plus_basic",
+        "empty_auth_plus_bearer",
+    ],
+)
 def test_header_variants(client: TestClient, headers: Any) -> None:
     world = World(client)
     ok(client, world, world.plain, headers(token(world.plain)))
@@ -85,9 +96,11 @@ def test_time_claims_within_leeway(client: TestClient) -> None:
 def test_unrelated_claims_of_any_type_are_ignored(client: TestClient) -> None:
     """aud, iss, header kid and (without Enforce JTI) jti are not ours to judge."""
     world = World(client)
-    tok = raw_jws('{"alg":"HS256","typ":"JWT","kid":"k1"}',
-                  claims_json(world.plain, ', "aud": ["x"], "iss": null, "jti": 7'),
-                  world.plain["clientSecret"])
+    tok = raw_jws(
+        '{"alg":"HS256","typ":"JWT","kid":"k1"}',
+        claims_json(world.plain, ', "aud": ["x"], "iss": null, "jti": 7'),
+        world.plain["clientSecret"],
+    )
     ok(client, world, world.plain, {"auth": tok})
 
 
@@ -156,15 +169,19 @@ def test_patch_algorithms_takes_effect_on_next_request(client: TestClient) -> No
     app = world.plain
     tok = token(app, alg="HS512")
     refused(client, world, tok, "not allowed for this app")
-    client.patch(f"/admin/accounts/{world.account}/apps/{app['clientId']}", json={"algorithms": ["HS512"]},
-                 headers=ADMIN)
+    client.patch(
+        f"/admin/accounts/{world.account}/apps/{app['clientId']}", json={"algorithms": ["HS512"]}, headers=ADMIN
+    )
     ok(client, world, app, {"auth": tok})
     refused(client, world, token(app), "not allowed for this app")
 
 
 def _rotate(client: TestClient, world: World, app: dict[str, Any], grace: int) -> str:
-    response = client.post(f"/admin/accounts/{world.account}/apps/{app['clientId']}/rotate-secret",
-                           json={"graceSeconds": grace}, headers=ADMIN)
+    response = client.post(
+        f"/admin/accounts/{world.account}/apps/{app['clientId']}/rotate-secret",
+        json={"graceSeconds": grace},
+        headers=ADMIN,
+    )
     assert response.status_code == 200, response.text
     return str(response.json()["clientSecret"])
 
@@ -178,8 +195,11 @@ def test_rotation_grace_both_secrets_then_only_the_new(client: TestClient, db_en
     ok(client, world, app, {"auth": old})
     ok(client, world, app, {"auth": new})
     with db_engine.begin() as conn:  # the grace period is over (instead of sleeping)
-        conn.execute(update(App).where(App.client_id == app["clientId"])
-                     .values(previous_secret_until=int(time.time() * 1000) - 1))
+        conn.execute(
+            update(App)
+            .where(App.client_id == app["clientId"])
+            .values(previous_secret_until=int(time.time() * 1000) - 1)
+        )
     refused(client, world, old, "signature invalid")
     ok(client, world, app, {"auth": new})
 

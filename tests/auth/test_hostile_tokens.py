@@ -58,15 +58,33 @@ class Attack:
 
 
 REASON_OF_FRAGMENT = [
-    ("token required", "missing"), ("different tokens", "conflicting_headers"), ("larger than", "too_large"),
-    ("admin token is not accepted", "admin_scope"), ("JWE alg must be", "jwe_alg"), ("alg must be", "alg_not_allowed"),
-    ("not allowed for this app", "alg_not_allowed"), ("signature invalid", "bad_signature"),
-    ("encrypted for", "app_id"), ("appId", "app_id"), ("does not name an app", "unknown_app"),
-    ("token expired", "expired"), ("not yet valid", "not_yet_valid"), ("issued in the future", "not_yet_valid"),
-    ("NumericDate", "invalid_claims"), ("jti claim", "jti_missing"), ("jti must be", "jti_invalid"),
-    ("exp claim required", "jti_exp"), ("over 1 hour", "jti_exp"), ("jti already used", "jti_replayed"),
-    ("requires an encrypted", "jwe_required"), ("could not be decrypted", "jwe_decrypt"), ("zip", "jwe_zip"),
-    ("kid", "jwe_kid"), ("not granted", "scope"), ("another account", "account"), ("accountId header", "account"),
+    ("token required", "missing"),
+    ("different tokens", "conflicting_headers"),
+    ("larger than", "too_large"),
+    ("admin token is not accepted", "admin_scope"),
+    ("JWE alg must be", "jwe_alg"),
+    ("alg must be", "alg_not_allowed"),
+    ("not allowed for this app", "alg_not_allowed"),
+    ("signature invalid", "bad_signature"),
+    ("encrypted for", "app_id"),
+    ("appId", "app_id"),
+    ("does not name an app", "unknown_app"),
+    ("token expired", "expired"),
+    ("not yet valid", "not_yet_valid"),
+    ("issued in the future", "not_yet_valid"),
+    ("NumericDate", "invalid_claims"),
+    ("jti claim", "jti_missing"),
+    ("jti must be", "jti_invalid"),
+    ("exp claim required", "jti_exp"),
+    ("over 1 hour", "jti_exp"),
+    ("jti already used", "jti_replayed"),
+    ("requires an encrypted", "jwe_required"),
+    ("could not be decrypted", "jwe_decrypt"),
+    ("zip", "jwe_zip"),
+    ("kid", "jwe_kid"),
+    ("not granted", "scope"),
+    ("another account", "account"),
+    ("accountId header", "account"),
     ("", "malformed"),  # base64url, JSON, segment count, crit/b64 headers, non-JWS plaintext
 ]
 
@@ -124,82 +142,186 @@ ATTACKS: list[Attack] = [
     Attack("no_token", lambda w: (w.path, []), 401, "token required"),
     Attack("empty_auth_header", auth(""), 401, "token required"),
     Attack("blank_auth_header", auth("   "), 401, "token required"),
-    Attack("basic_authorization_only", lambda w: (w.path, [("authorization", "Basic dXNlcjpwYXNz")]), 401,
-           "token required"),
+    Attack(
+        "basic_authorization_only", lambda w: (w.path, [("authorization", "Basic dXNlcjpwYXNz")]), 401, "token required"
+    ),
     Attack("bearer_without_value", lambda w: (w.path, [("authorization", "Bearer   ")]), 401, "token required"),
-    Attack("auth_and_bearer_differ", lambda w: (w.path, [("auth", token(w.plain)),
-                                                         ("authorization", f"Bearer {token(w.analytics_only)}")]),
-           401, "different tokens"),
-    Attack("two_auth_headers_differ", lambda w: (w.path, [("auth", token(w.plain)),
-                                                          ("auth", token(w.analytics_only))]),
-           401, "different tokens"),
-    Attack("two_bearer_headers_differ", lambda w: (w.path, [("authorization", f"Bearer {token(w.plain)}"),
-                                                            ("authorization", f"Bearer {token(w.foreign)}")]),
-           401, "different tokens"),
+    Attack(
+        "auth_and_bearer_differ",
+        lambda w: (w.path, [("auth", token(w.plain)), ("authorization", f"Bearer {token(w.analytics_only)}")]),
+        401,
+        "different tokens",
+    ),
+    Attack(
+        "two_auth_headers_differ",
+        lambda w: (w.path, [("auth", token(w.plain)), ("auth", token(w.analytics_only))]),
+        401,
+        "different tokens",
+    ),
+    Attack(
+        "two_bearer_headers_differ",
+        lambda w: (
+            w.path,
+            [("authorization", f"Bearer {token(w.plain)}"), ("authorization", f"Bearer {token(w.foreign)}")],
+        ),
+        401,
+        "different tokens",
+    ),
     Attack("non_ascii_header_bytes", auth(b"eyJhbGciOiJIUzI1NiJ9.\xff\xfe.c2ln"), 401, "not base64url"),
-    Attack("admin_token_on_app_route", lambda w: (w.path, [("authorization", f"Bearer {ADMIN_TOKEN}")]), 401,
-           "not a compact JWS"),
-    Attack("wrong_admin_token_on_ingest", lambda w: (f"/probe/ingest/{w.account}",
-                                                    [("authorization", f"Bearer {ADMIN_TOKEN}x")]),
-           401, "not a compact JWS"),
-    Attack("admin_token_on_route_without_account", lambda w: ("/probe/ingest-any",
-                                                              [("authorization", f"Bearer {ADMIN_TOKEN}")]),
-           403, "admin token is not accepted"),
+    Attack(
+        "admin_token_on_app_route",
+        lambda w: (w.path, [("authorization", f"Bearer {ADMIN_TOKEN}")]),
+        401,
+        "not a compact JWS",
+    ),
+    Attack(
+        "wrong_admin_token_on_ingest",
+        lambda w: (f"/probe/ingest/{w.account}", [("authorization", f"Bearer {ADMIN_TOKEN}x")]),
+        401,
+        "not a compact JWS",
+    ),
+    Attack(
+        "admin_token_on_route_without_account",
+        lambda w: ("/probe/ingest-any", [("authorization", f"Bearer {ADMIN_TOKEN}")]),
+        403,
+        "admin token is not accepted",
+    ),
     # --- shape ---------------------------------------------------------------------------------------
     Attack("two_segments", auth("eyJhbGciOiJIUzI1NiJ9.e30"), 401, "not a compact JWS"),
     Attack("four_segments", auth("a.b.c.d"), 401, "not a compact JWS"),
     Attack("six_segments", auth("a.b.c.d.e.f"), 401, "not a compact JWS"),
-    Attack("header_not_base64url", at_app(lambda w: "eyJ!bGciOiJIUzI1NiJ9." + token(w.plain).split(".", 1)[1]),
-           401, "not base64url"),
-    Attack("header_impossible_length", at_app(lambda w: "eyJhb." + token(w.plain).split(".", 1)[1]), 401,
-           "not base64url"),
-    Attack("payload_not_json", at_app(lambda w: raw_jws('{"alg":"HS256"}', b"\x80not json", w.plain["clientSecret"])),
-           401, "payload is not a JSON object"),
-    Attack("payload_json_array", at_app(lambda w: raw_jws('{"alg":"HS256"}', "[1, 2]", w.plain["clientSecret"])),
-           401, "payload is not a JSON object"),
-    Attack("payload_json_string", at_app(lambda w: raw_jws('{"alg":"HS256"}', '"x"', w.plain["clientSecret"])),
-           401, "payload is not a JSON object"),
+    Attack(
+        "header_not_base64url",
+        at_app(lambda w: "eyJ!bGciOiJIUzI1NiJ9." + token(w.plain).split(".", 1)[1]),
+        401,
+        "not base64url",
+    ),
+    Attack(
+        "header_impossible_length", at_app(lambda w: "eyJhb." + token(w.plain).split(".", 1)[1]), 401, "not base64url"
+    ),
+    Attack(
+        "payload_not_json",
+        at_app(lambda w: raw_jws('{"alg":"HS256"}', b"\x80not json", w.plain["clientSecret"])),
+        401,
+        "payload is not a JSON object",
+    ),
+    Attack(
+        "payload_json_array",
+        at_app(lambda w: raw_jws('{"alg":"HS256"}', "[1, 2]", w.plain["clientSecret"])),
+        401,
+        "payload is not a JSON object",
+    ),
+    Attack(
+        "payload_json_string",
+        at_app(lambda w: raw_jws('{"alg":"HS256"}', '"x"', w.plain["clientSecret"])),
+        401,
+        "payload is not a JSON object",
+    ),
     Attack("payload_deeply_nested", at_app(_deep), 401, "payload is not a JSON object"),
-    Attack("header_duplicate_alg", at_app(lambda w: raw_jws('{"alg":"none","alg":"HS256"}', claims_json(w.plain),
-                                                            w.plain["clientSecret"])), 401, "header is not a JSON"),
-    Attack("payload_duplicate_app_id", at_app(lambda w: raw_jws(
-        '{"alg":"HS256"}', claims_json(w.foreign, f', "appId": "{w.plain["clientId"]}"'), w.plain["clientSecret"])),
-           401, "payload is not a JSON object"),
-    Attack("crit_header", at_app(lambda w: raw_jws('{"alg":"HS256","crit":["exp"]}', claims_json(w.plain),
-                                                   w.plain["clientSecret"])), 401, "crit"),
-    Attack("unencoded_payload_b64_false", at_app(lambda w: raw_jws('{"alg":"HS256","b64":false,"crit":["b64"]}',
-                                                                   claims_json(w.plain), w.plain["clientSecret"])),
-           401, "crit"),
-    Attack("jws_kid_number", at_app(lambda w: raw_jws('{"alg":"HS256","kid":7}', claims_json(w.plain),
-                                                      w.plain["clientSecret"])), 401, "malformed token"),
+    Attack(
+        "header_duplicate_alg",
+        at_app(lambda w: raw_jws('{"alg":"none","alg":"HS256"}', claims_json(w.plain), w.plain["clientSecret"])),
+        401,
+        "header is not a JSON",
+    ),
+    Attack(
+        "payload_duplicate_app_id",
+        at_app(
+            lambda w: raw_jws(
+                '{"alg":"HS256"}',
+                claims_json(w.foreign, f', "appId": "{w.plain["clientId"]}"'),
+                w.plain["clientSecret"],
+            )
+        ),
+        401,
+        "payload is not a JSON object",
+    ),
+    Attack(
+        "crit_header",
+        at_app(lambda w: raw_jws('{"alg":"HS256","crit":["exp"]}', claims_json(w.plain), w.plain["clientSecret"])),
+        401,
+        "crit",
+    ),
+    Attack(
+        "unencoded_payload_b64_false",
+        at_app(
+            lambda w: raw_jws(
+                '{"alg":"HS256","b64":false,"crit":["b64"]}', claims_json(w.plain), w.plain["clientSecret"]
+            )
+        ),
+        401,
+        "crit",
+    ),
+    Attack(
+        "jws_kid_number",
+        at_app(lambda w: raw_jws('{"alg":"HS256","kid":7}', claims_json(w.plain), w.plain["clientSecret"])),
+        401,
+        "malformed token",
+    ),
     Attack("huge_token", at_app(lambda w: token(w.plain, pad="x" * 9000)), 401, "larger than 8192 bytes"),
     # --- algorithm -----------------------------------------------------------------------------------
-    Attack("alg_none", at_app(lambda w: b64(b'{"alg":"none"}') + "." + b64(claims_json(w.plain).encode()) + "."),
-           401, "alg must be one of"),
-    Attack("alg_none_with_signature", at_app(lambda w: raw_jws('{"alg":"none"}', claims_json(w.plain),
-                                                               w.plain["clientSecret"])), 401, "alg must be one of"),
-    Attack("alg_missing", at_app(lambda w: raw_jws('{"typ":"JWT"}', claims_json(w.plain), w.plain["clientSecret"])),
-           401, "alg must be one of"),
+    Attack(
+        "alg_none",
+        at_app(lambda w: b64(b'{"alg":"none"}') + "." + b64(claims_json(w.plain).encode()) + "."),
+        401,
+        "alg must be one of",
+    ),
+    Attack(
+        "alg_none_with_signature",
+        at_app(lambda w: raw_jws('{"alg":"none"}', claims_json(w.plain), w.plain["clientSecret"])),
+        401,
+        "alg must be one of",
+    ),
+    Attack(
+        "alg_missing",
+        at_app(lambda w: raw_jws('{"typ":"JWT"}', claims_json(w.plain), w.plain["clientSecret"])),
+        401,
+        "alg must be one of",
+    ),
     Attack("alg_hs384", at_app(lambda w: token(w.plain, alg="HS384")), 401, "alg must be one of"),
-    Attack("alg_rs256_confusion", at_app(lambda w: raw_jws('{"alg":"RS256"}', claims_json(w.plain),
-                                                           w.plain["clientSecret"])), 401, "alg must be one of"),
-    Attack("alg_lowercase", at_app(lambda w: raw_jws('{"alg":"hs256"}', claims_json(w.plain), w.plain["clientSecret"])),
-           401, "alg must be one of"),
+    Attack(
+        "alg_rs256_confusion",
+        at_app(lambda w: raw_jws('{"alg":"RS256"}', claims_json(w.plain), w.plain["clientSecret"])),
+        401,
+        "alg must be one of",
+    ),
+    Attack(
+        "alg_lowercase",
+        at_app(lambda w: raw_jws('{"alg":"hs256"}', claims_json(w.plain), w.plain["clientSecret"])),
+        401,
+        "alg must be one of",
+    ),
     Attack("hs512_to_hs256_only_app", at_app(lambda w: token(w.plain, alg="HS512")), 401, "not allowed for this app"),
     Attack("hs256_to_hs512_only_app", at_app(lambda w: token(w.hs512, alg="HS256")), 401, "not allowed for this app"),
     # --- key -----------------------------------------------------------------------------------------
-    Attack("wrong_secret", at_app(lambda w: token(w.plain, secret="not-the-secret-" + "z" * 40)), 401,
-           "signature invalid"),
-    Attack("other_apps_secret", at_app(lambda w: token(w.plain, secret=w.foreign["clientSecret"])), 401,
-           "signature invalid"),
+    Attack(
+        "wrong_secret", at_app(lambda w: token(w.plain, secret="not-the-secret-" + "z" * 40)), 401, "signature invalid"
+    ),
+    Attack(
+        "other_apps_secret",
+        at_app(lambda w: token(w.plain, secret=w.foreign["clientSecret"])),
+        401,
+        "signature invalid",
+    ),
     Attack("signature_stripped", at_app(lambda w: token(w.plain).rsplit(".", 1)[0] + "."), 401, "signature invalid"),
     Attack("signature_truncated", at_app(lambda w: token(w.plain)[:-4]), 401, "signature invalid"),
     Attack("signature_padded", at_app(lambda w: token(w.plain) + "="), 401, "not base64url"),
-    Attack("signature_with_stray_character", at_app(lambda w: token(w.plain)[:-2] + "+" + token(w.plain)[-1:]), 401,
-           "not base64url"),
-    Attack("payload_swapped_keeping_signature", at_app(lambda w: ".".join(
-        [token(w.plain).split(".")[0], token(w.plain, sub="admin").split(".")[1], token(w.plain).split(".")[2]])),
-           401, "signature invalid"),
+    Attack(
+        "signature_with_stray_character",
+        at_app(lambda w: token(w.plain)[:-2] + "+" + token(w.plain)[-1:]),
+        401,
+        "not base64url",
+    ),
+    Attack(
+        "payload_swapped_keeping_signature",
+        at_app(
+            lambda w: ".".join(
+                [token(w.plain).split(".")[0], token(w.plain, sub="admin").split(".")[1], token(w.plain).split(".")[2]]
+            )
+        ),
+        401,
+        "signature invalid",
+    ),
     # --- appId ---------------------------------------------------------------------------------------
     Attack("app_id_missing", at_app(lambda w: jwt.encode({"sub": "x"}, w.plain["clientSecret"])), 401, "appId"),
     Attack("app_id_number", at_app(lambda w: token(w.plain, appId=12345)), 401, "appId"),
@@ -208,11 +330,19 @@ ATTACKS: list[Attack] = [
     Attack("app_id_object", at_app(lambda w: token(w.plain, appId={"id": w.plain["clientId"]})), 401, "appId"),
     Attack("app_id_empty", at_app(lambda w: token(w.plain, appId="")), 401, "appId"),
     Attack("app_id_nul_byte", at_app(lambda w: token(w.plain, appId=w.plain["clientId"] + "\x00")), 401, "appId"),
-    Attack("app_id_lone_surrogate", at_app(lambda w: raw_jws('{"alg":"HS256"}', '{"appId": "cs-\\ud800"}',
-                                                             w.plain["clientSecret"])), 401, "appId"),
+    Attack(
+        "app_id_lone_surrogate",
+        at_app(lambda w: raw_jws('{"alg":"HS256"}', '{"appId": "cs-\\ud800"}', w.plain["clientSecret"])),
+        401,
+        "appId",
+    ),
     Attack("app_id_huge", at_app(lambda w: token(w.plain, appId="cs-" + "a" * 3000)), 401, "appId"),
-    Attack("app_id_wrong_case_key", at_app(lambda w: jwt.encode({"appid": w.plain["clientId"]},
-                                                                w.plain["clientSecret"])), 401, "appId"),
+    Attack(
+        "app_id_wrong_case_key",
+        at_app(lambda w: jwt.encode({"appid": w.plain["clientId"]}, w.plain["clientSecret"])),
+        401,
+        "appId",
+    ),
     Attack("app_id_unknown", at_app(lambda w: token(w.plain, appId=unknown_client_id())), 401, "does not name an app"),
     Attack("app_id_deleted_app", at_app(lambda w: token(w.deleted)), 401, "does not name an app"),
     # --- time claims ---------------------------------------------------------------------------------
@@ -224,29 +354,53 @@ ATTACKS: list[Attack] = [
     Attack("exp_boolean", at_app(lambda w: token(w.plain, exp=True)), 401, "exp must be a NumericDate"),
     Attack("exp_null", at_app(lambda w: token(w.plain, exp=None)), 401, "exp must be a NumericDate"),
     Attack("exp_huge_int", at_app(lambda w: token(w.plain, exp=10**30)), 401, "exp must be a NumericDate"),
-    Attack("exp_float_overflow", at_app(lambda w: raw_jws('{"alg":"HS256"}', claims_json(w.plain, ', "exp": 1e400'),
-                                                          w.plain["clientSecret"])), 401, "exp must be a NumericDate"),
-    Attack("exp_nan", at_app(lambda w: raw_jws('{"alg":"HS256"}', claims_json(w.plain, ', "exp": NaN'),
-                                               w.plain["clientSecret"])), 401, "payload is not a JSON object"),
+    Attack(
+        "exp_float_overflow",
+        at_app(lambda w: raw_jws('{"alg":"HS256"}', claims_json(w.plain, ', "exp": 1e400'), w.plain["clientSecret"])),
+        401,
+        "exp must be a NumericDate",
+    ),
+    Attack(
+        "exp_nan",
+        at_app(lambda w: raw_jws('{"alg":"HS256"}', claims_json(w.plain, ', "exp": NaN'), w.plain["clientSecret"])),
+        401,
+        "payload is not a JSON object",
+    ),
     Attack("exp_negative", at_app(lambda w: token(w.plain, exp=-1)), 401, "exp must be a NumericDate"),
     Attack("iat_string", at_app(lambda w: token(w.plain, iat="yesterday")), 401, "iat must be a NumericDate"),
-    Attack("iat_infinity", at_app(lambda w: raw_jws('{"alg":"HS256"}', claims_json(w.plain, ', "iat": Infinity'),
-                                                    w.plain["clientSecret"])), 401, "payload is not a JSON object"),
+    Attack(
+        "iat_infinity",
+        at_app(
+            lambda w: raw_jws('{"alg":"HS256"}', claims_json(w.plain, ', "iat": Infinity'), w.plain["clientSecret"])
+        ),
+        401,
+        "payload is not a JSON object",
+    ),
     Attack("nbf_list", at_app(lambda w: token(w.plain, nbf=[1])), 401, "nbf must be a NumericDate"),
     # --- Enforce JTI ---------------------------------------------------------------------------------
     Attack("jti_missing", at_app(lambda w: token(w.jti, iat=NOW, exp=NOW + 600)), 401, "jti claim"),
     Attack("jti_number", at_app(lambda w: token(w.jti, jti=7, iat=NOW, exp=NOW + 600)), 401, "jti claim"),
     Attack("jti_empty", at_app(lambda w: token(w.jti, jti="", iat=NOW, exp=NOW + 600)), 401, "jti claim"),
     Attack("jti_list", at_app(lambda w: token(w.jti, jti=["a"], iat=NOW, exp=NOW + 600)), 401, "jti claim"),
-    Attack("jti_too_long", at_app(lambda w: token(w.jti, jti="j" * 256, iat=NOW, exp=NOW + 600)), 401,
-           "jti must be at most 255"),
-    Attack("jti_nul_byte", at_app(lambda w: token(w.jti, jti="abc\x00", iat=NOW, exp=NOW + 600)), 401,
-           "jti must be at most 255"),
+    Attack(
+        "jti_too_long",
+        at_app(lambda w: token(w.jti, jti="j" * 256, iat=NOW, exp=NOW + 600)),
+        401,
+        "jti must be at most 255",
+    ),
+    Attack(
+        "jti_nul_byte",
+        at_app(lambda w: token(w.jti, jti="abc\x00", iat=NOW, exp=NOW + 600)),
+        401,
+        "jti must be at most 255",
+    ),
     Attack("jti_without_exp", at_app(lambda w: token(w.jti, jti="j-1", iat=NOW)), 401, "exp claim required"),
-    Attack("jti_lifetime_over_1h", at_app(lambda w: token(w.jti, jti="j-2", iat=NOW, exp=NOW + 3601)), 401,
-           "over 1 hour"),
-    Attack("jti_lifetime_over_1h_no_iat", at_app(lambda w: token(w.jti, jti="j-3", exp=NOW + 3900)), 401,
-           "over 1 hour"),
+    Attack(
+        "jti_lifetime_over_1h", at_app(lambda w: token(w.jti, jti="j-2", iat=NOW, exp=NOW + 3601)), 401, "over 1 hour"
+    ),
+    Attack(
+        "jti_lifetime_over_1h_no_iat", at_app(lambda w: token(w.jti, jti="j-3", exp=NOW + 3900)), 401, "over 1 hour"
+    ),
     Attack("jti_replayed", _replayed, 401, "jti already used"),
     # --- Enforce JWE ---------------------------------------------------------------------------------
     Attack("jws_when_jwe_enforced", at_app(lambda w: token(w.jwe)), 401, "requires an encrypted (JWE) token"),
@@ -256,34 +410,57 @@ ATTACKS: list[Attack] = [
     Attack("jwe_zip", at_app(lambda w: _jwe_header(w, zip="DEF")), 401, "zip"),
     Attack("jwe_alg_dir", at_app(lambda w: _jwe_header(w, alg="dir")), 401, "JWE alg must be one of"),
     Attack("jwe_alg_a256kw", at_app(lambda w: _jwe_header(w, alg="A256KW")), 401, "JWE alg must be one of"),
-    Attack("jwe_alg_rsa1_5", at_app(lambda w: jwe_token(w.jwe, token(w.jwe), alg="RSA1_5")), 401,
-           "JWE alg must be one of"),
-    Attack("jwe_enc_a192gcm", at_app(lambda w: jwe_token(w.jwe, token(w.jwe), enc="A192GCM")), 401,
-           "JWE alg must be one of"),
+    Attack(
+        "jwe_alg_rsa1_5", at_app(lambda w: jwe_token(w.jwe, token(w.jwe), alg="RSA1_5")), 401, "JWE alg must be one of"
+    ),
+    Attack(
+        "jwe_enc_a192gcm",
+        at_app(lambda w: jwe_token(w.jwe, token(w.jwe), enc="A192GCM")),
+        401,
+        "JWE alg must be one of",
+    ),
     Attack("jwe_crit", at_app(lambda w: _jwe_header(w, crit=["exp"])), 401, "critical JWE header"),
     Attack("jwe_kid_missing", at_app(lambda w: _jwe_header(w, kid=None)), 401, "kid"),
     Attack("jwe_kid_unknown", at_app(lambda w: _jwe_header(w, kid="no-such-key")), 401, "kid"),
     Attack("jwe_kid_nul", at_app(lambda w: _jwe_header(w, kid="k\x00")), 401, "kid"),
     Attack("jwe_kid_number", at_app(lambda w: _jwe_header(w, kid=5)), 401, "kid"),
     Attack("jwe_header_not_json", at_app(lambda w: "e30x." + _jwe_header(w).split(".", 1)[1]), 401, "JWE header"),
-    Attack("jwe_inner_app_mismatch", at_app(lambda w: jwe_token(w.jwe, token(w.plain))), 401,
-           "does not match the app the token was encrypted for"),
+    Attack(
+        "jwe_inner_app_mismatch",
+        at_app(lambda w: jwe_token(w.jwe, token(w.plain))),
+        401,
+        "does not match the app the token was encrypted for",
+    ),
     Attack("jwe_inner_not_jws", at_app(lambda w: jwe_token(w.jwe, "just text")), 401, "not a JWS"),
-    Attack("jwe_inner_is_jwe", at_app(lambda w: jwe_token(w.jwe, jwe_token(w.jwe, token(w.jwe)))), 401,
-           "not a JWS"),
-    Attack("jwe_inner_wrong_secret", at_app(lambda w: jwe_token(w.jwe, token(w.jwe, secret="w" * 64))), 401,
-           "signature invalid"),
+    Attack("jwe_inner_is_jwe", at_app(lambda w: jwe_token(w.jwe, jwe_token(w.jwe, token(w.jwe)))), 401, "not a JWS"),
+    Attack(
+        "jwe_inner_wrong_secret",
+        at_app(lambda w: jwe_token(w.jwe, token(w.jwe, secret="w" * 64))),
+        401,
+        "signature invalid",
+    ),
     Attack("jwe_to_app_without_jwe", at_app(lambda w: _jwe_header(w, kid=w.plain["clientId"])), 401, "kid"),
     # --- scope and account (403) ---------------------------------------------------------------------
     Attack("scope_missing", at_app(lambda w: token(w.ingest_only)), 403, "scope SmartAssist Analytics not granted"),
-    Attack("scope_missing_ingest", lambda w: (f"/probe/ingest/{w.account}", [("auth", token(w.analytics_only))]),
-           403, "scope SmartAssist Data Ingestion not granted"),
+    Attack(
+        "scope_missing_ingest",
+        lambda w: (f"/probe/ingest/{w.account}", [("auth", token(w.analytics_only))]),
+        403,
+        "scope SmartAssist Data Ingestion not granted",
+    ),
     Attack("account_mismatch", at_app(lambda w: token(w.foreign)), 403, "another account"),
-    Attack("account_unknown", lambda w: ("/probe/analytics/" + "0" * 24, [("auth", token(w.plain))]), 403,
-           "another account"),
-    Attack("account_header_mismatch", lambda w: ("/probe/whoami", [("auth", token(w.plain)),
-                                                                  ("accountId", w.other_account)]),
-           403, "accountId header"),
+    Attack(
+        "account_unknown",
+        lambda w: ("/probe/analytics/" + "0" * 24, [("auth", token(w.plain))]),
+        403,
+        "another account",
+    ),
+    Attack(
+        "account_header_mismatch",
+        lambda w: ("/probe/whoami", [("auth", token(w.plain)), ("accountId", w.other_account)]),
+        403,
+        "accountId header",
+    ),
 ]
 
 
@@ -305,8 +482,9 @@ def test_every_reason_label_is_short_snake_case_and_exercised() -> None:
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_hostile_request_is_refused(client: TestClient, db_engine: Engine, auth_failures: list[str],
-                                    attack: Attack) -> None:
+def test_hostile_request_is_refused(
+    client: TestClient, db_engine: Engine, auth_failures: list[str], attack: Attack
+) -> None:
     world = World(client)
     path, headers = attack.build(world)
     auth_failures.clear()
@@ -322,7 +500,7 @@ def test_hostile_request_is_refused(client: TestClient, db_engine: Engine, auth_
         assert sent not in response.text
         for segment in sent.split("."):
             assert len(segment) < 16 or segment not in response.text
-    assert "\"ok\"" not in response.text
+    assert '"ok"' not in response.text
     with db_engine.connect() as conn:
         used = conn.scalar(select(func.count()).select_from(UsedJti))
     assert used == (1 if attack.name == "jti_replayed" else 0)

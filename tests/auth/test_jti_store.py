@@ -55,8 +55,9 @@ def _race(client: TestClient, path: str, tok: str) -> list[tuple[int, str]]:
 def test_threads_racing_one_token_exactly_one_wins(client: TestClient, db_engine: Engine, mode: str) -> None:
     world = World(client)
     app = world.jti if mode == "jws" else world.jwe_jti
-    make: Callable[[], str] = (lambda: token(app, **jti_claims())) if mode == "jws" else (
-        lambda: jwe_token(app, token(app, **jti_claims())))
+    make: Callable[[], str] = (
+        (lambda: token(app, **jti_claims())) if mode == "jws" else (lambda: jwe_token(app, token(app, **jti_claims())))
+    )
     for _ in range(ROUNDS):
         results = _race(client, world.path, make())
         assert sorted(results) == [(200, "")] + [(401, "jti already used")] * (THREADS - 1)
@@ -74,8 +75,9 @@ def _process_worker(url: str, tok: str, barrier: Barrier, results: Any) -> None:
             try:
                 verified = verify_token(connection, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
                 assert verified.jti is not None
-                jti_store.claim_jti(connection, verified.app.client_id, verified.jti, verified.jti_expires_at,
-                                    int(time.time() * 1000))
+                jti_store.claim_jti(
+                    connection, verified.app.client_id, verified.jti, verified.jti_expires_at, int(time.time() * 1000)
+                )
                 results.put("ok")
             except AuthFailure as exc:
                 results.put(exc.reason)
@@ -83,14 +85,14 @@ def _process_worker(url: str, tok: str, barrier: Barrier, results: Any) -> None:
         engine.dispose()
 
 
-def test_processes_racing_one_token_exactly_one_wins(client: TestClient, database_url: str,
-                                                     db_engine: Engine) -> None:
+def test_processes_racing_one_token_exactly_one_wins(client: TestClient, database_url: str, db_engine: Engine) -> None:
     world = World(client)
     tok = token(world.jti, **jti_claims())
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-    workers = [ctx.Process(target=_process_worker, args=(database_url, tok, barrier, results))
-               for _ in range(PROCESSES)]
+    workers = [
+        ctx.Process(target=_process_worker, args=(database_url, tok, barrier, results)) for _ in range(PROCESSES)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -23,8 +23,14 @@ LOCK_S = 1.0
 def test_a_jti_claim_waiting_for_sqlites_write_lock_does_not_hold_other_requests(tmp_path: Path) -> None:
     database = tmp_path / "locked.db"
     migrate.upgrade(f"sqlite:///{database}")
-    app = create_app(Settings(database_url=f"sqlite:///{database}", admin_token=ADMIN_TOKEN, secret_key=SERVER_KEY,
-                              data_dir=tmp_path / "data"))
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{database}",
+            admin_token=ADMIN_TOKEN,
+            secret_key=SERVER_KEY,
+            data_dir=tmp_path / "data",
+        )
+    )
     path = "/api/public/bot/st-missing/intentrealtimedata"  # authenticated first, then 404
     with TestClient(app, raise_server_exceptions=False) as client:
         world = World(client)

@@ -26,8 +26,12 @@ TABLES = (Account, App, Bot, Agent, BotSession, AgentStatusEvent, AgentInteracti
 
 @pytest.fixture
 def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    return {"SMARTASSIST_DATABASE_URL": database_url, "SMARTASSIST_SECRET_KEY": SERVER_KEY,
-            "SMARTASSIST_ADMIN_TOKEN": ADMIN_TOKEN, "SMARTASSIST_DATA_DIR": str(tmp_path / "data")}
+    return {
+        "SMARTASSIST_DATABASE_URL": database_url,
+        "SMARTASSIST_SECRET_KEY": SERVER_KEY,
+        "SMARTASSIST_ADMIN_TOKEN": ADMIN_TOKEN,
+        "SMARTASSIST_DATA_DIR": str(tmp_path / "data"),
+    }
 
 
 def run_demo(env: dict[str, str]) -> str:
@@ -41,13 +45,16 @@ def counts(engine: Engine) -> dict[str, int]:
         return {model.__tablename__: conn.scalar(select(func.count()).select_from(model)) or 0 for model in TABLES}
 
 
-def test_loads_a_week_and_second_run_adds_nothing(client: TestClient, db_engine: Engine,
-                                                  env: dict[str, str]) -> None:
+def test_loads_a_week_and_second_run_adds_nothing(client: TestClient, db_engine: Engine, env: dict[str, str]) -> None:
     started_ms = time.time_ns() // 1_000_000
     first_output = run_demo(env)
     first = counts(db_engine)
     assert {k: first[k] for k in ("accounts", "apps", "bots", "agents")} == {
-        "accounts": 1, "apps": 1, "bots": 1, "agents": 20}
+        "accounts": 1,
+        "apps": 1,
+        "bots": 1,
+        "agents": 20,
+    }
     # 20 agents, at least 4 weekday shifts of 8 h each in any week, several conversations an hour.
     assert first["bot_sessions"] == first["agent_interactions"] > 20 * 4 * 8 * 2
     # a shift: Available, three pauses each followed by Available again, Offline = at least 8 events.
@@ -76,7 +83,7 @@ def test_printed_commands_succeed(client: TestClient, env: dict[str, str]) -> No
     (export,) = [line for line in lines if line.startswith("export SMARTASSIST_CLIENT_SECRET=")]
     secret = shlex.split(export)[1].split("=", 1)[1]
     (token_line,) = [line for line in lines if line.startswith("TOKEN=$(")]
-    token_args = shlex.split(token_line[len("TOKEN=$("):-1])
+    token_args = shlex.split(token_line[len("TOKEN=$(") : -1])
     assert token_args[1] == "token"
     minted = runner.invoke(cli, token_args[1:], env={"SMARTASSIST_CLIENT_SECRET": secret})
     assert minted.exit_code == 0, minted.output
@@ -89,8 +96,9 @@ def test_printed_commands_succeed(client: TestClient, env: dict[str, str]) -> No
         headers = dict(args[i + 1].split(": ", 1) for i, arg in enumerate(args) if arg == "-H")
         body = args[args.index("-d") + 1] if "-d" in args else None
         method = args[args.index("-X") + 1]
-        responses.append(client.request(method, f"{url.path}?{url.query}" if url.query else url.path,
-                                        headers=headers, content=body))
+        responses.append(
+            client.request(method, f"{url.path}?{url.query}" if url.query else url.path, headers=headers, content=body)
+        )
     intents, user_status = responses
     assert intents.status_code == 200, intents.text
     assert len(intents.json()) == 25 and all(item["endTime"] for item in intents.json())
@@ -109,7 +117,8 @@ def test_shifts_have_breaks_and_conversations_only_while_available() -> None:
     for event in week.events:
         assert event.timestamp < end
         by_agent_day.setdefault((event.agent, event.eventId[:-3]), []).append(
-            (event.timestamp, event.status, event.reason))
+            (event.timestamp, event.status, event.reason)
+        )
     full_days = [events for (_, day), events in by_agent_day.items() if not day.endswith("20250314")]
     assert len(full_days) > 20 * 4
     for events in full_days:

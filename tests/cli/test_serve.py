@@ -26,15 +26,22 @@ def test_two_workers_share_metrics_and_log_json(tmp_path: Path) -> None:
     stale = data / "prometheus"
     stale.mkdir(parents=True)
     # A counter file left by an earlier run: it must not be summed into this run's counters.
-    subprocess.run([sys.executable, "-c", STALE], env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(stale)},
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-c", STALE], env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(stale)}, check=True
+    )
     assert list(stale.glob("counter_*.db"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTASSIST_", "PROMETHEUS_"))}
     env["SMARTASSIST_DATA_DIR"] = str(data)
-    server = subprocess.Popen([str(SMARTASSIST), "serve", "--port", str(port), "--workers", "2"], env=env,
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        [str(SMARTASSIST), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         wait_ready(base, server, timeout_s=30)
         with httpx.Client(base_url=base) as http:  # new connections spread over the workers
@@ -44,8 +51,11 @@ def test_two_workers_share_metrics_and_log_json(tmp_path: Path) -> None:
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
-    counts = {(s.name, s.labels.get("route"), s.labels.get("status")): s.value
-              for family in text_string_to_metric_families(scrape) for s in family.samples}
+    counts = {
+        (s.name, s.labels.get("route"), s.labels.get("status")): s.value
+        for family in text_string_to_metric_families(scrape)
+        for s in family.samples
+    }
     assert counts[("smartassist_http_requests_total", "/healthz", "200")] == 20
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     healthz = [line for line in lines if line["route"] == "/healthz"]

@@ -126,8 +126,17 @@ def test_jwe_with_jti_together(probe: TestClient, tmp_path: Path) -> None:
     creds = create_app(probe, account, enforceJwe=True, enforceJti=True, algorithms=["HS512"])
     key_file = tmp_path / "key.json"
     key_file.write_text(json.dumps(creds["jwePublicKey"]))
-    token = mint("--client-id", creds["clientId"], "--client-secret", creds["clientSecret"], "--alg", "HS512",
-                 "--jti", "--jwe-key", str(key_file))
+    token = mint(
+        "--client-id",
+        creds["clientId"],
+        "--client-secret",
+        creds["clientSecret"],
+        "--alg",
+        "HS512",
+        "--jti",
+        "--jwe-key",
+        str(key_file),
+    )
     assert call(probe, account, token) == 200
     assert call(probe, account, token) == 401
 

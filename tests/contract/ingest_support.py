@@ -16,8 +16,19 @@ from tests.factories import ADMIN, create_account, create_app, token
 
 INTENTS_PATH = "/api/public/bot/{}/intentrealtimedata"
 # §2: the item's keys, in the documented order.
-ITEM_KEYS = ["intent", "ANI", "DNI", "channel", "startTime", "endTime", "status", "timeHandled", "deflectedTo",
-             "userId", "sessionId"]
+ITEM_KEYS = [
+    "intent",
+    "ANI",
+    "DNI",
+    "channel",
+    "startTime",
+    "endTime",
+    "status",
+    "timeHandled",
+    "deflectedTo",
+    "userId",
+    "sessionId",
+]
 CALLER = "u-6b184e56-1111-4222-8333-944445555666"
 
 
@@ -42,9 +53,17 @@ def new_bot() -> str:
 def session(session_id: str, end: str | None = "2022-01-06T14:44:17.527+00:00", **fields: Any) -> dict[str, Any]:
     """A session record as §5 lists it; anything may be overridden."""
     record: dict[str, Any] = {
-        "sessionId": session_id, "userId": CALLER, "intent": ["Book a Ticket"], "ANI": "+126529865",
-        "DNI": "username@domain.com", "channel": "rtm", "startTime": "2022-01-06T14:07:08.185+00:00",
-        "endTime": end, "status": "completed", "timeHandled": 788, "deflectedTo": None,
+        "sessionId": session_id,
+        "userId": CALLER,
+        "intent": ["Book a Ticket"],
+        "ANI": "+126529865",
+        "DNI": "username@domain.com",
+        "channel": "rtm",
+        "startTime": "2022-01-06T14:07:08.185+00:00",
+        "endTime": end,
+        "status": "completed",
+        "timeHandled": 788,
+        "deflectedTo": None,
     }
     record.update(fields)
     return record
@@ -58,15 +77,17 @@ def ndjson(records: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(r) + "\n" for r in records).encode()
 
 
-def send(client: TestClient, path: str, records: Any, headers: dict[str, str] | None = None,
-         method: str = "POST") -> Response:
+def send(
+    client: TestClient, path: str, records: Any, headers: dict[str, str] | None = None, method: str = "POST"
+) -> Response:
     """A JSON batch to an ingest route (the admin token unless other headers are given)."""
     response: Response = client.request(method, path, json=records, headers=ADMIN if headers is None else headers)
     return response
 
 
-def accepted(client: TestClient, path: str, records: Any, headers: dict[str, str] | None = None,
-             method: str = "POST") -> dict[str, Any]:
+def accepted(
+    client: TestClient, path: str, records: Any, headers: dict[str, str] | None = None, method: str = "POST"
+) -> dict[str, Any]:
     """The 200 body of an ingest call."""
     response = send(client, path, records, headers, method)
     assert response.status_code == 200, response.text

@@ -52,8 +52,9 @@ def interactions(client: TestClient, t: Tenant, agent: str, *spans: tuple[str, s
     _ingest(client, "POST", t.account_id, "agent-interactions", records)
 
 
-def body(start: str, end: str, granularity: Any = "PT30M", tz: int | None = None,
-         emails: list[str] | None = None) -> dict[str, Any]:
+def body(
+    start: str, end: str, granularity: Any = "PT30M", tz: int | None = None, emails: list[str] | None = None
+) -> dict[str, Any]:
     date_filter: dict[str, Any] = {"startDate": start, "endDate": end}
     if tz is not None:
         date_filter["timeZoneOffSet"] = tz
@@ -63,10 +64,17 @@ def body(start: str, end: str, granularity: Any = "PT30M", tz: int | None = None
     return {"filter": flt, "granularity": granularity}
 
 
-def post(client: TestClient, t: Tenant, payload: Any, path: str = DOC_PATH, headers: dict[str, str] | None = None,
-         **params: Any) -> Response:
-    response: Response = client.post(path.format(t.account_id), json=payload, params=params,
-                                     headers=t.headers if headers is None else headers)
+def post(
+    client: TestClient,
+    t: Tenant,
+    payload: Any,
+    path: str = DOC_PATH,
+    headers: dict[str, str] | None = None,
+    **params: Any,
+) -> Response:
+    response: Response = client.post(
+        path.format(t.account_id), json=payload, params=params, headers=t.headers if headers is None else headers
+    )
     return response
 
 
@@ -82,9 +90,11 @@ def user_status(client: TestClient, t: Tenant, payload: Any, **params: Any) -> A
 
 def held(name: str, total: int, idle: int, interacting: int) -> list[dict[str, Any]]:
     """The three entries of one status in a bucket; `name` is the Title-case name, sums in whole seconds."""
-    return [{"metric": "AgentStatus", "value": name, "stats": {"sum": f"{total} sec"}},
-            {"metric": "AgentState", "value": f"{name}:Idle", "stats": {"sum": f"{idle} sec"}},
-            {"metric": "AgentState", "value": f"{name.upper()}:Interacting", "stats": {"sum": f"{interacting} sec"}}]
+    return [
+        {"metric": "AgentStatus", "value": name, "stats": {"sum": f"{total} sec"}},
+        {"metric": "AgentState", "value": f"{name}:Idle", "stats": {"sum": f"{idle} sec"}},
+        {"metric": "AgentState", "value": f"{name.upper()}:Interacting", "stats": {"sum": f"{interacting} sec"}},
+    ]
 
 
 def bucket(start: str, end: str, *entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -95,10 +105,17 @@ def page(data: list[dict[str, Any]], has_more: bool = False, limit: int = 50, of
     return {"hasMore": has_more, "limit": limit, "offset": offset, "data": data}
 
 
-def agent_row(user_id: str, email: str, first: str, last: str, custom_id: str,
-              time_interval: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"userId": user_id, "firstName": first, "lastName": last, "email": email, "customId": custom_id,
-            "timeInterval": time_interval}
+def agent_row(
+    user_id: str, email: str, first: str, last: str, custom_id: str, time_interval: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "userId": user_id,
+        "firstName": first,
+        "lastName": last,
+        "email": email,
+        "customId": custom_id,
+        "timeInterval": time_interval,
+    }
 
 
 def error(response: Response, status: int, code: str) -> None:

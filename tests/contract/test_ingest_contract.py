@@ -55,8 +55,11 @@ def _jsmith_row(time_interval: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _post_ndjson(client: TestClient, path: str, content: bytes, headers: dict[str, str] | None = None) -> Any:
-    return client.post(path, content=content,
-                       headers={**(ADMIN if headers is None else headers), "Content-Type": "application/x-ndjson"})
+    return client.post(
+        path,
+        content=content,
+        headers={**(ADMIN if headers is None else headers), "Content-Type": "application/x-ndjson"},
+    )
 
 
 # --- formats and counts -------------------------------------------------------------------------------------
@@ -65,19 +68,25 @@ def _post_ndjson(client: TestClient, path: str, content: bytes, headers: dict[st
 def test_json_array_and_ndjson_store_the_same(client: TestClient) -> None:
     t = app_tenant(client)
     bot_json, bot_nd = new_bot(), new_bot()
-    records = [session("s1", end="2022-01-06T15:00:00.000Z", intent=["A", "B"]),
-               session("s2", end="2022-01-06T16:00:00.000+01:00", timeHandled=59),
-               session("s3", end=None)]
+    records = [
+        session("s1", end="2022-01-06T15:00:00.000Z", intent=["A", "B"]),
+        session("s2", end="2022-01-06T16:00:00.000+01:00", timeHandled=59),
+        session("s3", end=None),
+    ]
     assert accepted(client, sessions_path(t.account_id, bot_json), records) == {"accepted": 3, "duplicates": 0}
-    response = _post_ndjson(client, sessions_path(t.account_id, bot_nd),
-                            b"\n" + ndjson(records[:1]) + b"\n   \n" + ndjson(records[1:]) + b"\n")
+    response = _post_ndjson(
+        client,
+        sessions_path(t.account_id, bot_nd),
+        b"\n" + ndjson(records[:1]) + b"\n   \n" + ndjson(records[1:]) + b"\n",
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {"accepted": 3, "duplicates": 0}
 
     expected = realtime(client, t, bot_json)
     assert [(i["sessionId"], i["endTime"], i["timeHandled"], i["intent"]) for i in expected] == [
         ("s2", "2022-01-06T15:00:00.000+00:00", "59s", ["Book a Ticket"]),
-        ("s1", "2022-01-06T15:00:00.000+00:00", "13m:8s", ["A", "B"])]
+        ("s1", "2022-01-06T15:00:00.000+00:00", "13m:8s", ["A", "B"]),
+    ]
     assert realtime(client, t, bot_nd) == expected
 
 
@@ -95,8 +104,11 @@ def test_same_session_batch_twice_is_all_duplicates(client: TestClient) -> None:
     t = app_tenant(client)
     bot = new_bot()
     path = sessions_path(t.account_id, bot)
-    records = [session("s1", end="2022-01-06T15:00:00Z"), session("s2", end="2022-01-06T16:00:00Z"),
-               session("s3", end=None)]
+    records = [
+        session("s1", end="2022-01-06T15:00:00Z"),
+        session("s2", end="2022-01-06T16:00:00Z"),
+        session("s3", end=None),
+    ]
     assert accepted(client, path, records) == {"accepted": 3, "duplicates": 0}
     before = realtime(client, t, bot)
 
@@ -117,7 +129,9 @@ def test_a_changed_record_is_accepted_and_the_rest_are_duplicates(client: TestCl
     changed = [records[0], session("s2", end="2022-01-06T16:00:00Z", status="abandoned", deflectedTo="voice")]
     assert accepted(client, path, changed) == {"accepted": 1, "duplicates": 1}
     assert [(i["sessionId"], i["status"], i["deflectedTo"]) for i in realtime(client, t, bot)] == [
-        ("s2", "abandoned", "voice"), ("s1", "completed", None)]
+        ("s2", "abandoned", "voice"),
+        ("s1", "completed", None),
+    ]
 
 
 def test_within_a_batch_repeats_are_duplicates_and_the_last_record_wins(client: TestClient) -> None:
@@ -130,23 +144,26 @@ def test_within_a_batch_repeats_are_duplicates_and_the_last_record_wins(client: 
     result = accepted(client, path, [session("s2", status="first"), session("s2", status="last")])
     assert result == {"accepted": 2, "duplicates": 0}
 
-    assert [(i["sessionId"], i["status"]) for i in realtime(client, t, bot)] == [
-        ("s2", "last"), ("s1", "completed")]
+    assert [(i["sessionId"], i["status"]) for i in realtime(client, t, bot)] == [("s2", "last"), ("s1", "completed")]
 
 
 def test_same_agent_and_event_batches_twice_are_duplicates(client: TestClient) -> None:
     t = app_tenant(client)
-    agents = [{"userId": USER, "email": "jsmith@domain.com", "firstName": "Joce", "lastName": "Tay",
-               "customId": "505951"},
-              {"email": "other@domain.com", "firstName": "Ola", "lastName": "Berg", "customId": "7"}]
+    agents = [
+        {"userId": USER, "email": "jsmith@domain.com", "firstName": "Joce", "lastName": "Tay", "customId": "505951"},
+        {"email": "other@domain.com", "firstName": "Ola", "lastName": "Berg", "customId": "7"},
+    ]
     assert accepted(client, _agents_path(t), agents, method="PUT") == {"accepted": 2, "duplicates": 0}
     assert accepted(client, _agents_path(t), agents, method="PUT") == {"accepted": 0, "duplicates": 2}
-    events = [{"eventId": "e1", "agent": USER, "status": "Available", "timestamp": "2022-08-25T06:00:00Z"},
-              {"eventId": "e2", "agent": USER, "status": "Offline", "timestamp": "2022-08-25T18:00:00Z"}]
+    events = [
+        {"eventId": "e1", "agent": USER, "status": "Available", "timestamp": "2022-08-25T06:00:00Z"},
+        {"eventId": "e2", "agent": USER, "status": "Offline", "timestamp": "2022-08-25T18:00:00Z"},
+    ]
     assert accepted(client, _events_path(t), events) == {"accepted": 2, "duplicates": 0}
     assert accepted(client, _events_path(t), events) == {"accepted": 0, "duplicates": 2}
-    spans = [{"interactionId": "i1", "agent": USER, "startTime": "2022-08-25T07:00:00Z",
-              "endTime": "2022-08-25T08:00:00Z"}]
+    spans = [
+        {"interactionId": "i1", "agent": USER, "startTime": "2022-08-25T07:00:00Z", "endTime": "2022-08-25T08:00:00Z"}
+    ]
     assert accepted(client, _interactions_path(t), spans) == {"accepted": 1, "duplicates": 0}
     assert accepted(client, _interactions_path(t), spans) == {"accepted": 0, "duplicates": 1}
 
@@ -159,8 +176,11 @@ def test_a_repeated_event_id_keeps_the_stored_event(client: TestClient) -> None:
     t = app_tenant(client)
     _jsmith(client, t)
     first = {"eventId": "e1", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T12:00:00Z"}
-    accepted(client, _events_path(t), [first, {"eventId": "e9", "agent": USER, "status": "Offline",
-                                               "timestamp": "2022-08-25T13:00:00Z"}])
+    accepted(
+        client,
+        _events_path(t),
+        [first, {"eventId": "e9", "agent": USER, "status": "Offline", "timestamp": "2022-08-25T13:00:00Z"}],
+    )
 
     again = {**first, "status": "Away"}
     assert accepted(client, _events_path(t), [again]) == {"accepted": 0, "duplicates": 1}
@@ -224,8 +244,10 @@ def test_one_bad_session_refuses_the_whole_batch(client: TestClient, field: str,
     before = realtime(client, t, bot)
     good = [session("new-1", end="2022-01-06T16:00:00Z"), session("keep", end="2022-01-06T15:00:00Z", status="x")]
 
-    for response in (send(client, path, [*good, _bad(field, value)]),
-                     _post_ndjson(client, path, ndjson([*good, _bad(field, value)]))):
+    for response in (
+        send(client, path, [*good, _bad(field, value)]),
+        _post_ndjson(client, path, ndjson([*good, _bad(field, value)])),
+    ):
         error(response, 400, "BAD_REQUEST")
         msg = error_msg(response)
         assert re.search(r"\brecord 2\b", msg), msg
@@ -236,20 +258,41 @@ def test_one_bad_session_refuses_the_whole_batch(client: TestClient, field: str,
     assert accepted(client, path, good) == {"accepted": 2, "duplicates": 0}
 
 
-@pytest.mark.parametrize(("route", "record", "named"), [
-    ("agents", {"userId": "u 1", "email": "a@domain.com", "firstName": "A", "lastName": "B"}, "userId"),
-    ("agents", {"userId": "u/1", "email": "a@domain.com", "firstName": "A", "lastName": "B"}, "userId"),
-    ("agent-status-events", {"eventId": "e 1", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T06:00:00Z"},
-     "eventId"),
-    ("agent-status-events", {"eventId": "e1", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T06:00:00"},
-     "timestamp"),
-    ("agent-interactions", {"interactionId": "i#1", "agent": USER, "startTime": "2022-08-25T06:00:00Z",
-                            "endTime": None}, "interactionId"),
-    ("agent-interactions", {"interactionId": "i1", "agent": USER, "startTime": "2022-08-25T06:00:00Z",
-                            "endTime": "2022-08-25T05:59:59Z"}, "endTime"),
-])
-def test_bad_records_on_the_other_routes_are_400(client: TestClient, route: str, record: dict[str, Any],
-                                                 named: str) -> None:
+@pytest.mark.parametrize(
+    ("route", "record", "named"),
+    [
+        ("agents", {"userId": "u 1", "email": "a@domain.com", "firstName": "A", "lastName": "B"}, "userId"),
+        ("agents", {"userId": "u/1", "email": "a@domain.com", "firstName": "A", "lastName": "B"}, "userId"),
+        (
+            "agent-status-events",
+            {"eventId": "e 1", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T06:00:00Z"},
+            "eventId",
+        ),
+        (
+            "agent-status-events",
+            {"eventId": "e1", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T06:00:00"},
+            "timestamp",
+        ),
+        (
+            "agent-interactions",
+            {"interactionId": "i#1", "agent": USER, "startTime": "2022-08-25T06:00:00Z", "endTime": None},
+            "interactionId",
+        ),
+        (
+            "agent-interactions",
+            {
+                "interactionId": "i1",
+                "agent": USER,
+                "startTime": "2022-08-25T06:00:00Z",
+                "endTime": "2022-08-25T05:59:59Z",
+            },
+            "endTime",
+        ),
+    ],
+)
+def test_bad_records_on_the_other_routes_are_400(
+    client: TestClient, route: str, record: dict[str, Any], named: str
+) -> None:
     t = app_tenant(client)
     _jsmith(client, t)
     method = "PUT" if route == "agents" else "POST"
@@ -278,19 +321,23 @@ def test_ndjson_errors_name_record_and_line(client: TestClient) -> None:
     error(intents(client, bot, t.headers), 404, "NOT_FOUND")
 
 
-@pytest.mark.parametrize(("content", "content_type"), [
-    (b'{"sessionId": "s1"}', "application/json"),
-    (b"[" + json.dumps(session("s1")).encode(), "application/json"),
-    (b"", "application/json"),
-    (json.dumps(session("s1")).encode() + b"\n{not json\n", "application/x-ndjson"),
-    (json.dumps([session("s1")]).encode(), "application/x-ndjson"),  # a line must be one object
-    (json.dumps(session("s1")).encode() + b"\n42\n", "application/x-ndjson"),
-])
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"sessionId": "s1"}', "application/json"),
+        (b"[" + json.dumps(session("s1")).encode(), "application/json"),
+        (b"", "application/json"),
+        (json.dumps(session("s1")).encode() + b"\n{not json\n", "application/x-ndjson"),
+        (json.dumps([session("s1")]).encode(), "application/x-ndjson"),  # a line must be one object
+        (json.dumps(session("s1")).encode() + b"\n42\n", "application/x-ndjson"),
+    ],
+)
 def test_malformed_bodies_are_400_and_store_nothing(client: TestClient, content: bytes, content_type: str) -> None:
     t = app_tenant(client)
     bot = new_bot()
-    response = client.post(sessions_path(t.account_id, bot), content=content,
-                           headers={**ADMIN, "Content-Type": content_type})
+    response = client.post(
+        sessions_path(t.account_id, bot), content=content, headers={**ADMIN, "Content-Type": content_type}
+    )
     error(response, 400, "BAD_REQUEST")
     error(intents(client, bot, t.headers), 404, "NOT_FOUND")
 
@@ -313,8 +360,12 @@ def test_unknown_agent_in_interactions_refuses_the_batch(client: TestClient) -> 
     t = app_tenant(client)
     _jsmith(client, t)
     good = {"interactionId": "i1", "agent": USER, "startTime": "2022-08-25T07:00:00Z", "endTime": None}
-    ghost = {"interactionId": "i2", "agent": "u-00000000-0000-4000-8000-000000000000",
-             "startTime": "2022-08-25T07:00:00Z", "endTime": "2022-08-25T08:00:00Z"}
+    ghost = {
+        "interactionId": "i2",
+        "agent": "u-00000000-0000-4000-8000-000000000000",
+        "startTime": "2022-08-25T07:00:00Z",
+        "endTime": "2022-08-25T08:00:00Z",
+    }
 
     response = send(client, _interactions_path(t), [good, ghost])
     error(response, 400, "BAD_REQUEST")
@@ -336,21 +387,27 @@ def test_agent_of_another_account_is_unknown(client: TestClient) -> None:
 def test_agents_are_referenced_by_email_in_any_case_or_by_user_id(client: TestClient) -> None:
     t = app_tenant(client)
     _jsmith(client, t)
-    events = [{"eventId": "e1", "agent": "JSmith@Domain.COM", "status": "Available",
-               "timestamp": "2022-08-25T06:00:00Z"},
-              {"eventId": "e2", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T18:00:00+02:00"},
-              {"eventId": "e3", "agent": "jsmith@domain.com", "status": "Offline",
-               "timestamp": "2022-08-25T19:00:00Z"}]
+    events = [
+        {"eventId": "e1", "agent": "JSmith@Domain.COM", "status": "Available", "timestamp": "2022-08-25T06:00:00Z"},
+        {"eventId": "e2", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T18:00:00+02:00"},
+        {"eventId": "e3", "agent": "jsmith@domain.com", "status": "Offline", "timestamp": "2022-08-25T19:00:00Z"},
+    ]
     assert accepted(client, _events_path(t), events) == {"accepted": 3, "duplicates": 0}
-    spans = [{"interactionId": "i1", "agent": "JSMITH@domain.com", "startTime": "2022-08-25T07:00:00Z",
-              "endTime": "2022-08-25T07:30:00Z"},
-             {"interactionId": "i2", "agent": USER, "startTime": "2022-08-25T16:30:00Z",
-              "endTime": "2022-08-25T17:00:00Z"}]
+    spans = [
+        {
+            "interactionId": "i1",
+            "agent": "JSMITH@domain.com",
+            "startTime": "2022-08-25T07:00:00Z",
+            "endTime": "2022-08-25T07:30:00Z",
+        },
+        {"interactionId": "i2", "agent": USER, "startTime": "2022-08-25T16:30:00Z", "endTime": "2022-08-25T17:00:00Z"},
+    ]
     assert accepted(client, _interactions_path(t), spans) == {"accepted": 2, "duplicates": 0}
 
     # Available 06:00-16:00 (10 h, 30 min interacting), Busy 16:00-19:00 (3 h, 30 min interacting).
-    assert user_status(client, t, DAY) == page([_jsmith_row([bucket(
-        *DAY_BUCKET, held("Available", 36000, 34200, 1800), held("Busy", 10800, 9000, 1800))])])
+    assert user_status(client, t, DAY) == page(
+        [_jsmith_row([bucket(*DAY_BUCKET, held("Available", 36000, 34200, 1800), held("Busy", 10800, 9000, 1800))])]
+    )
 
 
 def test_agent_upsert_by_email_keeps_one_agent_and_its_user_id(client: TestClient) -> None:
@@ -374,8 +431,9 @@ def test_agent_user_id_held_by_another_email_is_400(client: TestClient) -> None:
     t = app_tenant(client)
     _jsmith(client, t)
     clash = {"userId": USER, "email": "someone@domain.com", "firstName": "S", "lastName": "O"}
-    response = send(client, _agents_path(t), [{"email": "new@domain.com", "firstName": "N", "lastName": "W"}, clash],
-                    method="PUT")
+    response = send(
+        client, _agents_path(t), [{"email": "new@domain.com", "firstName": "N", "lastName": "W"}, clash], method="PUT"
+    )
     error(response, 400, "BAD_REQUEST")
     assert re.search(r"\brecord 1\b", error_msg(response)), error_msg(response)
     assert [r["email"] for r in user_status(client, t, DAY)["data"]] == ["jsmith@domain.com"]
@@ -408,33 +466,50 @@ def test_more_than_10000_records_is_413_and_stores_nothing(client: TestClient) -
 def test_more_than_10_mb_is_413(client: TestClient) -> None:
     t = app_tenant(client)
     bot = new_bot()
-    error(send(client, sessions_path(t.account_id, bot), [session("s1", ANI="1" * 10_500_000)]),
-          413, "PAYLOAD_TOO_LARGE")
+    error(
+        send(client, sessions_path(t.account_id, bot), [session("s1", ANI="1" * 10_500_000)]), 413, "PAYLOAD_TOO_LARGE"
+    )
     error(intents(client, bot, t.headers), 404, "NOT_FOUND")
 
 
-@pytest.mark.parametrize("content_type", [
-    "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-    "application/octet-stream", "text/csv",
-])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/xml",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/octet-stream",
+        "text/csv",
+    ],
+)
 def test_unsupported_content_type_is_415(client: TestClient, content_type: str) -> None:
     t = app_tenant(client)
     bot = new_bot()
-    response = client.post(sessions_path(t.account_id, bot), content=json.dumps([session("s1")]).encode(),
-                           headers={**ADMIN, "Content-Type": content_type})
+    response = client.post(
+        sessions_path(t.account_id, bot),
+        content=json.dumps([session("s1")]).encode(),
+        headers={**ADMIN, "Content-Type": content_type},
+    )
     error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
     error(intents(client, bot, t.headers), 404, "NOT_FOUND")
 
 
-@pytest.mark.parametrize(("content_type", "encode"), [
-    ("application/json; charset=utf-8", lambda r: json.dumps(r).encode()),
-    ("application/x-ndjson; charset=utf-8", ndjson),
-])
+@pytest.mark.parametrize(
+    ("content_type", "encode"),
+    [
+        ("application/json; charset=utf-8", lambda r: json.dumps(r).encode()),
+        ("application/x-ndjson; charset=utf-8", ndjson),
+    ],
+)
 def test_charset_parameter_is_accepted(client: TestClient, content_type: str, encode: Any) -> None:
     t = app_tenant(client)
     bot = new_bot()
-    response = client.post(sessions_path(t.account_id, bot), content=encode([session("s1")]),
-                           headers={**ADMIN, "Content-Type": content_type})
+    response = client.post(
+        sessions_path(t.account_id, bot),
+        content=encode([session("s1")]),
+        headers={**ADMIN, "Content-Type": content_type},
+    )
     assert response.status_code == 200, response.text
     assert session_ids(client, t, bot) == ["s1"]
 
@@ -460,10 +535,16 @@ def _every_route(t: Tenant, bot: str) -> list[tuple[str, str, list[dict[str, Any
     return [
         ("PUT", _agents_path(t), [{"userId": USER, "email": "jsmith@domain.com", "firstName": "J", "lastName": "S"}]),
         ("POST", sessions_path(t.account_id, bot), [session("s1")]),
-        ("POST", _events_path(t), [{"eventId": "e1", "agent": USER, "status": "Busy",
-                                    "timestamp": "2022-08-25T06:00:00Z"}]),
-        ("POST", _interactions_path(t), [{"interactionId": "i1", "agent": USER, "startTime": "2022-08-25T07:00:00Z",
-                                          "endTime": None}]),
+        (
+            "POST",
+            _events_path(t),
+            [{"eventId": "e1", "agent": USER, "status": "Busy", "timestamp": "2022-08-25T06:00:00Z"}],
+        ),
+        (
+            "POST",
+            _interactions_path(t),
+            [{"interactionId": "i1", "agent": USER, "startTime": "2022-08-25T07:00:00Z", "endTime": None}],
+        ),
     ]
 
 

@@ -23,34 +23,76 @@ from tests.factories import ANALYTICS, INGEST, create_account, create_app, token
 def test_item_is_exactly_the_documented_one(client: TestClient) -> None:
     t = app_tenant(client)
     bot = new_bot()
-    record = {"sessionId": "6364a8616d8e6a6a0eff0001", "userId": "u-6b184e56-aaaa-4bbb-8ccc-0123456789ab",
-              "intent": ["Book a Ticket", "Book a Flight"], "ANI": "+126529865", "DNI": "username@domain.com",
-              "channel": "rtm", "startTime": "2022-01-06T14:07:08.185+00:00",
-              "endTime": "2022-01-06T14:44:17.527+00:00", "status": "completed", "timeHandled": 788,
-              "deflectedTo": None}
+    record = {
+        "sessionId": "6364a8616d8e6a6a0eff0001",
+        "userId": "u-6b184e56-aaaa-4bbb-8ccc-0123456789ab",
+        "intent": ["Book a Ticket", "Book a Flight"],
+        "ANI": "+126529865",
+        "DNI": "username@domain.com",
+        "channel": "rtm",
+        "startTime": "2022-01-06T14:07:08.185+00:00",
+        "endTime": "2022-01-06T14:44:17.527+00:00",
+        "status": "completed",
+        "timeHandled": 788,
+        "deflectedTo": None,
+    }
     assert accepted(client, sessions_path(t.account_id, bot), [record]) == {"accepted": 1, "duplicates": 0}
 
     assert realtime(client, t, bot) == [
-        {"intent": ["Book a Ticket", "Book a Flight"], "ANI": "+126529865", "DNI": "username@domain.com",
-         "channel": "rtm", "startTime": "2022-01-06T14:07:08.185+00:00", "endTime": "2022-01-06T14:44:17.527+00:00",
-         "status": "completed", "timeHandled": "13m:8s", "deflectedTo": None,
-         "userId": "u-6b184e56-aaaa-4bbb-8ccc-0123456789ab", "sessionId": "6364a8616d8e6a6a0eff0001"}]
+        {
+            "intent": ["Book a Ticket", "Book a Flight"],
+            "ANI": "+126529865",
+            "DNI": "username@domain.com",
+            "channel": "rtm",
+            "startTime": "2022-01-06T14:07:08.185+00:00",
+            "endTime": "2022-01-06T14:44:17.527+00:00",
+            "status": "completed",
+            "timeHandled": "13m:8s",
+            "deflectedTo": None,
+            "userId": "u-6b184e56-aaaa-4bbb-8ccc-0123456789ab",
+            "sessionId": "6364a8616d8e6a6a0eff0001",
+        }
+    ]
 
 
-@pytest.mark.parametrize(("start_in", "end_in", "start_out", "end_out"), [
-    ("2022-01-06T19:37:08.185+05:30", "2022-01-06T20:14:17.527+05:30",
-     "2022-01-06T14:07:08.185+00:00", "2022-01-06T14:44:17.527+00:00"),
-    ("2022-01-06T14:07:08.185400+00:00", "2022-01-06T14:44:17.527100Z",
-     "2022-01-06T14:07:08.185+00:00", "2022-01-06T14:44:17.527+00:00"),
-    ("2022-01-06T14:07:08Z", "2022-01-06T14:44:17.5Z",
-     "2022-01-06T14:07:08.000+00:00", "2022-01-06T14:44:17.500+00:00"),
-    ("2022-01-07T02:00:00.001+05:30", "2022-01-06T19:00:00.002-05:00",  # both cross midnight into UTC
-     "2022-01-06T20:30:00.001+00:00", "2022-01-07T00:00:00.002+00:00"),
-    ("2022-01-06T14:07:08.185-00:00", "2022-01-06T15:44:17.527+01:00",
-     "2022-01-06T14:07:08.185+00:00", "2022-01-06T14:44:17.527+00:00"),
-])
-def test_times_come_out_in_utc_with_milliseconds(client: TestClient, start_in: str, end_in: str, start_out: str,
-                                                 end_out: str) -> None:
+@pytest.mark.parametrize(
+    ("start_in", "end_in", "start_out", "end_out"),
+    [
+        (
+            "2022-01-06T19:37:08.185+05:30",
+            "2022-01-06T20:14:17.527+05:30",
+            "2022-01-06T14:07:08.185+00:00",
+            "2022-01-06T14:44:17.527+00:00",
+        ),
+        (
+            "2022-01-06T14:07:08.185400+00:00",
+            "2022-01-06T14:44:17.527100Z",
+            "2022-01-06T14:07:08.185+00:00",
+            "2022-01-06T14:44:17.527+00:00",
+        ),
+        (
+            "2022-01-06T14:07:08Z",
+            "2022-01-06T14:44:17.5Z",
+            "2022-01-06T14:07:08.000+00:00",
+            "2022-01-06T14:44:17.500+00:00",
+        ),
+        (
+            "2022-01-07T02:00:00.001+05:30",
+            "2022-01-06T19:00:00.002-05:00",  # both cross midnight into UTC
+            "2022-01-06T20:30:00.001+00:00",
+            "2022-01-07T00:00:00.002+00:00",
+        ),
+        (
+            "2022-01-06T14:07:08.185-00:00",
+            "2022-01-06T15:44:17.527+01:00",
+            "2022-01-06T14:07:08.185+00:00",
+            "2022-01-06T14:44:17.527+00:00",
+        ),
+    ],
+)
+def test_times_come_out_in_utc_with_milliseconds(
+    client: TestClient, start_in: str, end_in: str, start_out: str, end_out: str
+) -> None:
     t = app_tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1", startTime=start_in, end=end_in)])
@@ -59,10 +101,22 @@ def test_times_come_out_in_utc_with_milliseconds(client: TestClient, start_in: s
     assert (item["startTime"], item["endTime"]) == (start_out, end_out)
 
 
-@pytest.mark.parametrize(("seconds", "shown"), [
-    (0, "0s"), (1, "1s"), (59, "59s"), (60, "1m:0s"), (61, "1m:1s"), (788, "13m:8s"), (3599, "59m:59s"),
-    (3600, "1h:0m:0s"), (3661, "1h:1m:1s"), (36000, "10h:0m:0s"), (90061, "25h:1m:1s"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "0s"),
+        (1, "1s"),
+        (59, "59s"),
+        (60, "1m:0s"),
+        (61, "1m:1s"),
+        (788, "13m:8s"),
+        (3599, "59m:59s"),
+        (3600, "1h:0m:0s"),
+        (3661, "1h:1m:1s"),
+        (36000, "10h:0m:0s"),
+        (90061, "25h:1m:1s"),
+    ],
+)
 def test_time_handled_is_h_m_s_without_padding(client: TestClient, seconds: int, shown: str) -> None:
     t = app_tenant(client)
     bot = new_bot()
@@ -74,14 +128,20 @@ def test_time_handled_is_h_m_s_without_padding(client: TestClient, seconds: int,
 def test_intent_order_deflection_and_empty_intents_are_kept(client: TestClient) -> None:
     t = app_tenant(client)
     bot = new_bot()
-    accepted(client, sessions_path(t.account_id, bot), [
-        session("a", end="2022-01-06T15:00:00.000Z", intent=["Zeta", "Alpha", "Mid", "Alpha"], deflectedTo=None),
-        session("b", end="2022-01-06T16:00:00.000Z", intent=[], deflectedTo="voice"),
-    ])
+    accepted(
+        client,
+        sessions_path(t.account_id, bot),
+        [
+            session("a", end="2022-01-06T15:00:00.000Z", intent=["Zeta", "Alpha", "Mid", "Alpha"], deflectedTo=None),
+            session("b", end="2022-01-06T16:00:00.000Z", intent=[], deflectedTo="voice"),
+        ],
+    )
 
     items = realtime(client, t, bot)
     assert [(i["sessionId"], i["intent"], i["deflectedTo"]) for i in items] == [
-        ("b", [], "voice"), ("a", ["Zeta", "Alpha", "Mid", "Alpha"], None)]
+        ("b", [], "voice"),
+        ("a", ["Zeta", "Alpha", "Mid", "Alpha"], None),
+    ]
 
 
 def test_deflected_to_omitted_is_null(client: TestClient) -> None:
@@ -98,16 +158,20 @@ def test_deflected_to_omitted_is_null(client: TestClient) -> None:
 def test_newest_end_first_ties_by_session_id_descending(client: TestClient) -> None:
     t = app_tenant(client)
     bot = new_bot()
-    accepted(client, sessions_path(t.account_id, bot), [
-        session("s-b", end="2022-01-06T15:00:00.000Z"),
-        session("s-d", end="2022-01-06T15:00:00.000Z"),
-        # Same instant as the two above, written in another zone.
-        session("s-c", end="2022-01-06T20:30:00.000+05:30"),
-        # Latest instant, though its text sorts first.
-        session("s-a", end="2022-01-06T10:00:00.001-05:00"),
-        session("s-z", end="2022-01-06T14:59:59.999Z"),
-        session("s-e", end="2022-01-05T23:00:00.000Z", startTime="2022-01-05T22:00:00Z"),
-    ])
+    accepted(
+        client,
+        sessions_path(t.account_id, bot),
+        [
+            session("s-b", end="2022-01-06T15:00:00.000Z"),
+            session("s-d", end="2022-01-06T15:00:00.000Z"),
+            # Same instant as the two above, written in another zone.
+            session("s-c", end="2022-01-06T20:30:00.000+05:30"),
+            # Latest instant, though its text sorts first.
+            session("s-a", end="2022-01-06T10:00:00.001-05:00"),
+            session("s-z", end="2022-01-06T14:59:59.999Z"),
+            session("s-e", end="2022-01-05T23:00:00.000Z", startTime="2022-01-05T22:00:00Z"),
+        ],
+    )
 
     assert session_ids(client, t, bot) == ["s-a", "s-d", "s-c", "s-b", "s-z", "s-e"]
 
@@ -136,10 +200,14 @@ def test_open_sessions_are_left_out_until_an_upsert_ends_them(client: TestClient
     assert session_ids(client, t, bot) == ["done"]
 
     assert accepted(client, path, [session("open-2", end="2022-01-06T14:50:00.000Z", timeHandled=60)]) == {
-        "accepted": 1, "duplicates": 0}
+        "accepted": 1,
+        "duplicates": 0,
+    }
     items = realtime(client, t, bot)
     assert [(i["sessionId"], i["endTime"], i["timeHandled"]) for i in items] == [
-        ("done", "2022-01-06T15:00:00.000+00:00", "13m:8s"), ("open-2", "2022-01-06T14:50:00.000+00:00", "1m:0s")]
+        ("done", "2022-01-06T15:00:00.000+00:00", "13m:8s"),
+        ("open-2", "2022-01-06T14:50:00.000+00:00", "1m:0s"),
+    ]
 
 
 def test_bots_and_accounts_are_isolated(client: TestClient) -> None:
@@ -180,11 +248,14 @@ def test_authorization_bearer_is_accepted_like_auth(client: TestClient) -> None:
     assert realtime(client, both_same, bot) == via_auth
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"auth": "not-a-token"},
-    {"Authorization": "Bearer"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"auth": "not-a-token"},
+        {"Authorization": "Bearer"},
+    ],
+)
 def test_missing_or_bad_token_is_401(client: TestClient, headers: dict[str, str]) -> None:
     t = app_tenant(client)
     bot = new_bot()
@@ -228,21 +299,27 @@ def test_app_without_analytics_scope_is_403(client: TestClient) -> None:
         assert ANALYTICS in response.json()["errors"][0]["msg"]
 
 
-@pytest.mark.parametrize(("content", "content_type"), [
-    (b"{not json", "application/json"),
-    (b'{"limit": 1, "botId": "st-other"}', "application/json"),
-    (b"[1, 2, 3]", "application/json"),
-    (b"hello", "text/plain"),
-    (b"\xff\xfe\x00", "application/octet-stream"),
-])
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b'{"limit": 1, "botId": "st-other"}', "application/json"),
+        (b"[1, 2, 3]", "application/json"),
+        (b"hello", "text/plain"),
+        (b"\xff\xfe\x00", "application/octet-stream"),
+    ],
+)
 def test_post_body_is_ignored(client: TestClient, content: bytes, content_type: str) -> None:
     t = app_tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1"), session("s2", end="2022-01-06T15:00:00Z")])
     expected = realtime(client, t, bot)
 
-    response = client.post(f"/api/public/bot/{bot}/intentrealtimedata", content=content,
-                           headers={**t.headers, "Content-Type": content_type})
+    response = client.post(
+        f"/api/public/bot/{bot}/intentrealtimedata",
+        content=content,
+        headers={**t.headers, "Content-Type": content_type},
+    )
     assert response.status_code == 200, response.text
     assert response.json() == expected
     assert [i["sessionId"] for i in expected] == ["s2", "s1"]

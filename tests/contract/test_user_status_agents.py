@@ -39,8 +39,14 @@ def test_agent_offline_through_the_window_has_no_time_interval(client: TestClien
     t = tenant(client)
     agents(client, t, ANN)
     # "no status (logged out / Offline)": Offline before and through the window is no status time.
-    statuses(client, t, "u-a", ("Busy", "2022-08-25T08:00:00Z"), ("Offline", "2022-08-25T09:00:00Z"),
-             ("Busy", "2022-08-25T11:00:00Z"))
+    statuses(
+        client,
+        t,
+        "u-a",
+        ("Busy", "2022-08-25T08:00:00Z"),
+        ("Offline", "2022-08-25T09:00:00Z"),
+        ("Busy", "2022-08-25T11:00:00Z"),
+    )
     assert user_status(client, t, body(*WINDOW)) == page([agent_row(*ANN, [])])
 
 

@@ -13,23 +13,26 @@ from tests.factories import ANALYTICS, INGEST
 DAY = ("2022-08-25", "2022-08-25")
 
 
-@pytest.mark.parametrize("payload", [
-    body("2022-08-26", "2022-08-25"),
-    body("2022-08-25T10:00:00.000Z", "2022-08-25T09:59:59.999Z"),
-    body("2022-08-01", "2022-09-01", granularity="PT24H"),  # 32 local days
-    body("2022-08-01T00:00:00.000Z", "2022-09-01T00:00:01.000Z", granularity="PT24H"),  # 31 days + 1 s
-    # 1-minute buckets: 5001 over 5001 min (3 d 11 h 21 min), and 5000 whole + one cut of 30 s.
-    body("2022-08-25T00:00:00Z", "2022-08-28T11:21:00Z", granularity=1),
-    body("2022-08-25T00:00:00Z", "2022-08-28T11:20:30Z", granularity=1),
-    body(*DAY, granularity="P1D"),
-    body(*DAY, granularity=0),
-    body(*DAY, granularity=1441),
-    body(*DAY, tz=900),
-    body(*DAY, tz=841),
-    body(*DAY, tz=-841),
-    body(*DAY, emails=[f"n{i}@x.com" for i in range(1001)]),
-    body("2022-13-01", "2022-13-01"),
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        body("2022-08-26", "2022-08-25"),
+        body("2022-08-25T10:00:00.000Z", "2022-08-25T09:59:59.999Z"),
+        body("2022-08-01", "2022-09-01", granularity="PT24H"),  # 32 local days
+        body("2022-08-01T00:00:00.000Z", "2022-09-01T00:00:01.000Z", granularity="PT24H"),  # 31 days + 1 s
+        # 1-minute buckets: 5001 over 5001 min (3 d 11 h 21 min), and 5000 whole + one cut of 30 s.
+        body("2022-08-25T00:00:00Z", "2022-08-28T11:21:00Z", granularity=1),
+        body("2022-08-25T00:00:00Z", "2022-08-28T11:20:30Z", granularity=1),
+        body(*DAY, granularity="P1D"),
+        body(*DAY, granularity=0),
+        body(*DAY, granularity=1441),
+        body(*DAY, tz=900),
+        body(*DAY, tz=841),
+        body(*DAY, tz=-841),
+        body(*DAY, emails=[f"n{i}@x.com" for i in range(1001)]),
+        body("2022-13-01", "2022-13-01"),
+    ],
+)
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_bad_bodies_are_400(client: TestClient, payload: dict[str, Any], path: str) -> None:
     t = tenant(client)
@@ -49,13 +52,16 @@ def test_bad_paging_is_400(client: TestClient, params: dict[str, Any]) -> None:
     error(post(client, t, body(*DAY), **params), 400, "BAD_REQUEST")
 
 
-@pytest.mark.parametrize("payload", [
-    body("2022-08-01", "2022-08-31", granularity="PT24H"),  # exactly 31 days
-    body("2022-08-01T00:00:00.000Z", "2022-09-01T00:00:00.000Z", granularity="PT24H"),
-    body("2022-08-25T00:00:00Z", "2022-08-28T11:20:00Z", granularity=1),  # exactly 5000 buckets
-    body(*DAY, tz=840),
-    body(*DAY, tz=-840),
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        body("2022-08-01", "2022-08-31", granularity="PT24H"),  # exactly 31 days
+        body("2022-08-01T00:00:00.000Z", "2022-09-01T00:00:00.000Z", granularity="PT24H"),
+        body("2022-08-25T00:00:00Z", "2022-08-28T11:20:00Z", granularity=1),  # exactly 5000 buckets
+        body(*DAY, tz=840),
+        body(*DAY, tz=-840),
+    ],
+)
 def test_limits_themselves_are_accepted(client: TestClient, payload: dict[str, Any]) -> None:
     t = tenant(client)
     assert user_status(client, t, payload) == {"hasMore": False, "limit": 50, "offset": 0, "data": []}

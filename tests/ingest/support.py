@@ -14,8 +14,14 @@ from tests.factories import ADMIN
 TABLES = ("bots", "agents", "bot_sessions", "agent_status_events", "agent_interactions")
 
 
-def post(client: TestClient, account_id: str, route: str, records: Any, headers: dict[str, str] | None = None,
-         ndjson: bool = False) -> Response:
+def post(
+    client: TestClient,
+    account_id: str,
+    route: str,
+    records: Any,
+    headers: dict[str, str] | None = None,
+    ndjson: bool = False,
+) -> Response:
     """Send a batch to /ingest/accounts/{account}/{route} (PUT for agents), as a JSON array or NDJSON."""
     method = "PUT" if route == "agents" else "POST"
     if ndjson:
@@ -24,8 +30,12 @@ def post(client: TestClient, account_id: str, route: str, records: Any, headers:
     else:
         body = json.dumps(records)
         content_type = "application/json"
-    return client.request(method, f"/ingest/accounts/{account_id}/{route}", content=body,
-                          headers={"Content-Type": content_type, **(ADMIN if headers is None else headers)})
+    return client.request(
+        method,
+        f"/ingest/accounts/{account_id}/{route}",
+        content=body,
+        headers={"Content-Type": content_type, **(ADMIN if headers is None else headers)},
+    )
 
 
 def ok(response: Response, accepted: int, duplicates: int) -> None:
@@ -54,16 +64,36 @@ def agent(n: int, **fields: Any) -> dict[str, Any]:
 
 def session(n: int, **fields: Any) -> dict[str, Any]:
     """An ended session of 788 s (13m:8s); override any field."""
-    return {"sessionId": f"s-{n:03d}", "userId": f"caller-{n}", "intent": ["Book a Flight"], "ANI": "+126529865",
-            "DNI": "username@domain.com", "channel": "rtm", "startTime": "2022-01-06T14:00:00.000+00:00",
-            "endTime": "2022-01-06T14:13:08.000+00:00", "status": "completed", "timeHandled": 788, **fields}
+    return {
+        "sessionId": f"s-{n:03d}",
+        "userId": f"caller-{n}",
+        "intent": ["Book a Flight"],
+        "ANI": "+126529865",
+        "DNI": "username@domain.com",
+        "channel": "rtm",
+        "startTime": "2022-01-06T14:00:00.000+00:00",
+        "endTime": "2022-01-06T14:13:08.000+00:00",
+        "status": "completed",
+        "timeHandled": 788,
+        **fields,
+    }
 
 
 def event(n: int, agent_ref: str = "agent1@example.com", **fields: Any) -> dict[str, Any]:
-    return {"eventId": f"ev-{n}", "agent": agent_ref, "status": "Available",
-            "timestamp": "2022-01-06T14:07:08.185+00:00", **fields}
+    return {
+        "eventId": f"ev-{n}",
+        "agent": agent_ref,
+        "status": "Available",
+        "timestamp": "2022-01-06T14:07:08.185+00:00",
+        **fields,
+    }
 
 
 def interaction(n: int, agent_ref: str = "agent1@example.com", **fields: Any) -> dict[str, Any]:
-    return {"interactionId": f"ix-{n}", "agent": agent_ref, "startTime": "2022-01-06T14:00:00Z",
-            "endTime": "2022-01-06T14:05:00Z", **fields}
+    return {
+        "interactionId": f"ix-{n}",
+        "agent": agent_ref,
+        "startTime": "2022-01-06T14:00:00Z",
+        "endTime": "2022-01-06T14:05:00Z",
+        **fields,
+    }

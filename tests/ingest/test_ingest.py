@@ -57,8 +57,9 @@ def test_sessions_upsert_and_bot_created_on_first_use(client: TestClient, db_eng
     ok(post(client, account, SESSIONS, [open_session, session(2)]), 0, 2)
     ok(post(client, account, SESSIONS, [session(1, endTime="2022-01-06T15:00:00.001+01:00")]), 1, 0)
     assert _rows(db_engine, "SELECT id, account_id FROM bots") == [("bot-1", account)]
-    rows = _rows(db_engine, "SELECT session_id, start_time, end_time, time_handled FROM bot_sessions "
-                            "ORDER BY session_id")
+    rows = _rows(
+        db_engine, "SELECT session_id, start_time, end_time, time_handled FROM bot_sessions ORDER BY session_id"
+    )
     # 2022-01-06T14:00:00Z = 1641477600 s; 14:13:08Z = +788 s; 15:00:00.001+01:00 = 14:00:00.001Z
     assert rows == [("s-001", 1641477600000, 1641477600001, 788), ("s-002", 1641477600000, 1641478388000, 788)]
 
@@ -66,17 +67,26 @@ def test_sessions_upsert_and_bot_created_on_first_use(client: TestClient, db_eng
 def test_status_events_dedupe_by_event_id(client: TestClient, db_engine: Engine) -> None:
     account = create_account(client)
     ok(post(client, account, "agents", [agent(1, userId="u-one"), agent(2)]), 2, 0)
-    batch = [event(1), event(2, agent_ref="u-one"), event(3, agent_ref="Agent2@Example.com", status="Busy",
-                                                          reason="NBK"), event(1, status="Away")]
+    batch = [
+        event(1),
+        event(2, agent_ref="u-one"),
+        event(3, agent_ref="Agent2@Example.com", status="Busy", reason="NBK"),
+        event(1, status="Away"),
+    ]
     ok(post(client, account, EVENTS, batch), 3, 1)
     ok(post(client, account, EVENTS, batch), 0, 4)
     ok(post(client, account, EVENTS, [event(4, timestamp="2022-01-06T19:37:08.185+05:30")], ndjson=True), 1, 0)
-    rows = _rows(db_engine, "SELECT e.event_id, a.email_norm, e.status, e.reason, e.ts FROM agent_status_events e "
-                            "JOIN agents a ON a.id = e.agent_id ORDER BY e.event_id")
-    assert rows == [("ev-1", "agent1@example.com", "Available", None, 1641478028185),
-                    ("ev-2", "agent1@example.com", "Available", None, 1641478028185),
-                    ("ev-3", "agent2@example.com", "Busy", "NBK", 1641478028185),
-                    ("ev-4", "agent1@example.com", "Available", None, 1641478028185)]
+    rows = _rows(
+        db_engine,
+        "SELECT e.event_id, a.email_norm, e.status, e.reason, e.ts FROM agent_status_events e "
+        "JOIN agents a ON a.id = e.agent_id ORDER BY e.event_id",
+    )
+    assert rows == [
+        ("ev-1", "agent1@example.com", "Available", None, 1641478028185),
+        ("ev-2", "agent1@example.com", "Available", None, 1641478028185),
+        ("ev-3", "agent2@example.com", "Busy", "NBK", 1641478028185),
+        ("ev-4", "agent1@example.com", "Available", None, 1641478028185),
+    ]
 
 
 def test_interactions_upsert_sets_end_time_later(client: TestClient, db_engine: Engine) -> None:
@@ -86,15 +96,21 @@ def test_interactions_upsert_sets_end_time_later(client: TestClient, db_engine: 
     ok(post(client, account, INTERACTIONS, [interaction(1, endTime=None)]), 0, 1)
     ok(post(client, account, INTERACTIONS, [interaction(1)], ndjson=True), 1, 0)
     assert _rows(db_engine, "SELECT interaction_id, start_time, end_time FROM agent_interactions") == [
-        ("ix-1", 1641477600000, 1641477900000)]
+        ("ix-1", 1641477600000, 1641477900000)
+    ]
 
 
 def test_ndjson_skips_blank_lines(client: TestClient, db_engine: Engine) -> None:
     account = create_account(client)
-    body = '\n{"email": "a@b.c", "firstName": "A", "lastName": "B"}\r\n\n{"email": "d@e.f", "firstName": "D", ' \
-           '"lastName": "E"}'
-    response = client.put(f"/ingest/accounts/{account}/agents", content=body,
-                          headers={"Content-Type": "application/x-ndjson; charset=utf-8", **ADMIN})
+    body = (
+        '\n{"email": "a@b.c", "firstName": "A", "lastName": "B"}\r\n\n{"email": "d@e.f", "firstName": "D", '
+        '"lastName": "E"}'
+    )
+    response = client.put(
+        f"/ingest/accounts/{account}/agents",
+        content=body,
+        headers={"Content-Type": "application/x-ndjson; charset=utf-8", **ADMIN},
+    )
     ok(response, 2, 0)
     assert counts(db_engine)["agents"] == 2
 
@@ -117,8 +133,11 @@ def test_concurrent_identical_batches_store_once(app: FastAPI, client: TestClien
         with TestClient(app) as own_client:
             responses.append(post(own_client, account, route, batch))
 
-    for route, batch in ((EVENTS, events), (SESSIONS, [session(n) for n in range(300)]),
-                         ("agents", [agent(n) for n in range(5, 50)])):
+    for route, batch in (
+        (EVENTS, events),
+        (SESSIONS, [session(n) for n in range(300)]),
+        ("agents", [agent(n) for n in range(5, 50)]),
+    ):
         responses.clear()
         threads = [threading.Thread(target=send, args=(route, batch)) for _ in range(3)]
         for thread in threads:
@@ -129,5 +148,10 @@ def test_concurrent_identical_batches_store_once(app: FastAPI, client: TestClien
         if route == EVENTS:
             assert sum(r.json()["accepted"] for r in responses) == 300
             assert sum(r.json()["duplicates"] for r in responses) == 600
-    assert counts(db_engine) == {"bots": 1, "agents": 50, "bot_sessions": 300, "agent_status_events": 300,
-                                 "agent_interactions": 0}
+    assert counts(db_engine) == {
+        "bots": 1,
+        "agents": 50,
+        "bot_sessions": 300,
+        "agent_status_events": 300,
+        "agent_interactions": 0,
+    }

@@ -40,8 +40,11 @@ BAD_RECORDS: list[tuple[str, list[dict[str, Any]], str]] = [
     (SESSIONS, [session(2), session(3, timeHandled=-1)], "record 1: timeHandled: "),
     (SESSIONS, [session(2, intent="Book")], "record 0: intent: "),
     (SESSIONS, [session(2, extra=1)], "record 0: extra: Extra inputs are not permitted"),
-    (SESSIONS, [session(2), session(3), session(4), session(5, startTime="2022-01-06T14:07:08")],
-     "record 3: startTime: Input should have timezone info"),
+    (
+        SESSIONS,
+        [session(2), session(3), session(4), session(5, startTime="2022-01-06T14:07:08")],
+        "record 3: startTime: Input should have timezone info",
+    ),
     (SESSIONS, [session(2, endTime="2022-01-06T14:07:08.185")], "record 0: endTime: "),
     (SESSIONS, [session(2, startTime=1641477600)], "record 0: startTime: "),
     (SESSIONS, [session(2, startTime="yesterday")], "record 0: startTime: "),
@@ -50,18 +53,23 @@ BAD_RECORDS: list[tuple[str, list[dict[str, Any]], str]] = [
     (SESSIONS, [session(2, sessionId="x" * 129)], "record 0: sessionId: "),
     (SESSIONS, [session(2, sessionId="é")], "record 0: sessionId: "),
     (SESSIONS, [session(2, ANI="1" * 129)], "record 0: ANI: "),
-    (SESSIONS, [session(2, endTime="2022-01-06T13:59:59.999Z")],
-     "record 0: endTime: must not be before startTime"),
+    (SESSIONS, [session(2, endTime="2022-01-06T13:59:59.999Z")], "record 0: endTime: must not be before startTime"),
     (SESSIONS, [{k: v for k, v in session(2).items() if k != "status"}], "record 0: status: Field required"),
     (SESSIONS, [session(2), [1]], "record 1: must be a JSON object"),
     (SESSIONS, [session(2, intent=["ok", "x\x00"])], "record 0: intent.1: must not contain NUL characters"),
-    (SESSIONS, [session(2, startTime="1969-12-31T23:59:59.999Z")],
-     "record 0: startTime: must be between 1970-01-01 and 9999-12-31 (UTC)"),
+    (
+        SESSIONS,
+        [session(2, startTime="1969-12-31T23:59:59.999Z")],
+        "record 0: startTime: must be between 1970-01-01 and 9999-12-31 (UTC)",
+    ),
     (SESSIONS, [session(2, endTime="9999-12-31T23:00:00-05:00")], "record 0: endTime: must be between"),
     (EVENTS, [event(2), event(3, eventId="bad/id")], "record 1: eventId: "),
     (EVENTS, [event(2, timestamp="2022-01-06T14:07:08")], "record 0: timestamp: "),
-    (EVENTS, [event(2), event(3, agent_ref="nobody@example.com")],
-     "record 1: agent: no agent of this account has this email or userId"),
+    (
+        EVENTS,
+        [event(2), event(3, agent_ref="nobody@example.com")],
+        "record 1: agent: no agent of this account has this email or userId",
+    ),
     (EVENTS, [event(2, agent_ref="u-unknown")], "record 0: agent: no agent"),
     (EVENTS, [event(2, agent_ref="agent1@example.com\x00")], "record 0: agent: must not contain NUL characters"),
     (EVENTS, [event(2, reason="\x00")], "record 0: reason: must not contain NUL characters"),
@@ -77,8 +85,9 @@ BAD_RECORDS: list[tuple[str, list[dict[str, Any]], str]] = [
 
 @pytest.mark.parametrize(("route", "records", "msg"), BAD_RECORDS)
 @pytest.mark.parametrize("ndjson", [False, True], ids=["json", "ndjson"])
-def test_bad_record_rejects_whole_batch(client: TestClient, seeded: str, route: str, records: list[dict[str, Any]],
-                                        msg: str, ndjson: bool) -> None:
+def test_bad_record_rejects_whole_batch(
+    client: TestClient, seeded: str, route: str, records: list[dict[str, Any]], msg: str, ndjson: bool
+) -> None:
     """Schema errors of NDJSON also name the line; rules checked against stored data (agents, userIds) name
     the record only."""
     response = post(client, seeded, route, records, ndjson=ndjson)
@@ -88,25 +97,37 @@ def test_bad_record_rejects_whole_batch(client: TestClient, seeded: str, route: 
     error(response, 400, "BAD_REQUEST", msg)
 
 
-@pytest.mark.parametrize(("body", "content_type", "msg"), [
-    (b'[{"email": "a@b.c",', "application/json", "body is not valid JSON"),
-    (b"", "application/json", "body is not valid JSON"),
-    (b'{"email": "a@b.c"}', "application/json", "body must be a JSON array of records"),
-    (b"[]]", "application/json", "body is not valid JSON"),
-    (b'{"email": "a@b.c", "firstName": "A", "lastName": "B"}\n{"email": "d@e.f",\n', "application/x-ndjson",
-     "record 1 (line 2): not valid JSON"),
-    (b'{"email": "a@b.c", "firstName": "A", "lastName": "B"}, {"email": "d@e.f"}', "application/x-ndjson",
-     "record 0 (line 1): not valid JSON"),
-    (b'\xff\xfe[]', "application/json", "body is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type", "msg"),
+    [
+        (b'[{"email": "a@b.c",', "application/json", "body is not valid JSON"),
+        (b"", "application/json", "body is not valid JSON"),
+        (b'{"email": "a@b.c"}', "application/json", "body must be a JSON array of records"),
+        (b"[]]", "application/json", "body is not valid JSON"),
+        (
+            b'{"email": "a@b.c", "firstName": "A", "lastName": "B"}\n{"email": "d@e.f",\n',
+            "application/x-ndjson",
+            "record 1 (line 2): not valid JSON",
+        ),
+        (
+            b'{"email": "a@b.c", "firstName": "A", "lastName": "B"}, {"email": "d@e.f"}',
+            "application/x-ndjson",
+            "record 0 (line 1): not valid JSON",
+        ),
+        (b"\xff\xfe[]", "application/json", "body is not valid JSON"),
+    ],
+)
 def test_malformed_body_is_400(client: TestClient, seeded: str, body: bytes, content_type: str, msg: str) -> None:
-    response = client.put(f"/ingest/accounts/{seeded}/agents", content=body,
-                          headers={"Content-Type": content_type, **ADMIN})
+    response = client.put(
+        f"/ingest/accounts/{seeded}/agents", content=body, headers={"Content-Type": content_type, **ADMIN}
+    )
     error(response, 400, "BAD_REQUEST", msg)
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=x", "application/jsonx"])
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"],
+)
 def test_unsupported_content_type_is_415(client: TestClient, seeded: str, content_type: str | None) -> None:
     headers = {**ADMIN, **({"Content-Type": content_type} if content_type else {})}
     response = client.post(f"/ingest/accounts/{seeded}/{EVENTS}", content=json.dumps([event(2)]), headers=headers)
@@ -128,8 +149,9 @@ def test_exactly_10000_records_is_accepted(client: TestClient, db_engine: Engine
 
 def test_body_over_10_mb_is_413_by_content_length(client: TestClient, seeded: str) -> None:
     body = b"[" + b" " * (10 * 1024 * 1024) + b"]"
-    response = client.post(f"/ingest/accounts/{seeded}/{EVENTS}", content=body,
-                           headers={"Content-Type": "application/json", **ADMIN})
+    response = client.post(
+        f"/ingest/accounts/{seeded}/{EVENTS}", content=body, headers={"Content-Type": "application/json", **ADMIN}
+    )
     error(response, 413, "PAYLOAD_TOO_LARGE", "request body is larger than 10485760 bytes")
 
 
@@ -143,8 +165,11 @@ def test_chunked_body_over_10_mb_is_413_while_reading(client: TestClient, seeded
             yield b" " * (512 * 1024)
         yield b"]"
 
-    response = client.post(f"/ingest/accounts/{seeded}/{EVENTS}", content=chunks(),
-                           headers={"Content-Type": "application/x-ndjson", **ADMIN})
+    response = client.post(
+        f"/ingest/accounts/{seeded}/{EVENTS}",
+        content=chunks(),
+        headers={"Content-Type": "application/x-ndjson", **ADMIN},
+    )
     error(response, 413, "PAYLOAD_TOO_LARGE", "request body is larger than")
 
 
@@ -171,14 +196,17 @@ def test_unknown_account_is_404(client: TestClient, seeded: str) -> None:
 def test_missing_auth_is_401(client: TestClient, seeded: str) -> None:
     for route in ("agents", SESSIONS, EVENTS, INTERACTIONS):
         error(post(client, seeded, route, [agent(5)], headers={}), 401, "UNAUTHORIZED")
-    error(post(client, seeded, "agents", [agent(5)], headers={"Authorization": "Bearer wrong"}), 401,
-          "UNAUTHORIZED")
+    error(post(client, seeded, "agents", [agent(5)], headers={"Authorization": "Bearer wrong"}), 401, "UNAUTHORIZED")
 
 
 def test_app_without_ingest_scope_is_403(client: TestClient, seeded: str) -> None:
     app = create_app(client, seeded, scopes=[ANALYTICS])
-    error(post(client, seeded, SESSIONS, [session(5)], headers={"auth": token(app)}), 403, "FORBIDDEN",
-          "scope SmartAssist Data Ingestion not granted")
+    error(
+        post(client, seeded, SESSIONS, [session(5)], headers={"auth": token(app)}),
+        403,
+        "FORBIDDEN",
+        "scope SmartAssist Data Ingestion not granted",
+    )
 
 
 def test_account_mismatch_is_403(client: TestClient, seeded: str) -> None:
@@ -186,5 +214,6 @@ def test_account_mismatch_is_403(client: TestClient, seeded: str) -> None:
     other_app = create_app(client, other)
     error(post(client, seeded, EVENTS, [event(5)], headers={"auth": token(other_app)}), 403, "FORBIDDEN")
     own_app = create_app(client, seeded)
-    error(post(client, seeded, EVENTS, [event(5)], headers={"auth": token(own_app), "accountId": other}), 403,
-          "FORBIDDEN")
+    error(
+        post(client, seeded, EVENTS, [event(5)], headers={"auth": token(own_app), "accountId": other}), 403, "FORBIDDEN"
+    )

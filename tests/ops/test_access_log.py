@@ -22,8 +22,7 @@ def _capture(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="smartassist.access")
 
 
-def test_one_line_per_request_with_client_id_and_no_token(probe: TestClient,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_one_line_per_request_with_client_id_and_no_token(probe: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     account = create_account(probe)
     creds = create_app(probe, account)
     minted = token(creds)

@@ -46,7 +46,10 @@ def test_server_points_at_the_db_service() -> None:
     db_env = services["db"]["environment"]
     assert url.drivername == "postgresql+psycopg" and url.host == "db" and url.port == 5432
     assert (url.username, url.password, url.database) == (
-        db_env["POSTGRES_USER"], db_env["POSTGRES_PASSWORD"], db_env["POSTGRES_DB"])
+        db_env["POSTGRES_USER"],
+        db_env["POSTGRES_PASSWORD"],
+        db_env["POSTGRES_DB"],
+    )
     # Secrets must be supplied, not defaulted: a generated key inside a container is lost with it.
     assert ":?" in env["SMARTASSIST_SECRET_KEY"] and ":?" in env["SMARTASSIST_ADMIN_TOKEN"]
 

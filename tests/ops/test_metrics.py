@@ -22,8 +22,11 @@ def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], 
     response = client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for family in text_string_to_metric_families(response.text) for s in family.samples}
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+    }
 
 
 def value(client: TestClient, name: str, **labels: str) -> float:
@@ -34,10 +37,21 @@ def test_requests_counted_with_latency(probe: TestClient) -> None:
     for _ in range(3):
         assert probe.get("/healthz").status_code == 200
     assert value(probe, REQUESTS, method="GET", route="/healthz", status="200") == 3
-    assert value(probe, "smartassist_http_request_duration_seconds_count",
-                 method="GET", route="/healthz", status="200") == 3
-    assert value(probe, "smartassist_http_request_duration_seconds_bucket",
-                 method="GET", route="/healthz", status="200", le="+Inf") == 3
+    assert (
+        value(probe, "smartassist_http_request_duration_seconds_count", method="GET", route="/healthz", status="200")
+        == 3
+    )
+    assert (
+        value(
+            probe,
+            "smartassist_http_request_duration_seconds_bucket",
+            method="GET",
+            route="/healthz",
+            status="200",
+            le="+Inf",
+        )
+        == 3
+    )
     probe.get("/healthz")
     assert value(probe, REQUESTS, method="GET", route="/healthz", status="200") == 4
 
@@ -108,9 +122,17 @@ def test_multiprocess_mode_merges_workers(tmp_path: Path) -> None:
     env.pop("SMARTASSIST_DATABASE_URL", None)
     for count in ("3", "2"):
         subprocess.run([sys.executable, "-c", WORKER, str(tmp_path / "data"), count, "no"], env=env, check=True)
-    scrape = subprocess.run([sys.executable, "-c", WORKER, str(tmp_path / "data"), "0", "scrape"], env=env,
-                            check=True, capture_output=True, text=True).stdout
-    found = {(s.name, frozenset(s.labels.items())): s.value
-             for family in text_string_to_metric_families(scrape) for s in family.samples}
+    scrape = subprocess.run(
+        [sys.executable, "-c", WORKER, str(tmp_path / "data"), "0", "scrape"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(scrape)
+        for s in family.samples
+    }
     key = frozenset({"method": "GET", "route": "/healthz", "status": "200"}.items())
     assert found[(REQUESTS, key)] == 5

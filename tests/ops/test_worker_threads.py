@@ -19,8 +19,7 @@ def _thread_limit(client: TestClient) -> float:
 
 
 @pytest.mark.parametrize(("configured", "expected"), [(None, 4), (1, 1), (9, 9)])
-def test_the_thread_limit_is_set_when_the_app_starts(settings: Settings, configured: int | None,
-                                                      expected: int) -> None:
+def test_the_thread_limit_is_set_when_the_app_starts(settings: Settings, configured: int | None, expected: int) -> None:
     if configured is not None:
         settings = settings.model_copy(update={"worker_threads": configured})
     with TestClient(create_app(settings)) as client:

@@ -47,8 +47,12 @@ def terminate_backends(admin: Engine, database: str) -> int:
     """Kill every session on `database` (as a DBA or a failover would); returns how many."""
     with admin.connect() as conn:
         killed = conn.execute(
-            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                 "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": database}).scalar_one()
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": database},
+        ).scalar_one()
     return int(killed)
 
 

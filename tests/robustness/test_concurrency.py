@@ -22,8 +22,11 @@ def test_more_concurrent_ingest_batches_than_pooled_connections_all_succeed(serv
     with httpx.Client(base_url=server.base_url, timeout=60) as http:
         account = create_account(http)
         app = create_app(http, account)
-        agents = http.put(f"/ingest/accounts/{account}/agents", headers=ADMIN,
-                          json=[{"email": "a@x.com", "firstName": "A", "lastName": "B"}])
+        agents = http.put(
+            f"/ingest/accounts/{account}/agents",
+            headers=ADMIN,
+            json=[{"email": "a@x.com", "firstName": "A", "lastName": "B"}],
+        )
         assert agents.status_code == 200, agents.text
     auth = {"auth": token(app)}
     statuses: list[int] = []
@@ -31,8 +34,15 @@ def test_more_concurrent_ingest_batches_than_pooled_connections_all_succeed(serv
     barrier = threading.Barrier(REQUESTS)
 
     def post(batch: int) -> None:
-        events = [{"eventId": f"e-{batch}-{n}", "agent": "a@x.com", "status": "Busy",
-                   "timestamp": f"2024-03-01T10:{batch:02d}:{n:02d}Z"} for n in range(EVENTS_PER_BATCH)]
+        events = [
+            {
+                "eventId": f"e-{batch}-{n}",
+                "agent": "a@x.com",
+                "status": "Busy",
+                "timestamp": f"2024-03-01T10:{batch:02d}:{n:02d}Z",
+            }
+            for n in range(EVENTS_PER_BATCH)
+        ]
         with httpx.Client(base_url=server.base_url, timeout=60) as http:
             barrier.wait(timeout=30)
             response = http.post(f"/ingest/accounts/{account}/agent-status-events", json=events, headers=auth)
@@ -49,17 +59,23 @@ def test_more_concurrent_ingest_batches_than_pooled_connections_all_succeed(serv
     # Everything landed: one agent Busy from 10:00:00 on, every second of the hour bucket 10:00-11:00; a small
     # page comes with its Content-Length.
     path = f"/agentassist/api/public/analytics/account/{account}/userstatus"
-    hour = {"filter": {"dateFilter": {"startDate": "2024-03-01T10:00:00Z", "endDate": "2024-03-01T11:00:00Z"}},
-            "granularity": "PT1H"}
+    hour = {
+        "filter": {"dateFilter": {"startDate": "2024-03-01T10:00:00Z", "endDate": "2024-03-01T11:00:00Z"}},
+        "granularity": "PT1H",
+    }
     # Three days by the minute: 4320 buckets of ~290 bytes, over a megabyte, so sent in chunks.
-    minutes = {"filter": {"dateFilter": {"startDate": "2024-03-01T10:00:00Z", "endDate": "2024-03-04T10:00:00Z"}},
-               "granularity": 1}
+    minutes = {
+        "filter": {"dateFilter": {"startDate": "2024-03-01T10:00:00Z", "endDate": "2024-03-04T10:00:00Z"}},
+        "granularity": 1,
+    }
     with httpx.Client(base_url=server.base_url, timeout=60) as http:
         small = http.post(path, json=hour, headers=auth)
         large = http.post(path, json=minutes, headers=auth)
-    busy = [{"metric": "AgentStatus", "value": "Busy", "stats": {"sum": "3600 sec"}},
-            {"metric": "AgentState", "value": "Busy:Idle", "stats": {"sum": "3600 sec"}},
-            {"metric": "AgentState", "value": "BUSY:Interacting", "stats": {"sum": "0 sec"}}]
+    busy = [
+        {"metric": "AgentStatus", "value": "Busy", "stats": {"sum": "3600 sec"}},
+        {"metric": "AgentState", "value": "Busy:Idle", "stats": {"sum": "3600 sec"}},
+        {"metric": "AgentState", "value": "BUSY:Interacting", "stats": {"sum": "0 sec"}},
+    ]
     assert small.status_code == 200, small.text
     assert int(small.headers["content-length"]) == len(small.content)
     assert [bucket["status"] for bucket in small.json()["data"][0]["timeInterval"]] == [busy]

@@ -26,8 +26,7 @@ def _assert_ok_or_unavailable(response: httpx.Response, ok: int) -> None:
         assert response.headers["Retry-After"] == "1"
 
 
-def test_terminated_connections_are_replaced_without_a_failed_request(server: ServerProcess,
-                                                                      pg_admin: Engine) -> None:
+def test_terminated_connections_are_replaced_without_a_failed_request(server: ServerProcess, pg_admin: Engine) -> None:
     with httpx.Client(base_url=server.base_url, headers=ADMIN, timeout=10) as http:
         account = http.post("/admin/accounts", json={"name": "Before"}).json()["accountId"]
         assert terminate_backends(pg_admin, database_name(server.database_url)) >= 1
@@ -39,7 +38,8 @@ def test_terminated_connections_are_replaced_without_a_failed_request(server: Se
 
 
 def test_connections_killed_mid_traffic_give_503_or_success_and_nothing_acknowledged_is_lost(
-        server: ServerProcess, pg_admin: Engine) -> None:
+    server: ServerProcess, pg_admin: Engine
+) -> None:
     database = database_name(server.database_url)
     created: list[str] = []
     failures: list[str] = []
@@ -87,7 +87,8 @@ def test_connections_killed_mid_traffic_give_503_or_success_and_nothing_acknowle
 
 
 def test_unreachable_database_gives_503_and_not_ready_then_recovers_without_restart(
-        server: ServerProcess, pg_admin: Engine) -> None:
+    server: ServerProcess, pg_admin: Engine
+) -> None:
     database = database_name(server.database_url)
     with httpx.Client(base_url=server.base_url, headers=ADMIN, timeout=10) as http:
         account = http.post("/admin/accounts", json={"name": "Survivor"}).json()["accountId"]

@@ -27,9 +27,15 @@ START = datetime(2024, 3, 1, tzinfo=UTC)
 
 def _batch(sender: int, n: int) -> list[dict[str, Any]]:
     base = START + timedelta(hours=sender * 1000 + n)
-    return [{"eventId": f"s{sender}-b{n}-e{j}", "agent": AGENTS[j % len(AGENTS)],
-             "status": ("Available", "Busy", "Away")[j % 3], "timestamp": (base + timedelta(seconds=j)).isoformat()}
-            for j in range(EVENTS_PER_BATCH)]
+    return [
+        {
+            "eventId": f"s{sender}-b{n}-e{j}",
+            "agent": AGENTS[j % len(AGENTS)],
+            "status": ("Available", "Busy", "Away")[j % 3],
+            "timestamp": (base + timedelta(seconds=j)).isoformat(),
+        }
+        for j in range(EVENTS_PER_BATCH)
+    ]
 
 
 def _stored_per_batch(database_url: str) -> Counter[str]:
@@ -92,7 +98,10 @@ def test_sigkill_mid_stream_leaves_only_whole_batches(server: ServerProcess) -> 
         for name, batch in sorted(sent.items()):
             response = http.post(path, json=batch)
             assert response.status_code == 200, response.text
-            expected = ({"accepted": 0, "duplicates": EVENTS_PER_BATCH} if name in stored
-                        else {"accepted": EVENTS_PER_BATCH, "duplicates": 0})
+            expected = (
+                {"accepted": 0, "duplicates": EVENTS_PER_BATCH}
+                if name in stored
+                else {"accepted": EVENTS_PER_BATCH, "duplicates": 0}
+            )
             assert response.json() == expected, name
     assert set(_stored_per_batch(server.database_url).values()) == {EVENTS_PER_BATCH}

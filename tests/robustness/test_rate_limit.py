@@ -48,21 +48,24 @@ def _window_rows(engine: Engine) -> list[tuple[str, int, int]]:
         return [(r[0], r[1], r[2]) for r in rows]
 
 
-def test_over_the_limit_is_429_in_the_error_shape_with_retry_after(probe_client: TestClient, clock: list[int],
-                                                                     db_engine: Engine) -> None:
+def test_over_the_limit_is_429_in_the_error_shape_with_retry_after(
+    probe_client: TestClient, clock: list[int], db_engine: Engine
+) -> None:
     app = create_app(probe_client, create_account(probe_client))
     assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
     limited = ping(probe_client, app)
     assert limited.status_code == 429
-    assert limited.json() == {"errors": [{"msg": "rate limit of 3 requests per minute exceeded",
-                                          "code": "RATE_LIMITED"}]}
+    assert limited.json() == {
+        "errors": [{"msg": "rate limit of 3 requests per minute exceeded", "code": "RATE_LIMITED"}]
+    }
     # 20.5 s into the window: 39.5 s left, rounded up to whole seconds.
     assert limited.headers["Retry-After"] == "40"
     assert _window_rows(db_engine) == [(app["clientId"], WINDOW, 4)]
 
 
-def test_retry_after_is_at_least_one_second_and_the_next_window_starts_fresh(probe_client: TestClient,
-                                                                             clock: list[int]) -> None:
+def test_retry_after_is_at_least_one_second_and_the_next_window_starts_fresh(
+    probe_client: TestClient, clock: list[int]
+) -> None:
     app = create_app(probe_client, create_account(probe_client))
     clock[0] = WINDOW + 59_950
     for _ in range(LIMIT):
@@ -82,8 +85,7 @@ def test_each_app_has_its_own_count(probe_client: TestClient, clock: list[int]) 
     assert ping(probe_client, second).status_code == 200
 
 
-def test_failed_authentication_is_not_counted(probe_client: TestClient, clock: list[int],
-                                              db_engine: Engine) -> None:
+def test_failed_authentication_is_not_counted(probe_client: TestClient, clock: list[int], db_engine: Engine) -> None:
     app = create_app(probe_client, create_account(probe_client))
     path = f"/probe/accounts/{app['accountId']}/ping"
     forged = token(app, secret="wrong-secret-" + "x" * 32)
@@ -93,8 +95,9 @@ def test_failed_authentication_is_not_counted(probe_client: TestClient, clock: l
     assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
 
 
-def test_two_server_instances_on_one_database_share_the_count(probe_client: TestClient, clock: list[int],
-                                                             settings: Settings) -> None:
+def test_two_server_instances_on_one_database_share_the_count(
+    probe_client: TestClient, clock: list[int], settings: Settings
+) -> None:
     app = create_app(probe_client, create_account(probe_client))
     with server_instance(settings) as other_client:
         assert ping(probe_client, app).status_code == 200
@@ -112,14 +115,18 @@ def test_limit_zero_turns_limiting_off(settings: Settings, db_engine: Engine, cl
     assert _window_rows(db_engine) == []
 
 
-def test_windows_older_than_the_previous_one_are_purged(probe_client: TestClient, clock: list[int],
-                                                        db_engine: Engine) -> None:
+def test_windows_older_than_the_previous_one_are_purged(
+    probe_client: TestClient, clock: list[int], db_engine: Engine
+) -> None:
     app = create_app(probe_client, create_account(probe_client))
     with db_engine.begin() as conn:
-        conn.execute(insert(RateLimitWindow), [
-            {"client_id": app["clientId"], "window_start": WINDOW - 120_000, "count": 9},
-            {"client_id": app["clientId"], "window_start": WINDOW - 60_000, "count": 9},
-        ])
+        conn.execute(
+            insert(RateLimitWindow),
+            [
+                {"client_id": app["clientId"], "window_start": WINDOW - 120_000, "count": 9},
+                {"client_id": app["clientId"], "window_start": WINDOW - 60_000, "count": 9},
+            ],
+        )
     assert ping(probe_client, app).status_code == 200
     assert sorted(_window_rows(db_engine)) == [(app["clientId"], WINDOW - 60_000, 9), (app["clientId"], WINDOW, 1)]
 

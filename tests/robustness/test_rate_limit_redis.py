@@ -51,8 +51,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ratelimit, "now_ms", lambda: WINDOW + 30_000)
 
 
-def test_redis_counts_per_app_and_window_with_an_expiry(probe_client: TestClient, redis_client: redis.Redis,
-                                                        db_engine: Engine) -> None:
+def test_redis_counts_per_app_and_window_with_an_expiry(
+    probe_client: TestClient, redis_client: redis.Redis, db_engine: Engine
+) -> None:
     app = create_app(probe_client, create_account(probe_client))
     assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200]
     limited = ping(probe_client, app)
@@ -67,8 +68,9 @@ def test_redis_counts_per_app_and_window_with_an_expiry(probe_client: TestClient
     redis_client.delete(key)
 
 
-def test_two_server_instances_share_the_redis_count(probe_client: TestClient, settings: Settings,
-                                                    redis_client: redis.Redis) -> None:
+def test_two_server_instances_share_the_redis_count(
+    probe_client: TestClient, settings: Settings, redis_client: redis.Redis
+) -> None:
     app = create_app(probe_client, create_account(probe_client))
     try:
         with server_instance(settings) as other_client:

@@ -42,22 +42,32 @@ def test_metrics_method_label_is_bounded(client: TestClient) -> None:
 
 
 # Finding: the UserStatus body was parsed as JSON before the token was checked.
-@pytest.mark.parametrize("body", [b"{not json", b"[" * 100_000 + b"]" * 100_000, b"[" + b"{}," * 300_000 + b"{}]"],
-                         ids=["invalid", "deeply-nested", "many-objects"])
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[" * 100_000 + b"]" * 100_000, b"[" + b"{}," * 300_000 + b"{}]"],
+    ids=["invalid", "deeply-nested", "many-objects"],
+)
 def test_user_status_body_is_not_parsed_before_authentication(client: TestClient, body: bytes) -> None:
     account_id = create_account(client)
     _error(client.post(USER_STATUS.format(account_id), content=body, headers=JSON), 401, "token required")
-    _error(client.post(USER_STATUS.format(account_id), content=body, headers={**JSON, "auth": "a.b.c"}), 401,
-           "not base64url")
+    _error(
+        client.post(USER_STATUS.format(account_id), content=body, headers={**JSON, "auth": "a.b.c"}),
+        401,
+        "not base64url",
+    )
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (b"{not json", "request body is not valid JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "request body is not valid JSON"),
-    (b'{"granularity": ' + b"9" * 5000 + b"}", "request body is not valid JSON"),
-    (b'{"filter": "\xff"}', "request body is not valid JSON"),
-    (b"", "request body must be a JSON object"),
-], ids=["invalid", "deeply-nested", "5000-digit-number", "bad-utf8", "empty"])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{not json", "request body is not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "request body is not valid JSON"),
+        (b'{"granularity": ' + b"9" * 5000 + b"}", "request body is not valid JSON"),
+        (b'{"filter": "\xff"}', "request body is not valid JSON"),
+        (b"", "request body must be a JSON object"),
+    ],
+    ids=["invalid", "deeply-nested", "5000-digit-number", "bad-utf8", "empty"],
+)
 def test_user_status_bad_bodies_after_authentication_are_400(client: TestClient, body: bytes, message: str) -> None:
     account_id = create_account(client)
     headers = {**JSON, "auth": token(create_app(client, account_id))}
@@ -70,8 +80,12 @@ def test_user_status_json_content_types_still_parse(client: TestClient) -> None:
     path = USER_STATUS.format(account_id)
     for content_type in ("application/json; charset=utf-8", "Application/JSON", "application/vnd.api+json"):
         headers = {**auth, "Content-Type": content_type}
-        response = client.post(path, content=b'{"filter": {"dateFilter": {"startDate": "2022-08-25", '
-                                             b'"endDate": "2022-08-25"}}, "granularity": "PT24H"}', headers=headers)
+        response = client.post(
+            path,
+            content=b'{"filter": {"dateFilter": {"startDate": "2022-08-25", '
+            b'"endDate": "2022-08-25"}}, "granularity": "PT24H"}',
+            headers=headers,
+        )
         assert response.status_code == 200, (content_type, response.text)
     for headers in ({**auth, "Content-Type": "text/plain"}, auth):  # no Content-Type: not JSON (FastAPI's rule)
         _error(client.post(path, content=b"{}", headers=headers), 400, "request body must be a JSON object")
@@ -91,23 +105,33 @@ def test_bodies_outside_ingest_are_limited_to_one_mib(client: TestClient, path: 
 def test_ingest_still_takes_bodies_over_one_mib(client: TestClient) -> None:
     account_id = create_account(client)
     body = b"\n" * (2 * MIB)
-    response = client.post(f"/ingest/accounts/{account_id}/agent-status-events", content=body,
-                           headers={**ADMIN, "Content-Type": "application/x-ndjson"})
+    response = client.post(
+        f"/ingest/accounts/{account_id}/agent-status-events",
+        content=body,
+        headers={**ADMIN, "Content-Type": "application/x-ndjson"},
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {"accepted": 0, "duplicates": 0}
 
 
 # Finding: a NUL (or 6 KB) clientId in an admin path reached PostgreSQL: 500 instead of 404.
 @pytest.mark.parametrize("client_id", ["%00", "cs-%00", "x" * 65, "%1B"])
-@pytest.mark.parametrize(("method", "suffix", "kwargs"), [
-    ("GET", "", {}), ("GET", "/credentials", {}), ("PATCH", "", {"json": {"name": "x"}}),
-    ("DELETE", "?confirm=DELETE", {}), ("POST", "/rotate-secret", {"json": {"graceSeconds": 1}}),
-], ids=["get", "credentials", "patch", "delete", "rotate"])
-def test_odd_client_id_in_admin_path_is_404(client: TestClient, client_id: str, method: str, suffix: str,
-                                            kwargs: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("method", "suffix", "kwargs"),
+    [
+        ("GET", "", {}),
+        ("GET", "/credentials", {}),
+        ("PATCH", "", {"json": {"name": "x"}}),
+        ("DELETE", "?confirm=DELETE", {}),
+        ("POST", "/rotate-secret", {"json": {"graceSeconds": 1}}),
+    ],
+    ids=["get", "credentials", "patch", "delete", "rotate"],
+)
+def test_odd_client_id_in_admin_path_is_404(
+    client: TestClient, client_id: str, method: str, suffix: str, kwargs: dict[str, Any]
+) -> None:
     account_id = create_account(client)
-    response = client.request(method, f"/admin/accounts/{account_id}/apps/{client_id}{suffix}", headers=ADMIN,
-                              **kwargs)
+    response = client.request(method, f"/admin/accounts/{account_id}/apps/{client_id}{suffix}", headers=ADMIN, **kwargs)
     _error(response, 404, "app not found")
 
 
@@ -149,10 +173,14 @@ def test_secrets_never_leak_to_logs_audit_or_metrics(client: TestClient, caplog:
     account_id = create_account(client)
     app = create_app(client, account_id, enforceJti=True)
     secrets_seen = {ADMIN_TOKEN, app["clientSecret"]}
-    secrets_seen.add(client.get(f"/admin/accounts/{account_id}/apps/{app['clientId']}/credentials",
-                                headers=ADMIN).json()["clientSecret"])
-    rotated = client.post(f"/admin/accounts/{account_id}/apps/{app['clientId']}/rotate-secret",
-                          json={"graceSeconds": 60}, headers=ADMIN).json()
+    secrets_seen.add(
+        client.get(f"/admin/accounts/{account_id}/apps/{app['clientId']}/credentials", headers=ADMIN).json()[
+            "clientSecret"
+        ]
+    )
+    rotated = client.post(
+        f"/admin/accounts/{account_id}/apps/{app['clientId']}/rotate-secret", json={"graceSeconds": 60}, headers=ADMIN
+    ).json()
     secrets_seen.add(rotated["clientSecret"])
     good = token(rotated, **jti_claims())
     forged = token(rotated, secret="not-the-secret-" * 4, **jti_claims())

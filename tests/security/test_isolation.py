@@ -22,8 +22,7 @@ def _event(event_id: str, agent_ref: str, ts: str = "2022-08-25T10:00:00Z") -> d
 
 
 def _interaction(interaction_id: str, agent_ref: str, end: str = "2022-08-25T10:30:00Z") -> dict[str, Any]:
-    return {"interactionId": interaction_id, "agent": agent_ref, "startTime": "2022-08-25T10:00:00Z",
-            "endTime": end}
+    return {"interactionId": interaction_id, "agent": agent_ref, "startTime": "2022-08-25T10:00:00Z", "endTime": end}
 
 
 def _rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
@@ -44,10 +43,15 @@ def two_accounts(client: TestClient) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("route", ["agents", "bots/st-x/sessions", "agent-status-events", "agent-interactions"])
-def test_admin_token_on_a_missing_account_is_404_and_stores_nothing(client: TestClient, db_engine: Engine,
-                                                                     route: str) -> None:
-    records = {"agents": [agent(1)], "bots/st-x/sessions": [session(1)], "agent-status-events": [_event("e", "x")],
-               "agent-interactions": [_interaction("i", "x")]}[route]
+def test_admin_token_on_a_missing_account_is_404_and_stores_nothing(
+    client: TestClient, db_engine: Engine, route: str
+) -> None:
+    records = {
+        "agents": [agent(1)],
+        "bots/st-x/sessions": [session(1)],
+        "agent-status-events": [_event("e", "x")],
+        "agent-interactions": [_interaction("i", "x")],
+    }[route]
     for account in ("0" * 24, "f" * 24, "not-an-account"):
         error(post(client, account, route, records), 404, "NOT_FOUND", "account not found")
         error(post(client, account, route, []), 404, "NOT_FOUND", "account not found")
@@ -60,10 +64,12 @@ def test_interaction_ids_are_per_account(client: TestClient, db_engine: Engine, 
     ok(post(client, b, "agents", [agent(2)]), 1, 0)
     ok(post(client, a, "agent-interactions", [_interaction("i-1", "agent1@example.com")]), 1, 0)
     # B reuses A's interactionId: a new row of B, not an update of A's (A's end time is unchanged).
-    ok(post(client, b, "agent-interactions", [_interaction("i-1", "agent2@example.com", "2022-08-25T11:00:00Z")]),
-       1, 0)
-    rows = _rows(db_engine, "SELECT i.account_id, a.email, i.end_time FROM agent_interactions i "
-                            "JOIN agents a ON a.id = i.agent_id ORDER BY i.end_time")
+    ok(post(client, b, "agent-interactions", [_interaction("i-1", "agent2@example.com", "2022-08-25T11:00:00Z")]), 1, 0)
+    rows = _rows(
+        db_engine,
+        "SELECT i.account_id, a.email, i.end_time FROM agent_interactions i "
+        "JOIN agents a ON a.id = i.agent_id ORDER BY i.end_time",
+    )
     assert rows == [(a, "agent1@example.com", 1661423400000), (b, "agent2@example.com", 1661425200000)]
 
 
@@ -77,8 +83,9 @@ def test_status_event_ids_are_per_account(client: TestClient, db_engine: Engine,
     assert _rows(db_engine, "SELECT account_id FROM agent_status_events ORDER BY account_id") == sorted([(a,), (b,)])
 
 
-def test_session_ids_are_per_bot_and_bots_per_account(client: TestClient, db_engine: Engine,
-                                                      two_accounts: tuple[str, str]) -> None:
+def test_session_ids_are_per_bot_and_bots_per_account(
+    client: TestClient, db_engine: Engine, two_accounts: tuple[str, str]
+) -> None:
     a, b = two_accounts
     ok(post(client, a, "bots/st-a/sessions", [session(1, ANI="+1-A")]), 1, 0)
     ok(post(client, b, "bots/st-b/sessions", [session(1, ANI="+1-B")]), 1, 0)
@@ -87,20 +94,26 @@ def test_session_ids_are_per_bot_and_bots_per_account(client: TestClient, db_eng
     items = client.get("/api/public/bot/st-a/intentrealtimedata", headers=headers_a).json()
     assert [(item["sessionId"], item["ANI"]) for item in items] == [("s-001", "+1-A")]
     assert client.get("/api/public/bot/st-b/intentrealtimedata", headers=headers_a).status_code == 404
-    assert _rows(db_engine, "SELECT bot_id, ani FROM bot_sessions ORDER BY bot_id") == [("st-a", "+1-A"),
-                                                                                      ("st-b", "+1-B")]
+    assert _rows(db_engine, "SELECT bot_id, ani FROM bot_sessions ORDER BY bot_id") == [
+        ("st-a", "+1-A"),
+        ("st-b", "+1-B"),
+    ]
 
 
-def test_same_user_id_in_two_accounts_stays_apart(client: TestClient, db_engine: Engine,
-                                                  two_accounts: tuple[str, str]) -> None:
+def test_same_user_id_in_two_accounts_stays_apart(
+    client: TestClient, db_engine: Engine, two_accounts: tuple[str, str]
+) -> None:
     a, b = two_accounts
     ok(post(client, a, "agents", [agent(1, userId="u-shared")]), 1, 0)
     ok(post(client, b, "agents", [agent(2, userId="u-shared")]), 1, 0)
     # B's events and interactions naming u-shared land on B's agent only.
     ok(post(client, b, "agent-status-events", [_event("e-1", "u-shared")]), 1, 0)
     ok(post(client, b, "agent-interactions", [_interaction("i-1", "u-shared")]), 1, 0)
-    owners = _rows(db_engine, "SELECT a.email FROM agent_status_events e JOIN agents a ON a.id = e.agent_id "
-                              "UNION ALL SELECT a.email FROM agent_interactions i JOIN agents a ON a.id = i.agent_id")
+    owners = _rows(
+        db_engine,
+        "SELECT a.email FROM agent_status_events e JOIN agents a ON a.id = e.agent_id "
+        "UNION ALL SELECT a.email FROM agent_interactions i JOIN agents a ON a.id = i.agent_id",
+    )
     assert owners == [("agent2@example.com",), ("agent2@example.com",)]
     page_a = _user_status(client, a, DAY_BODY)
     assert [(d["email"], d["timeInterval"]) for d in page_a["data"]] == [("agent1@example.com", [])]
@@ -108,8 +121,9 @@ def test_same_user_id_in_two_accounts_stays_apart(client: TestClient, db_engine:
 
 @pytest.mark.parametrize("route", ["agent-status-events", "agent-interactions"])
 @pytest.mark.parametrize("ref", ["agent2@example.com", "AGENT2@example.com", "u-of-b"])
-def test_another_accounts_agent_cannot_be_referenced(client: TestClient, db_engine: Engine,
-                                                     two_accounts: tuple[str, str], route: str, ref: str) -> None:
+def test_another_accounts_agent_cannot_be_referenced(
+    client: TestClient, db_engine: Engine, two_accounts: tuple[str, str], route: str, ref: str
+) -> None:
     a, b = two_accounts
     ok(post(client, b, "agents", [agent(2, userId="u-of-b")]), 1, 0)
     record = _event("e-1", ref) if route == "agent-status-events" else _interaction("i-1", ref)
@@ -117,8 +131,9 @@ def test_another_accounts_agent_cannot_be_referenced(client: TestClient, db_engi
     assert counts(db_engine)["agent_status_events"] == counts(db_engine)["agent_interactions"] == 0
 
 
-def test_user_status_filter_with_another_accounts_emails_shows_nothing(client: TestClient,
-                                                                       two_accounts: tuple[str, str]) -> None:
+def test_user_status_filter_with_another_accounts_emails_shows_nothing(
+    client: TestClient, two_accounts: tuple[str, str]
+) -> None:
     a, b = two_accounts
     ok(post(client, b, "agents", [agent(2)]), 1, 0)
     ok(post(client, b, "agent-status-events", [_event("e-1", "agent2@example.com")]), 1, 0)
@@ -128,8 +143,9 @@ def test_user_status_filter_with_another_accounts_emails_shows_nothing(client: T
     assert [d["email"] for d in _user_status(client, b, body)["data"]] == ["agent2@example.com"]
 
 
-def test_app_of_one_account_cannot_touch_another(client: TestClient, db_engine: Engine,
-                                                 two_accounts: tuple[str, str]) -> None:
+def test_app_of_one_account_cannot_touch_another(
+    client: TestClient, db_engine: Engine, two_accounts: tuple[str, str]
+) -> None:
     a, b = two_accounts
     headers_a = {"auth": token(create_app(client, a))}
     for route in ("agents", "bots/st-x/sessions", "agent-status-events", "agent-interactions"):

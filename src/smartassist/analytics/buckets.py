@@ -46,9 +46,14 @@ def title_case(status: str) -> str:
 def entry_texts(title: str) -> EntryTexts:
     """AgentStatus `<Title>`, AgentState `<Title>:Idle` and `<UPPER>:Interacting` around their three sums;
     names JSON-escaped to ASCII (the C module writes ASCII text only)."""
-    before = [f'{{"metric":"{metric}","value":{json.dumps(name)},"stats":{{"sum":"'
-              for metric, name in (("AgentStatus", title), ("AgentState", f"{title}:Idle"),
-                                   ("AgentState", f"{title.upper()}:Interacting"))]
+    before = [
+        f'{{"metric":"{metric}","value":{json.dumps(name)},"stats":{{"sum":"'
+        for metric, name in (
+            ("AgentStatus", title),
+            ("AgentState", f"{title}:Idle"),
+            ("AgentState", f"{title.upper()}:Interacting"),
+        )
+    ]
     after = ' sec"}}'
     return before[0], f"{after},{before[1]}", f"{after},{before[2]}", after
 
@@ -81,8 +86,10 @@ class IntervalRenderer:
     def __init__(self, window_start: int, window_end: int, granularity_ms: int, now: int) -> None:
         edges = [iso_seconds_z(edge) for edge in range(window_start, window_end, granularity_ms)]
         edges.append(iso_seconds_z(window_end))
-        self._heads = tuple(f'{{"startTime":"{start}","endTime":"{end}","status":['
-                            for start, end in zip(edges, edges[1:], strict=False))
+        self._heads = tuple(
+            f'{{"startTime":"{start}","endTime":"{end}","status":['
+            for start, end in zip(edges, edges[1:], strict=False)
+        )
         self._window = (window_start, window_end, granularity_ms, now)
         self._texts = _StatusTexts()
 

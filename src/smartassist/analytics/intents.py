@@ -47,15 +47,30 @@ def format_time_handled(seconds: int) -> str:
 _sessions = BotSession.__table__.c
 LATEST_ENDED = (
     select(_sessions.wire)
-    .where(_sessions.bot_id == bindparam("bot_id"), _sessions.account_id == bindparam("account_id"),
-           _sessions.end_time.is_not(None))
+    .where(
+        _sessions.bot_id == bindparam("bot_id"),
+        _sessions.account_id == bindparam("account_id"),
+        _sessions.end_time.is_not(None),
+    )
     .order_by(_sessions.end_time.desc(), _sessions.session_id.desc())
-    .limit(LATEST))
+    .limit(LATEST)
+)
 BOT_OWNER = select(Bot.__table__.c.account_id).where(Bot.__table__.c.id == bindparam("bot_id"))
 
 
-def item_json(intents: Sequence[Any], ani: str, dni: str, channel: str, start: int, end: int, status: str,
-              handled: int, deflected: str | None, user_id: str, session_id: str) -> str:
+def item_json(
+    intents: Sequence[Any],
+    ani: str,
+    dni: str,
+    channel: str,
+    start: int,
+    end: int,
+    status: str,
+    handled: int,
+    deflected: str | None,
+    user_id: str,
+    session_id: str,
+) -> str:
     """One ended session as a response item, JSON text with the keys in the vendor's order and spelling (see
     IntentSession).
 
@@ -63,10 +78,23 @@ def item_json(intents: Sequence[Any], ani: str, dni: str, channel: str, start: i
     25 stored texts (formatting them per request was a fifth of its CPU). Changing this function therefore
     needs a migration that renders the stored items again (as 0004 did when the column was added).
     """
-    return json.dumps({"intent": [str(i) for i in intents], "ANI": ani, "DNI": dni, "channel": channel,
-                       "startTime": iso_ms(start), "endTime": iso_ms(end), "status": status,
-                       "timeHandled": format_time_handled(handled), "deflectedTo": deflected, "userId": user_id,
-                       "sessionId": session_id}, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(
+        {
+            "intent": [str(i) for i in intents],
+            "ANI": ani,
+            "DNI": dni,
+            "channel": channel,
+            "startTime": iso_ms(start),
+            "endTime": iso_ms(end),
+            "status": status,
+            "timeHandled": format_time_handled(handled),
+            "deflectedTo": deflected,
+            "userId": user_id,
+            "sessionId": session_id,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
 
 
 def latest_ended_sessions_json(connection: Connection, account_id: str, bot_id: str) -> str:

@@ -16,8 +16,11 @@ PATH = "/api/public/bot/{botId}/intentrealtimedata"
 
 @router.get(PATH, response_model=list[IntentSession], operation_id="getIntentRealtimeData")
 @router.post(PATH, response_model=list[IntentSession], operation_id="intentRealtimeData")
-async def intent_realtime_data(request: Request, botId: str,  # noqa: N803
-                               principal: Principal = Depends(require_app(ANALYTICS))) -> Response:
+async def intent_realtime_data(
+    request: Request,
+    botId: str,  # noqa: N803
+    principal: Principal = Depends(require_app(ANALYTICS)),
+) -> Response:
     # On the event loop, like require_app: one indexed LIMIT 25 query waits less than a thread-pool hop costs.
     with read_connection(get_runtime(request).read_engine) as connection:
         body = latest_ended_sessions_json(connection, principal.account_id, botId)

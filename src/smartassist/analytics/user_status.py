@@ -54,11 +54,13 @@ class AgentRow:
     custom_id: str | None
 
 
-def agent_page(connection: Connection, account_id: str, emails: Sequence[str] | None, limit: int,
-               offset: int) -> tuple[list[AgentRow], bool]:
+def agent_page(
+    connection: Connection, account_id: str, emails: Sequence[str] | None, limit: int, offset: int
+) -> tuple[list[AgentRow], bool]:
     """The page of agents in userId order, and whether more follow (one extra row is fetched)."""
-    stmt = (select(Agent.id, Agent.user_id, Agent.first_name, Agent.last_name, Agent.email, Agent.custom_id)
-            .where(Agent.account_id == account_id))
+    stmt = select(Agent.id, Agent.user_id, Agent.first_name, Agent.last_name, Agent.email, Agent.custom_id).where(
+        Agent.account_id == account_id
+    )
     if emails is not None:
         stmt = stmt.where(Agent.email_norm.in_(emails))
     rows = connection.execute(stmt.order_by(Agent.user_id).limit(limit + 1).offset(offset)).all()
@@ -89,32 +91,47 @@ def _statements(array_parameter: bool) -> _Statements:
         return column.in_(bindparam("agent_ids", expanding=True))
 
     page_agents = select(_agent.id).where(_agent.account_id == bindparam("account_id"), of_page(_agent.id))
-    latest_before = (select(_event.id)
-                     .where(_event.agent_id == _agent.id, _event.ts < bindparam("start"))
-                     .order_by(_event.ts.desc(), _event.id.desc())
-                     .limit(1).correlate(Agent.__table__).scalar_subquery())
+    latest_before = (
+        select(_event.id)
+        .where(_event.agent_id == _agent.id, _event.ts < bindparam("start"))
+        .order_by(_event.ts.desc(), _event.id.desc())
+        .limit(1)
+        .correlate(Agent.__table__)
+        .scalar_subquery()
+    )
     columns = (_item.start_time, _item.end_time, _item.agent_id)
     return _Statements(
-        events_before=(select(_event.ts, _event.status, _event.agent_id)
-                       .select_from(Agent.__table__).join(AgentStatusEvent.__table__, _event.id == latest_before)
-                       .where(_agent.account_id == bindparam("account_id"), of_page(_agent.id))),
-        events_inside=(select(_event.ts, _event.status, _event.agent_id)
-                       .where(_event.agent_id.in_(page_agents), _event.ts >= bindparam("start"),
-                              _event.ts < bindparam("end"))
-                       .order_by(_event.agent_id, _event.ts, _event.id)),
+        events_before=(
+            select(_event.ts, _event.status, _event.agent_id)
+            .select_from(Agent.__table__)
+            .join(AgentStatusEvent.__table__, _event.id == latest_before)
+            .where(_agent.account_id == bindparam("account_id"), of_page(_agent.id))
+        ),
+        events_inside=(
+            select(_event.ts, _event.status, _event.agent_id)
+            .where(_event.agent_id.in_(page_agents), _event.ts >= bindparam("start"), _event.ts < bindparam("end"))
+            .order_by(_event.agent_id, _event.ts, _event.id)
+        ),
         interactions=union_all(
-            select(*columns).where(_item.agent_id.in_(page_agents), _item.end_time > bindparam("start"),
-                                   _item.start_time < bindparam("end")),
-            select(*columns).where(_item.agent_id.in_(page_agents), _item.end_time.is_(None),
-                                   _item.start_time < bindparam("end"))))
+            select(*columns).where(
+                _item.agent_id.in_(page_agents),
+                _item.end_time > bindparam("start"),
+                _item.start_time < bindparam("end"),
+            ),
+            select(*columns).where(
+                _item.agent_id.in_(page_agents), _item.end_time.is_(None), _item.start_time < bindparam("end")
+            ),
+        ),
+    )
 
 
 STATEMENTS = {"postgresql": _statements(array_parameter=True), "sqlite": _statements(array_parameter=False)}
 _by_agent = itemgetter(2)
 
 
-def _tuples(connection: Connection, statement: Select[Any] | CompoundSelect[Any],
-            params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def _tuples(
+    connection: Connection, statement: Select[Any] | CompoundSelect[Any], params: dict[str, Any]
+) -> list[tuple[Any, ...]]:
     result = connection.execute(statement, params)
     rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # DB-API: a list of tuples
     result.close()
@@ -123,14 +140,15 @@ def _tuples(connection: Connection, statement: Select[Any] | CompoundSelect[Any]
 
 def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
     """The rows of one agent from rows sorted by agent id (last item)."""
-    return rows[bisect_left(rows, agent_id, key=_by_agent):bisect_right(rows, agent_id, key=_by_agent)]
+    return rows[bisect_left(rows, agent_id, key=_by_agent) : bisect_right(rows, agent_id, key=_by_agent)]
 
 
 CHUNK_BYTES = 1 << 20
 
 
-def user_status_chunks(connection: Connection, account_id: str, query: UserStatusQuery, *, limit: int, offset: int,
-                       now: int) -> Iterator[bytes]:
+def user_status_chunks(
+    connection: Connection, account_id: str, query: UserStatusQuery, *, limit: int, offset: int, now: int
+) -> Iterator[bytes]:
     """The response body, JSON as ASCII bytes (keys in the contract's order), in chunks of about a megabyte.
 
     Every row is fetched now, so the connection can be returned at once; the body is rendered as it is
@@ -141,8 +159,12 @@ def user_status_chunks(connection: Connection, account_id: str, query: UserStatu
     page_head = f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},"data":['.encode()
     if not agents:
         return iter((page_head + b"]}",))
-    params = {"account_id": account_id, "agent_ids": [agent.id for agent in agents], "start": query.start_ms,
-              "end": query.end_ms}
+    params = {
+        "account_id": account_id,
+        "agent_ids": [agent.id for agent in agents],
+        "start": query.start_ms,
+        "end": query.end_ms,
+    }
     statements = STATEMENTS[connection.dialect.name]
     before = {row[2]: row for row in _tuples(connection, statements.events_before, params)}
     inside = _tuples(connection, statements.events_inside, params)
@@ -152,16 +174,29 @@ def user_status_chunks(connection: Connection, account_id: str, query: UserStatu
     return _rendered(page_head, agents, before, inside, busy, renderer)
 
 
-def _rendered(page_head: bytes, agents: list[AgentRow], before: dict[int, tuple[Any, ...]],
-              inside: list[tuple[Any, ...]], busy: list[tuple[Any, ...]], renderer: IntervalRenderer,
-              ) -> Iterator[bytes]:
+def _rendered(
+    page_head: bytes,
+    agents: list[AgentRow],
+    before: dict[int, tuple[Any, ...]],
+    inside: list[tuple[Any, ...]],
+    busy: list[tuple[Any, ...]],
+    renderer: IntervalRenderer,
+) -> Iterator[bytes]:
     parts, size = [page_head], len(page_head)
     for index, agent in enumerate(agents):
         events = _slice(inside, agent.id)
         if agent.id in before:
             events.insert(0, before[agent.id])
-        head = json.dumps({"userId": agent.user_id, "firstName": agent.first_name, "lastName": agent.last_name,
-                           "email": agent.email, "customId": agent.custom_id}, separators=(",", ":"))
+        head = json.dumps(
+            {
+                "userId": agent.user_id,
+                "firstName": agent.first_name,
+                "lastName": agent.last_name,
+                "email": agent.email,
+                "customId": agent.custom_id,
+            },
+            separators=(",", ":"),
+        )
         intervals = renderer.render(events, _slice(busy, agent.id))
         parts += (b"," if index else b"", head[:-1].encode(), b',"timeInterval":', intervals, b"}")
         size += len(intervals)

@@ -40,8 +40,16 @@ MAX_GRANULARITY_MINUTES = 1440
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?", re.ASCII)
-DURATIONS = {"PT15M": 15, "PT30M": 30, "PT1H": 60, "PT2H": 120, "PT4H": 240, "PT8H": 480, "PT12H": 720,
-             "PT24H": 1440}  # minutes
+DURATIONS = {
+    "PT15M": 15,
+    "PT30M": 30,
+    "PT1H": 60,
+    "PT2H": 120,
+    "PT4H": 240,
+    "PT8H": 480,
+    "PT12H": 720,
+    "PT24H": 1440,
+}  # minutes
 _DIGITS = re.compile(r"\d{1,5}", re.ASCII)
 
 _BODY_KEYS = {"filter", "granularity"}
@@ -134,8 +142,9 @@ def parse_granularity(value: object) -> int:
         text = value.strip().upper()
         minutes = int(text) if _DIGITS.fullmatch(text) else DURATIONS.get(text)
     if minutes is None:
-        raise bad_request("granularity must be one of PT15M, PT30M, PT1H, PT2H, PT4H, PT8H, PT12H, PT24H "
-                          "or a whole number of minutes")
+        raise bad_request(
+            "granularity must be one of PT15M, PT30M, PT1H, PT2H, PT4H, PT8H, PT12H, PT24H or a whole number of minutes"
+        )
     if not 1 <= minutes <= MAX_GRANULARITY_MINUTES:
         raise bad_request(f"granularity must be between 1 and {MAX_GRANULARITY_MINUTES} minutes")
     return minutes * MINUTE_MS
@@ -189,6 +198,8 @@ def parse_user_status_body(body: object) -> UserStatusQuery:
         raise bad_request("the date window must not exceed 31 days")
     granularity_ms = parse_granularity(top.get("granularity"))
     if -(-(end - start) // granularity_ms) > MAX_BUCKETS:
-        raise bad_request(f"window and granularity give more than {MAX_BUCKETS} buckets per agent; "
-                          "use a coarser granularity or a shorter window")
+        raise bad_request(
+            f"window and granularity give more than {MAX_BUCKETS} buckets per agent; "
+            "use a coarser granularity or a shorter window"
+        )
     return UserStatusQuery(start_ms=start, end_ms=end, granularity_ms=granularity_ms, emails=emails)

@@ -25,23 +25,49 @@ from smartassist.state import get_runtime
 
 router = APIRouter(tags=["analytics"])
 MAX_OFFSET = 2**31 - 1  # OFFSET is bound as a 32-bit integer: larger is a 400, not a database error
-PATHS = ("/agentassist/api/public/analytics/account/{accountId}/userstatus",
-         "/agentassist/api/public/analytics/1.1/account/{accountId}/userstatus")
+PATHS = (
+    "/agentassist/api/public/analytics/account/{accountId}/userstatus",
+    "/agentassist/api/public/analytics/1.1/account/{accountId}/userstatus",
+)
 
 
 _BOUND = {"type": "string", "description": "yyyy-mm-dd (a whole local day) or an ISO-8601 timestamp"}
 REQUEST_SCHEMA: dict[str, Any] = {
-    "type": "object", "required": ["filter", "granularity"], "additionalProperties": False,
+    "type": "object",
+    "required": ["filter", "granularity"],
+    "additionalProperties": False,
     "properties": {
-        "filter": {"type": "object", "required": ["dateFilter"], "additionalProperties": False, "properties": {
-            "agents": {"type": ["array", "null"], "maxItems": 1000, "items": {"type": "string"},
-                       "description": "agent emails, case-insensitive; omitted = all agents"},
-            "dateFilter": {"type": "object", "required": ["startDate", "endDate"], "additionalProperties": False,
-                           "properties": {"startDate": _BOUND, "endDate": _BOUND,
-                                          "timeZoneOffSet": {"type": "integer", "minimum": -840, "maximum": 840,
-                                                             "description": "minutes, UTC - local"}}}}},
-        "granularity": {"oneOf": [{"type": "string", "examples": ["PT30M"]},
-                                  {"type": "integer", "minimum": 1, "maximum": 1440}]},
+        "filter": {
+            "type": "object",
+            "required": ["dateFilter"],
+            "additionalProperties": False,
+            "properties": {
+                "agents": {
+                    "type": ["array", "null"],
+                    "maxItems": 1000,
+                    "items": {"type": "string"},
+                    "description": "agent emails, case-insensitive; omitted = all agents",
+                },
+                "dateFilter": {
+                    "type": "object",
+                    "required": ["startDate", "endDate"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "startDate": _BOUND,
+                        "endDate": _BOUND,
+                        "timeZoneOffSet": {
+                            "type": "integer",
+                            "minimum": -840,
+                            "maximum": 840,
+                            "description": "minutes, UTC - local",
+                        },
+                    },
+                },
+            },
+        },
+        "granularity": {
+            "oneOf": [{"type": "string", "examples": ["PT30M"]}, {"type": "integer", "minimum": 1, "maximum": 1440}]
+        },
     },
 }
 _OPENAPI = {"requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
@@ -99,22 +125,26 @@ class UserStatusPage(BaseModel):
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"model": UserStatusPage, "description": "Per-bucket status summary of a page of agents"}}
+    200: {"model": UserStatusPage, "description": "Per-bucket status summary of a page of agents"}
+}
 
 
-@router.post(PATHS[0], response_class=Response, operation_id="userStatus", responses=_RESPONSES,
-             openapi_extra=_OPENAPI)
-@router.post(PATHS[1], response_class=Response, operation_id="userStatusV1_1", responses=_RESPONSES,
-             openapi_extra=_OPENAPI)
-def user_status(request: Request, accountId: str,  # noqa: N803 - the contract's path parameter name
-                limit: int = Query(50, ge=1, le=50), offset: int = Query(0, ge=0, le=MAX_OFFSET),
-                principal: Principal = Depends(require_app(ANALYTICS)),
-                body: Any = Depends(user_status_body)) -> Response:
+@router.post(PATHS[0], response_class=Response, operation_id="userStatus", responses=_RESPONSES, openapi_extra=_OPENAPI)
+@router.post(
+    PATHS[1], response_class=Response, operation_id="userStatusV1_1", responses=_RESPONSES, openapi_extra=_OPENAPI
+)
+def user_status(
+    request: Request,
+    accountId: str,  # noqa: N803 - the contract's path parameter name
+    limit: int = Query(50, ge=1, le=50),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    principal: Principal = Depends(require_app(ANALYTICS)),
+    body: Any = Depends(user_status_body),
+) -> Response:
     query = parse_user_status_body(body)
     # Taken here, in the route's thread: a request waiting for a thread holds no connection.
     with read_connection(get_runtime(request).read_engine) as connection:
-        chunks = user_status_chunks(connection, principal.account_id, query, limit=limit, offset=offset,
-                                    now=now_ms())
+        chunks = user_status_chunks(connection, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
     # A page of one chunk (up to ~1 MB, most pages) is sent whole; a larger one is rendered chunk by chunk in
     # the thread pool as it is sent (chunked transfer encoding), see user_status.py.
     first, second = next(chunks), next(chunks, None)

@@ -31,15 +31,27 @@ APP = "/accounts/{accountId}/apps/{clientId}"
 
 
 def _out(app: App) -> AppOut:
-    return AppOut(clientId=app.client_id, accountId=app.account_id, name=app.name, scopes=app.scopes,
-                  enforceJti=app.enforce_jti, enforceJwe=app.enforce_jwe, algorithms=app.algorithms,
-                  createdAt=iso_ms(app.created_at), updatedAt=iso_ms(app.updated_at),
-                  jwePublicKey=app.jwe_public_jwk if app.enforce_jwe else None)
+    return AppOut(
+        clientId=app.client_id,
+        accountId=app.account_id,
+        name=app.name,
+        scopes=app.scopes,
+        enforceJti=app.enforce_jti,
+        enforceJwe=app.enforce_jwe,
+        algorithms=app.algorithms,
+        createdAt=iso_ms(app.created_at),
+        updatedAt=iso_ms(app.updated_at),
+        jwePublicKey=app.jwe_public_jwk if app.enforce_jwe else None,
+    )
 
 
 def _credentials(app: App, secret: str) -> Credentials:
-    return Credentials(clientId=app.client_id, clientSecret=secret, accountId=app.account_id,
-                       jwePublicKey=app.jwe_public_jwk if app.enforce_jwe else None)
+    return Credentials(
+        clientId=app.client_id,
+        clientSecret=secret,
+        accountId=app.account_id,
+        jwePublicKey=app.jwe_public_jwk if app.enforce_jwe else None,
+    )
 
 
 def _audit_out(event: AuditEvent) -> AuditOut:
@@ -51,13 +63,23 @@ def list_scopes() -> ScopesOut:
     return ScopesOut(scopes=list(ALL_SCOPES))
 
 
-@router.post("/accounts/{accountId}/apps", status_code=201, response_model=AppCreated,
-             response_model_exclude_none=True)
-def create_app(accountId: str, body: AppCreate, session: Session = Depends(get_session),  # noqa: N803
-               box: SecretBox = Depends(get_secret_box)) -> AppCreated:
-    app, secret = service.create_app(session, box, accountId, name=body.name, scopes=list(body.scopes),
-                                     algorithms=list(body.algorithms), enforce_jti=body.enforceJti,
-                                     enforce_jwe=body.enforceJwe)
+@router.post("/accounts/{accountId}/apps", status_code=201, response_model=AppCreated, response_model_exclude_none=True)
+def create_app(
+    accountId: str,
+    body: AppCreate,
+    session: Session = Depends(get_session),  # noqa: N803
+    box: SecretBox = Depends(get_secret_box),
+) -> AppCreated:
+    app, secret = service.create_app(
+        session,
+        box,
+        accountId,
+        name=body.name,
+        scopes=list(body.scopes),
+        algorithms=list(body.algorithms),
+        enforce_jti=body.enforceJti,
+        enforce_jwe=body.enforceJwe,
+    )
     return AppCreated(**_out(app).model_dump(), clientSecret=secret)
 
 
@@ -72,22 +94,40 @@ def get_app(accountId: str, clientId: str, session: Session = Depends(get_sessio
 
 
 @router.get(APP + "/credentials", response_model=Credentials, response_model_exclude_none=True)
-def view_credentials(accountId: str, clientId: str, session: Session = Depends(get_session),  # noqa: N803
-                     box: SecretBox = Depends(get_secret_box)) -> Credentials:
+def view_credentials(
+    accountId: str,
+    clientId: str,
+    session: Session = Depends(get_session),  # noqa: N803
+    box: SecretBox = Depends(get_secret_box),
+) -> Credentials:
     return _credentials(*service.view_credentials(session, box, accountId, clientId))
 
 
 @router.patch(APP, response_model=AppOut, response_model_exclude_none=True)
-def update_app(accountId: str, clientId: str, body: AppPatch, session: Session = Depends(get_session),  # noqa: N803
-               box: SecretBox = Depends(get_secret_box)) -> AppOut:
-    changes = service.AppChanges(name=body.name, scopes=body.scopes, enforce_jti=body.enforceJti,
-                                 enforce_jwe=body.enforceJwe, algorithms=body.algorithms)
+def update_app(
+    accountId: str,
+    clientId: str,
+    body: AppPatch,
+    session: Session = Depends(get_session),  # noqa: N803
+    box: SecretBox = Depends(get_secret_box),
+) -> AppOut:
+    changes = service.AppChanges(
+        name=body.name,
+        scopes=body.scopes,
+        enforce_jti=body.enforceJti,
+        enforce_jwe=body.enforceJwe,
+        algorithms=body.algorithms,
+    )
     return _out(service.update_app(session, box, accountId, clientId, changes))
 
 
 @router.delete(APP, status_code=204, response_class=Response)
-def delete_app(accountId: str, clientId: str, confirm: str | None = None,  # noqa: N803
-               session: Session = Depends(get_session)) -> Response:
+def delete_app(
+    accountId: str,
+    clientId: str,
+    confirm: str | None = None,  # noqa: N803
+    session: Session = Depends(get_session),
+) -> Response:
     if confirm != "DELETE":
         raise bad_request("confirm the deletion with ?confirm=DELETE")
     service.delete_app(session, accountId, clientId)
@@ -95,8 +135,13 @@ def delete_app(accountId: str, clientId: str, confirm: str | None = None,  # noq
 
 
 @router.post(APP + "/rotate-secret", response_model=RotatedSecret, response_model_exclude_none=True)
-def rotate_secret(accountId: str, clientId: str, body: RotateSecret | None = None,  # noqa: N803
-                  session: Session = Depends(get_session), box: SecretBox = Depends(get_secret_box)) -> RotatedSecret:
+def rotate_secret(
+    accountId: str,
+    clientId: str,
+    body: RotateSecret | None = None,  # noqa: N803
+    session: Session = Depends(get_session),
+    box: SecretBox = Depends(get_secret_box),
+) -> RotatedSecret:
     grace = body.graceSeconds if body else 0
     app, secret = service.rotate_secret(session, box, accountId, clientId, grace)
     until = iso_ms(app.previous_secret_until) if app.previous_secret_until else None

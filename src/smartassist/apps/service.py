@@ -29,8 +29,9 @@ class AppChanges:
 
 
 def _audit(session: Session, app: App, action: str, detail: dict[str, Any] | None = None) -> None:
-    session.add(AuditEvent(account_id=app.account_id, at=now_ms(), action=action, client_id=app.client_id,
-                           detail=detail or {}))
+    session.add(
+        AuditEvent(account_id=app.account_id, at=now_ms(), action=action, client_id=app.client_id, detail=detail or {})
+    )
 
 
 def _ensure_jwe_key(app: App, box: SecretBox) -> None:
@@ -56,22 +57,54 @@ def _commit_unique_name(session: Session) -> None:
         raise ApiError(409, "an app with this name already exists in the account") from exc
 
 
-def create_app(session: Session, box: SecretBox, account_id: str, *, name: str, scopes: list[str],
-               algorithms: list[str], enforce_jti: bool, enforce_jwe: bool) -> tuple[App, str]:
+def create_app(
+    session: Session,
+    box: SecretBox,
+    account_id: str,
+    *,
+    name: str,
+    scopes: list[str],
+    algorithms: list[str],
+    enforce_jti: bool,
+    enforce_jwe: bool,
+) -> tuple[App, str]:
     """Create an app; returns it with its plaintext secret (shown to the creator once here)."""
     get_account(session, account_id)
     if _name_taken(session, account_id, name):
         raise ApiError(409, "an app with this name already exists in the account")
     secret = new_client_secret()
     now = now_ms()
-    app = App(client_id=new_client_id(), account_id=account_id, name=name, scopes=scopes,
-              algorithms=algorithms, enforce_jti=enforce_jti, enforce_jwe=enforce_jwe,
-              secret_enc=box.seal(secret), previous_secret_enc=None, previous_secret_until=None,
-              jwe_private_key_enc=None, jwe_public_jwk=None, jwe_kid=None, created_at=now, updated_at=now)
+    app = App(
+        client_id=new_client_id(),
+        account_id=account_id,
+        name=name,
+        scopes=scopes,
+        algorithms=algorithms,
+        enforce_jti=enforce_jti,
+        enforce_jwe=enforce_jwe,
+        secret_enc=box.seal(secret),
+        previous_secret_enc=None,
+        previous_secret_until=None,
+        jwe_private_key_enc=None,
+        jwe_public_jwk=None,
+        jwe_kid=None,
+        created_at=now,
+        updated_at=now,
+    )
     _ensure_jwe_key(app, box)
     session.add(app)
-    _audit(session, app, "app.created", {"name": app.name, "scopes": app.scopes, "enforceJti": app.enforce_jti,
-                                         "enforceJwe": app.enforce_jwe, "algorithms": app.algorithms})
+    _audit(
+        session,
+        app,
+        "app.created",
+        {
+            "name": app.name,
+            "scopes": app.scopes,
+            "enforceJti": app.enforce_jti,
+            "enforceJwe": app.enforce_jwe,
+            "algorithms": app.algorithms,
+        },
+    )
     _commit_unique_name(session)
     return app, secret
 
@@ -101,8 +134,13 @@ def view_credentials(session: Session, box: SecretBox, account_id: str, client_i
 def update_app(session: Session, box: SecretBox, account_id: str, client_id: str, changes: AppChanges) -> App:
     app = get_app(session, account_id, client_id)
     changed: dict[str, tuple[str, Any]] = {}
-    for attr, wire in (("name", "name"), ("scopes", "scopes"), ("enforce_jti", "enforceJti"),
-                       ("enforce_jwe", "enforceJwe"), ("algorithms", "algorithms")):
+    for attr, wire in (
+        ("name", "name"),
+        ("scopes", "scopes"),
+        ("enforce_jti", "enforceJti"),
+        ("enforce_jwe", "enforceJwe"),
+        ("algorithms", "algorithms"),
+    ):
         value = getattr(changes, attr)
         if isinstance(value, Sequence) and not isinstance(value, str):
             value = list(value)
@@ -128,8 +166,9 @@ def delete_app(session: Session, account_id: str, client_id: str) -> None:
     session.commit()
 
 
-def rotate_secret(session: Session, box: SecretBox, account_id: str, client_id: str,
-                  grace_seconds: int) -> tuple[App, str]:
+def rotate_secret(
+    session: Session, box: SecretBox, account_id: str, client_id: str, grace_seconds: int
+) -> tuple[App, str]:
     """New secret now; the old one keeps verifying for `grace_seconds` (0: not at all)."""
     app = get_app(session, account_id, client_id)
     secret = new_client_secret()
@@ -149,6 +188,10 @@ def rotate_secret(session: Session, box: SecretBox, account_id: str, client_id: 
 
 def list_audit(session: Session, account_id: str, limit: int = 500) -> list[AuditEvent]:
     get_account(session, account_id)
-    query = (select(AuditEvent).where(AuditEvent.account_id == account_id)
-             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.account_id == account_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(query))

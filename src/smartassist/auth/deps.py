@@ -73,8 +73,14 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
 
         settings = runtime.settings
         with read_connection(runtime.read_engine) as connection:
-            verified = verify_token(connection, runtime.secret_box, token, leeway_s=settings.jwt_leeway_seconds,
-                                    max_bytes=settings.max_token_bytes, authorize=authorize)
+            verified = verify_token(
+                connection,
+                runtime.secret_box,
+                token,
+                leeway_s=settings.jwt_leeway_seconds,
+                max_bytes=settings.max_token_bytes,
+                authorize=authorize,
+            )
         if settings.rate_limit_per_minute > 0 or verified.jti is not None:
             await anyio.to_thread.run_sync(_count_and_claim, runtime, verified)
         app = verified.app

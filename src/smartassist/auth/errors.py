@@ -7,30 +7,30 @@ from typing import Literal, get_args
 from smartassist.errors import ApiError
 
 Reason = Literal[
-    "missing",              # no token in `auth:` or `Authorization: Bearer`
+    "missing",  # no token in `auth:` or `Authorization: Bearer`
     "conflicting_headers",  # two headers carrying different tokens
-    "too_large",            # over the size limit; refused before any parsing
-    "malformed",            # not compact JOSE, bad base64url/JSON, duplicate keys, crit headers
-    "alg_not_allowed",      # JWS alg not HS256/HS512, or not in the app's list
-    "app_id",               # appId claim missing, not a string, or not the app the JWE was encrypted for
-    "unknown_app",          # appId names no app (never created, or deleted)
-    "bad_signature",        # no current (or in-grace previous) secret verifies the signature
-    "invalid_claims",       # exp/nbf/iat present but not a NumericDate
-    "expired",              # exp passed (beyond leeway)
-    "not_yet_valid",        # nbf or iat in the future (beyond leeway)
-    "jti_missing",          # Enforce JTI: no non-empty string jti
-    "jti_invalid",          # Enforce JTI: jti too long or with control characters
-    "jti_exp",              # Enforce JTI: exp missing or lifetime over one hour
-    "jti_replayed",         # Enforce JTI: jti already used by this app
-    "jwe_required",         # Enforce JWE: a plain JWS was sent
-    "jwe_kid",              # JWE kid missing or not the key of an app that uses JWE
-    "jwe_alg",              # JWE alg/enc outside the allowed lists
-    "jwe_zip",              # compressed JWE
-    "jwe_decrypt",          # JWE decryption or integrity check failed
-    "scope",                # 403: the app lacks the route's scope
-    "account",              # 403: the app belongs to another account than the route's
-    "admin_scope",          # 403: admin token on an ingest route without an account in the path
-    "admin_token",          # /admin: admin bearer token missing or wrong
+    "too_large",  # over the size limit; refused before any parsing
+    "malformed",  # not compact JOSE, bad base64url/JSON, duplicate keys, crit headers
+    "alg_not_allowed",  # JWS alg not HS256/HS512, or not in the app's list
+    "app_id",  # appId claim missing, not a string, or not the app the JWE was encrypted for
+    "unknown_app",  # appId names no app (never created, or deleted)
+    "bad_signature",  # no current (or in-grace previous) secret verifies the signature
+    "invalid_claims",  # exp/nbf/iat present but not a NumericDate
+    "expired",  # exp passed (beyond leeway)
+    "not_yet_valid",  # nbf or iat in the future (beyond leeway)
+    "jti_missing",  # Enforce JTI: no non-empty string jti
+    "jti_invalid",  # Enforce JTI: jti too long or with control characters
+    "jti_exp",  # Enforce JTI: exp missing or lifetime over one hour
+    "jti_replayed",  # Enforce JTI: jti already used by this app
+    "jwe_required",  # Enforce JWE: a plain JWS was sent
+    "jwe_kid",  # JWE kid missing or not the key of an app that uses JWE
+    "jwe_alg",  # JWE alg/enc outside the allowed lists
+    "jwe_zip",  # compressed JWE
+    "jwe_decrypt",  # JWE decryption or integrity check failed
+    "scope",  # 403: the app lacks the route's scope
+    "account",  # 403: the app belongs to another account than the route's
+    "admin_scope",  # 403: admin token on an ingest route without an account in the path
+    "admin_token",  # /admin: admin bearer token missing or wrong
 ]
 REASONS: tuple[Reason, ...] = get_args(Reason)
 

@@ -28,9 +28,11 @@ def claim_jti(connection: Connection, client_id: str, jti: str, expires_at_ms: i
     deleted — only while still stale, so a concurrent fresh claim wins — and the insert tried once more.
     """
     if not _insert(connection, client_id, jti, expires_at_ms):
-        stale = connection.execute(delete(UsedJti).where(
-            UsedJti.client_id == client_id, UsedJti.jti == jti,
-            UsedJti.expires_at < now - KEEP_AFTER_EXPIRY_MS))
+        stale = connection.execute(
+            delete(UsedJti).where(
+                UsedJti.client_id == client_id, UsedJti.jti == jti, UsedJti.expires_at < now - KEEP_AFTER_EXPIRY_MS
+            )
+        )
         connection.commit()
         if stale.rowcount != 1 or not _insert(connection, client_id, jti, expires_at_ms):
             raise AuthFailure("jti_replayed", "jti already used")

@@ -27,8 +27,9 @@ def checked_header(segment: str) -> dict[str, Any]:
     if "crit" in header:
         raise AuthFailure("malformed", "critical JWE header extensions are not supported")
     if header.get("alg") not in ALLOWED_ALGS or header.get("enc") not in ALLOWED_ENCS:
-        raise AuthFailure("jwe_alg", f"JWE alg must be one of {', '.join(ALLOWED_ALGS)} "
-                                     f"and enc one of {', '.join(ALLOWED_ENCS)}")
+        raise AuthFailure(
+            "jwe_alg", f"JWE alg must be one of {', '.join(ALLOWED_ALGS)} and enc one of {', '.join(ALLOWED_ENCS)}"
+        )
     return header
 
 

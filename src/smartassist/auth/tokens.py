@@ -52,9 +52,18 @@ class Credentials:
 # Built once, as Core statements with bound parameters: constructing an ORM statement per request (and its
 # cache key, and the ORM result loading) cost more CPU than the query's round trip.
 _apps = App.__table__.c
-_CREDENTIALS = select(_apps.client_id, _apps.account_id, _apps.scopes, _apps.algorithms, _apps.enforce_jti,
-                      _apps.enforce_jwe, _apps.secret_enc, _apps.previous_secret_enc, _apps.previous_secret_until,
-                      _apps.jwe_private_key_enc)
+_CREDENTIALS = select(
+    _apps.client_id,
+    _apps.account_id,
+    _apps.scopes,
+    _apps.algorithms,
+    _apps.enforce_jti,
+    _apps.enforce_jwe,
+    _apps.secret_enc,
+    _apps.previous_secret_enc,
+    _apps.previous_secret_until,
+    _apps.jwe_private_key_enc,
+)
 BY_CLIENT_ID = _CREDENTIALS.where(_apps.client_id == bindparam("key"))
 BY_JWE_KID = _CREDENTIALS.where(_apps.jwe_kid == bindparam("key"))
 
@@ -77,8 +86,15 @@ def _no_check(_: Credentials) -> None:
     return None
 
 
-def verify_token(connection: Connection, box: SecretBox, token: str, *, leeway_s: int, max_bytes: int,
-                 authorize: Callable[[Credentials], None] = _no_check) -> Verified:
+def verify_token(
+    connection: Connection,
+    box: SecretBox,
+    token: str,
+    *,
+    leeway_s: int,
+    max_bytes: int,
+    authorize: Callable[[Credentials], None] = _no_check,
+) -> Verified:
     """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token). Reads only:
     the caller claims the returned jti, if any, once it has nothing else to refuse the request for.
 

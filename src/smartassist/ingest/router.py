@@ -35,28 +35,45 @@ def _out(result: service.IngestResult) -> IngestOut:
 
 
 @router.put("/agents", response_model=IngestOut, openapi_extra=_doc(AgentIn))
-def put_agents(request: Request, principal: Principal = Depends(ingest_principal),
-               raw: RawBatch = Depends(read_batch), session: Session = Depends(get_session)) -> IngestOut:
+def put_agents(
+    request: Request,
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
     records = parse_batch(AgentIn, raw, _max_records(request))
     return _out(service.upsert_agents(session, principal.account_id, records))
 
 
 @router.post("/bots/{botId}/sessions", response_model=IngestOut, openapi_extra=_doc(SessionIn))
-def post_sessions(request: Request, botId: str, principal: Principal = Depends(ingest_principal),  # noqa: N803
-                  raw: RawBatch = Depends(read_batch), session: Session = Depends(get_session)) -> IngestOut:
+def post_sessions(
+    request: Request,
+    botId: str,
+    principal: Principal = Depends(ingest_principal),  # noqa: N803
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
     records = parse_batch(SessionIn, raw, _max_records(request))
     return _out(service.upsert_sessions(session, principal.account_id, botId, records))
 
 
 @router.post("/agent-status-events", response_model=IngestOut, openapi_extra=_doc(StatusEventIn))
-def post_status_events(request: Request, principal: Principal = Depends(ingest_principal),
-                       raw: RawBatch = Depends(read_batch), session: Session = Depends(get_session)) -> IngestOut:
+def post_status_events(
+    request: Request,
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
     records = parse_batch(StatusEventIn, raw, _max_records(request))
     return _out(service.add_status_events(session, principal.account_id, records))
 
 
 @router.post("/agent-interactions", response_model=IngestOut, openapi_extra=_doc(InteractionIn))
-def post_interactions(request: Request, principal: Principal = Depends(ingest_principal),
-                      raw: RawBatch = Depends(read_batch), session: Session = Depends(get_session)) -> IngestOut:
+def post_interactions(
+    request: Request,
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
     records = parse_batch(InteractionIn, raw, _max_records(request))
     return _out(service.upsert_interactions(session, principal.account_id, records))

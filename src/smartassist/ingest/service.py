@@ -93,9 +93,12 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
     state: dict[str, tuple[str, str, str, str, str | None]] = {}
     for chunk_emails, chunk_ids in _paired_chunks(emails, given):
         found = session.execute(
-            select(Agent.email_norm, Agent.user_id, Agent.email, Agent.first_name, Agent.last_name, Agent.custom_id)
-            .where(Agent.account_id == account_id,
-                   or_(Agent.email_norm.in_(chunk_emails), Agent.user_id.in_(chunk_ids))))
+            select(
+                Agent.email_norm, Agent.user_id, Agent.email, Agent.first_name, Agent.last_name, Agent.custom_id
+            ).where(
+                Agent.account_id == account_id, or_(Agent.email_norm.in_(chunk_emails), Agent.user_id.in_(chunk_ids))
+            )
+        )
         state.update((row[0], (row[1], row[2], row[3], row[4], row[5])) for row in found)
     owner = {values[0]: norm for norm, values in state.items()}
     changed: dict[str, tuple[str, str, str, str, str | None]] = {}
@@ -114,23 +117,68 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
             owner.pop(current[0], None)
         owner[user_id] = norm
         state[norm] = changed[norm] = new
-    rows = [{"account_id": account_id, "email_norm": norm, "user_id": v[0], "email": v[1], "first_name": v[2],
-             "last_name": v[3], "custom_id": v[4]} for norm, v in sorted(changed.items())]
+    rows = [
+        {
+            "account_id": account_id,
+            "email_norm": norm,
+            "user_id": v[0],
+            "email": v[1],
+            "first_name": v[2],
+            "last_name": v[3],
+            "custom_id": v[4],
+        }
+        for norm, v in sorted(changed.items())
+    ]
     _upsert(session, AGENTS, rows, ("account_id", "email_norm"))
     return IngestResult(len(records) - duplicates, duplicates)
 
 
 def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: list[SessionIn]) -> IngestResult:
     _ensure_bot(session, account_id, bot_id)
-    columns = ("user_id", "intents", "ani", "dni", "channel", "start_time", "end_time", "status", "time_handled",
-               "deflected_to")
-    stored = _stored(session, SESSIONS.c.session_id, [r.sessionId for r in records], columns,
-                     SESSIONS.c.bot_id == bot_id)
-    incoming = [(r.sessionId, (r.userId, r.intent, r.ANI, r.DNI, r.channel, datetime_to_ms(r.startTime),
-                               _ms_or_none(r), r.status, r.timeHandled, r.deflectedTo)) for r in records]
+    columns = (
+        "user_id",
+        "intents",
+        "ani",
+        "dni",
+        "channel",
+        "start_time",
+        "end_time",
+        "status",
+        "time_handled",
+        "deflected_to",
+    )
+    stored = _stored(
+        session, SESSIONS.c.session_id, [r.sessionId for r in records], columns, SESSIONS.c.bot_id == bot_id
+    )
+    incoming = [
+        (
+            r.sessionId,
+            (
+                r.userId,
+                r.intent,
+                r.ANI,
+                r.DNI,
+                r.channel,
+                datetime_to_ms(r.startTime),
+                _ms_or_none(r),
+                r.status,
+                r.timeHandled,
+                r.deflectedTo,
+            ),
+        )
+        for r in records
+    ]
     changed, duplicates = _diff(stored, incoming)
-    rows = [{"account_id": account_id, "bot_id": bot_id, "session_id": key, **dict(zip(columns, values, strict=True)),
-             "wire": _item_json(key, *values)} for key, values in changed]
+    rows = [
+        {
+            "account_id": account_id,
+            "bot_id": bot_id,
+            "session_id": key,
+            **dict(zip(columns, values, strict=True)),
+            "wire": _item_json(key, *values),
+        }
+        for key, values in changed
+    ]
     _upsert(session, SESSIONS, rows, ("bot_id", "session_id"))
     return IngestResult(len(records) - duplicates, duplicates)
 
@@ -140,9 +188,14 @@ def _add_status_events(session: Session, account_id: str, records: list[StatusEv
     first: dict[str, dict[str, Any]] = {}
     for record in records:
         if record.eventId not in first:
-            first[record.eventId] = {"account_id": account_id, "agent_id": agents[record.agent],
-                                     "event_id": record.eventId, "status": record.status,
-                                     "reason": record.reason, "ts": datetime_to_ms(record.timestamp)}
+            first[record.eventId] = {
+                "account_id": account_id,
+                "agent_id": agents[record.agent],
+                "event_id": record.eventId,
+                "status": record.status,
+                "reason": record.reason,
+                "ts": datetime_to_ms(record.timestamp),
+            }
     inserted = _insert_new(session, EVENTS, [first[key] for key in sorted(first)], ("account_id", "event_id"))
     return IngestResult(inserted, len(records) - inserted)
 
@@ -150,28 +203,39 @@ def _add_status_events(session: Session, account_id: str, records: list[StatusEv
 def _upsert_interactions(session: Session, account_id: str, records: list[InteractionIn]) -> IngestResult:
     agents = _resolve_agents(session, account_id, [r.agent for r in records])
     columns = ("agent_id", "start_time", "end_time")
-    stored = _stored(session, INTERACTIONS.c.interaction_id, [r.interactionId for r in records], columns,
-                     INTERACTIONS.c.account_id == account_id)
-    incoming = [(r.interactionId, (agents[r.agent], datetime_to_ms(r.startTime), _ms_or_none(r)))
-                for r in records]
+    stored = _stored(
+        session,
+        INTERACTIONS.c.interaction_id,
+        [r.interactionId for r in records],
+        columns,
+        INTERACTIONS.c.account_id == account_id,
+    )
+    incoming = [(r.interactionId, (agents[r.agent], datetime_to_ms(r.startTime), _ms_or_none(r))) for r in records]
     changed, duplicates = _diff(stored, incoming)
-    rows = [{"account_id": account_id, "interaction_id": key, **dict(zip(columns, values, strict=True))}
-            for key, values in changed]
+    rows = [
+        {"account_id": account_id, "interaction_id": key, **dict(zip(columns, values, strict=True))}
+        for key, values in changed
+    ]
     _upsert(session, INTERACTIONS, rows, ("account_id", "interaction_id"))
     return IngestResult(len(records) - duplicates, duplicates)
 
 
-def _stored(session: Session, key: Column[Any], keys: list[str], columns: tuple[str, ...],
-            scope: ColumnElement[bool]) -> dict[str, tuple[Any, ...]]:
+def _stored(
+    session: Session, key: Column[Any], keys: list[str], columns: tuple[str, ...], scope: ColumnElement[bool]
+) -> dict[str, tuple[Any, ...]]:
     """The stored values of `columns` for the given keys within `scope` (the bot, or the account), by key."""
     table = key.table
     query = select(key, *(table.c[name] for name in columns)).where(scope)
-    return {row[0]: tuple(row[1:]) for chunk in _chunks(sorted(set(keys)))
-            for row in session.execute(query.where(key.in_(chunk)))}
+    return {
+        row[0]: tuple(row[1:])
+        for chunk in _chunks(sorted(set(keys)))
+        for row in session.execute(query.where(key.in_(chunk)))
+    }
 
 
-def _diff(stored: dict[str, tuple[Any, ...]],
-          incoming: list[tuple[str, tuple[Any, ...]]]) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
+def _diff(
+    stored: dict[str, tuple[Any, ...]], incoming: list[tuple[str, tuple[Any, ...]]]
+) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
     """The keys whose final values differ from what is stored (sorted), and how many records changed nothing."""
     state = dict(stored)
     changed: set[str] = set()
@@ -192,8 +256,10 @@ def _resolve_agents(session: Session, account_id: str, refs: list[str]) -> dict[
     by_email: dict[str, int] = {}
     for ids, emails in _paired_chunks(wanted, sorted({ref.lower() for ref in wanted})):
         for row_id, user_id, email_norm in session.execute(
-                select(Agent.id, Agent.user_id, Agent.email_norm)
-                .where(Agent.account_id == account_id, or_(Agent.user_id.in_(ids), Agent.email_norm.in_(emails)))):
+            select(Agent.id, Agent.user_id, Agent.email_norm).where(
+                Agent.account_id == account_id, or_(Agent.user_id.in_(ids), Agent.email_norm.in_(emails))
+            )
+        ):
             by_user[user_id] = row_id
             by_email[email_norm] = row_id
     resolved: dict[str, int] = {}
@@ -207,8 +273,10 @@ def _resolve_agents(session: Session, account_id: str, refs: list[str]) -> dict[
 
 def _ensure_bot(session: Session, account_id: str, bot_id: str) -> None:
     """Create the bot on first use; if a concurrent request gave it to another account, 404."""
-    session.execute(_insert(session, Bot.__table__).on_conflict_do_nothing(index_elements=["id"]),  # type: ignore[arg-type]
-                    [{"id": bot_id, "account_id": account_id, "created_at": now_ms()}])
+    session.execute(
+        _insert(session, Bot.__table__).on_conflict_do_nothing(index_elements=["id"]),  # type: ignore[arg-type]
+        [{"id": bot_id, "account_id": account_id, "created_at": now_ms()}],
+    )
     if session.scalar(select(Bot.account_id).where(Bot.id == bot_id)) != account_id:
         raise not_found("bot")
 
@@ -232,10 +300,17 @@ def _insert_new(session: Session, table: Table, rows: list[dict[str, Any]], keys
         stmt = _insert(session, table).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
         return len(session.execute(stmt, rows).all())
     names = list(rows[0])
-    source = (func.json_to_recordset(bindparam("rows", rows, type_=postgresql.JSON))
-              .table_valued(*(column(name, table.c[name].type) for name in names)).render_derived(with_types=True))
-    stmt_pg = (postgresql.insert(table).from_select(names, select(*source.c))
-               .on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id))
+    source = (
+        func.json_to_recordset(bindparam("rows", rows, type_=postgresql.JSON))
+        .table_valued(*(column(name, table.c[name].type) for name in names))
+        .render_derived(with_types=True)
+    )
+    stmt_pg = (
+        postgresql.insert(table)
+        .from_select(names, select(*source.c))
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(table.c.id)
+    )
     return len(session.execute(stmt_pg).all())
 
 
@@ -243,8 +318,19 @@ def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert
     return dialect_insert(session.get_bind().dialect.name, table)
 
 
-def _item_json(session_id: str, user_id: str, intents: list[Any], ani: str, dni: str, channel: str, start: int,
-               end: int | None, status: str, handled: int, deflected: str | None) -> str | None:
+def _item_json(
+    session_id: str,
+    user_id: str,
+    intents: list[Any],
+    ani: str,
+    dni: str,
+    channel: str,
+    start: int,
+    end: int | None,
+    status: str,
+    handled: int,
+    deflected: str | None,
+) -> str | None:
     """The session's stored IntentRealtimeData item (values in _upsert_sessions' column order); None until it ends."""
     if end is None:
         return None
@@ -257,10 +343,10 @@ def _ms_or_none(record: SessionIn | InteractionIn) -> int | None:
 
 def _chunks(values: list[T]) -> Iterator[list[T]]:
     for start in range(0, len(values), _IN_CHUNK):
-        yield values[start:start + _IN_CHUNK]
+        yield values[start : start + _IN_CHUNK]
 
 
 def _paired_chunks(first: list[str], second: list[str]) -> Iterator[tuple[list[str], list[str]]]:
     """Both lists cut into chunks side by side (the shorter one runs out with empty chunks)."""
     for start in range(0, max(len(first), len(second), 1), _IN_CHUNK):
-        yield first[start:start + _IN_CHUNK], second[start:start + _IN_CHUNK]
+        yield first[start : start + _IN_CHUNK], second[start : start + _IN_CHUNK]

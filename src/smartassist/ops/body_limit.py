@@ -56,8 +56,7 @@ class BodyLimit:
             if len(body) > max_bytes:
                 await self._refuse(scope, receive, send, max_bytes)
                 return
-        await self.app(scope, _replay({"type": "http.request", "body": bytes(body), "more_body": False}, receive),
-                       send)
+        await self.app(scope, _replay({"type": "http.request", "body": bytes(body), "more_body": False}, receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         response = error_response(413, f"request body is larger than {max_bytes} bytes")

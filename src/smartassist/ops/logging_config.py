@@ -15,9 +15,11 @@ from uvicorn.config import LOGGING_CONFIG
 def server_log_config(level: str) -> dict[str, Any]:
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["json_line"] = {"format": "%(message)s"}
-    config["handlers"]["json_access"] = {"formatter": "json_line", "class": "logging.StreamHandler",
-                                         "stream": "ext://sys.stdout"}
+    config["handlers"]["json_access"] = {
+        "formatter": "json_line",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+    }
     config["loggers"]["smartassist"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
-    config["loggers"]["smartassist.access"] = {"handlers": ["json_access"], "level": level.upper(),
-                                               "propagate": False}
+    config["loggers"]["smartassist.access"] = {"handlers": ["json_access"], "level": level.upper(), "propagate": False}
     return config

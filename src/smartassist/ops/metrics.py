@@ -28,14 +28,24 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter("smartassist_http_requests_total", "HTTP requests by route template and status.",
-                                ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("smartassist_http_request_duration_seconds",
-                                 "HTTP request latency by route template and status.",
-                                 ["method", "route", "status"], registry=self.registry)
-        self.auth_failures = Counter("smartassist_auth_failures_total",
-                                     "Rejected tokens and credentials (401/403) by reason.",
-                                     ["reason"], registry=self.registry)
+        self.requests = Counter(
+            "smartassist_http_requests_total",
+            "HTTP requests by route template and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "smartassist_http_request_duration_seconds",
+            "HTTP request latency by route template and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.auth_failures = Counter(
+            "smartassist_auth_failures_total",
+            "Rejected tokens and credentials (401/403) by reason.",
+            ["reason"],
+            registry=self.registry,
+        )
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = (method, route, str(status))
@@ -76,8 +86,11 @@ def get_metrics(request: Request) -> Metrics:
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/metrics", response_class=Response,
-            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}})
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}},
+)
 def metrics_endpoint(request: Request) -> Response:
     return Response(get_metrics(request).exposition(), media_type=CONTENT_TYPE_LATEST)
 

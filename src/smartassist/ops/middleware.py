@@ -85,9 +85,15 @@ class RequestObserver:
             auth_failure = "other"  # refused outside the app-token check (e.g. the admin token)
             self.metrics.count_auth_failure(auth_failure)
         if access_log.isEnabledFor(logging.INFO):
-            line: dict[str, Any] = {"ts": iso_ms(time.time_ns() // 1_000_000), "requestId": request_id,
-                                    "method": method, "route": route, "status": status,
-                                    "ms": round(seconds * 1000, 2), "clientId": state.get("client_id")}
+            line: dict[str, Any] = {
+                "ts": iso_ms(time.time_ns() // 1_000_000),
+                "requestId": request_id,
+                "method": method,
+                "route": route,
+                "status": status,
+                "ms": round(seconds * 1000, 2),
+                "clientId": state.get("client_id"),
+            }
             if auth_failure is not None:
                 line["authFailure"] = auth_failure
             access_log.info(json.dumps(line, separators=(",", ":")))

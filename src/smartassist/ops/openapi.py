@@ -31,17 +31,31 @@ ERROR_SCHEMA = {
 }
 
 SECURITY_SCHEMES = {
-    "appToken": {"type": "apiKey", "in": "header", "name": "auth",
-                 "description": "JWT signed with the app's client secret (HS256/HS512), or a nested JWE."},
-    "appBearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                  "description": "The same app token in Authorization: Bearer."},
+    "appToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "auth",
+        "description": "JWT signed with the app's client secret (HS256/HS512), or a nested JWE.",
+    },
+    "appBearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "The same app token in Authorization: Bearer.",
+    },
     "adminToken": {"type": "http", "scheme": "bearer", "description": "SMARTASSIST_ADMIN_TOKEN."},
 }
 
 _DESCRIPTIONS = {
-    "400": "Invalid request", "401": "Missing or invalid credentials", "403": "Scope or account not allowed",
-    "404": "Not found", "409": "Conflict", "413": "Payload too large", "415": "Unsupported media type",
-    "429": "Rate limited", "503": "Database unavailable",
+    "400": "Invalid request",
+    "401": "Missing or invalid credentials",
+    "403": "Scope or account not allowed",
+    "404": "Not found",
+    "409": "Conflict",
+    "413": "Payload too large",
+    "415": "Unsupported media type",
+    "429": "Rate limited",
+    "503": "Database unavailable",
 }
 
 
@@ -50,8 +64,10 @@ def _family(path: str) -> tuple[list[dict[str, list[str]]], list[str]]:
     if path.startswith("/admin"):
         return [{"adminToken": []}], ["400", "401", "404", "409", "503"]
     if path.startswith("/ingest"):
-        return ([{"appToken": []}, {"appBearer": []}, {"adminToken": []}],
-                ["400", "401", "403", "404", "413", "415", "429", "503"])
+        return (
+            [{"appToken": []}, {"appBearer": []}, {"adminToken": []}],
+            ["400", "401", "403", "404", "413", "415", "429", "503"],
+        )
     if path.startswith(("/api/public", "/agentassist")):
         return [{"appToken": []}, {"appBearer": []}], ["400", "401", "403", "404", "429", "503"]
     return [], []
