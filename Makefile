@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: serve test lint bench demo clean
 
 # The C source too: pip install -e rebuilds the extension module after an edit.
-$(STAMP): pyproject.toml src/smartassist/analytics/_sweep.c
+$(STAMP): pyproject.toml src/smartassist/analytics/user_status/_sweep.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -21,14 +21,14 @@ demo: $(STAMP)  ## load the demo account, app, bot, agents and a week of data
 	$(BIN)/smartassist demo
 
 test: $(STAMP)  ## lint and type-check, then the whole test suite on SQLite and the local PostgreSQL
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, create_engine, insert, select, text
 
-from smartassist.ingest.models import Agent, AgentStatusEvent
+from smartassist.contactcenter.models import Agent, AgentStatusEvent
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now

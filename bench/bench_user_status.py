@@ -30,8 +30,8 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from smartassist import migrate
-from smartassist.analytics.user_status import user_status_chunks
-from smartassist.analytics.user_status_request import UserStatusQuery
+from smartassist.analytics.user_status.request import UserStatusQuery
+from smartassist.analytics.user_status.service import user_status_chunks
 from smartassist.app import create_app
 from smartassist.config import Settings
 

@@ -10,19 +10,19 @@ from fastapi import FastAPI
 
 from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
-from smartassist.analytics.intents_router import router as intents_router
-from smartassist.analytics.user_status_router import router as user_status_router
+from smartassist.analytics.intents.router import router as intents_router
+from smartassist.analytics.user_status.router import router as user_status_router
 from smartassist.apps.router import router as apps_router
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_engine, make_sessionmaker
 from smartassist.errors import install_error_handlers
 from smartassist.ingest.router import router as ingest_router
+from smartassist.ops.access_log import RequestObserver
 from smartassist.ops.body_limit import BodyLimit
 from smartassist.ops.health import router as health_router
 from smartassist.ops.metrics import install_metrics
 from smartassist.ops.metrics import router as metrics_router
-from smartassist.ops.middleware import RequestObserver
 from smartassist.ops.openapi import install_openapi
 from smartassist.state import Runtime
 

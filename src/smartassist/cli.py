@@ -10,9 +10,10 @@ import typer
 import uvicorn
 
 from smartassist import client_token, demo, migrate
+from smartassist.clock import now_ms
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
-from smartassist.db import make_engine, make_sessionmaker, now_ms
+from smartassist.db import make_engine, make_sessionmaker
 from smartassist.ops.logging_config import server_log_config
 from smartassist.ops.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 

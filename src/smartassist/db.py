@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import select
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,11 +30,6 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {int: BigInteger}
-
-
-def now_ms() -> int:
-    """Current time as integer epoch milliseconds: the one time representation stored."""
-    return time.time_ns() // 1_000_000
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

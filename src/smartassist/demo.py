@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from smartassist.accounts.models import Account
 from smartassist.accounts.service import create_account
 from smartassist.apps.models import App
-from smartassist.apps.service import create_app, view_credentials
+from smartassist.apps.service import register_app, view_credentials
 from smartassist.crypto import SecretBox
 from smartassist.ingest.schemas import AgentIn, InteractionIn, SessionIn, StatusEventIn
 from smartassist.ingest.service import add_status_events, upsert_agents, upsert_interactions, upsert_sessions
@@ -245,7 +245,7 @@ def ensure_account_and_app(session: Session, box: SecretBox) -> DemoSetup:
         account = create_account(session, ACCOUNT_NAME)
     app = session.scalar(select(App).where(App.account_id == account.id, App.name == APP_NAME))
     if app is None:
-        app, secret = create_app(
+        app, secret = register_app(
             session,
             box,
             account.id,

@@ -13,29 +13,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("smartassist.errors")
 
-_CODES = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHORIZED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    409: "CONFLICT",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
-    500: "INTERNAL_ERROR",
-    503: "SERVICE_UNAVAILABLE",
-}
-
 
 class ApiError(Exception):
-    """A failure a client should see: HTTP status, contract code and a human sentence."""
+    """A failure a client should see: HTTP status and a human sentence.
 
-    def __init__(self, status: int, msg: str, code: str | None = None, headers: dict[str, str] | None = None):
+    `auth_reason` is set by auth.errors.AuthFailure only: the stable label under which the refusal is
+    counted in /metrics and the access log, when its body is rendered (once, here).
+    """
+
+    auth_reason: str | None = None
+
+    def __init__(self, status: int, msg: str, headers: dict[str, str] | None = None):
         super().__init__(msg)
         self.status = status
         self.msg = msg
-        self.code = code or _CODES.get(status, "ERROR")
         self.headers = headers
 
 
@@ -47,14 +38,13 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, f"{what} not found")
 
 
-def error_body(msg: str, code: str) -> dict[str, Any]:
-    return {"errors": [{"msg": msg, "code": code}]}
+def error_body(status: int, msg: str) -> dict[str, Any]:
+    """The contract's error shape: `code` is the HTTP status as a JSON number, as the vendor's samples."""
+    return {"errors": [{"msg": msg, "code": status}]}
 
 
-def error_response(
-    status: int, msg: str, code: str | None = None, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(error_body(msg, code or _CODES.get(status, "ERROR")), status_code=status, headers=headers)
+def error_response(status: int, msg: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, msg), status_code=status, headers=headers)
 
 
 def describe_validation_error(exc: RequestValidationError) -> str:
@@ -69,8 +59,11 @@ def describe_validation_error(exc: RequestValidationError) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.msg, exc.code, exc.headers)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        if exc.auth_reason is not None:
+            request.app.state.metrics.count_auth_failure(exc.auth_reason)
+            request.state.auth_failure = exc.auth_reason
+        return error_response(exc.status, exc.msg, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

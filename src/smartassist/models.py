@@ -3,9 +3,9 @@
 from smartassist.accounts.models import Account
 from smartassist.apps.models import App, AuditEvent
 from smartassist.auth.models import UsedJti
+from smartassist.auth.ratelimit import RateLimitWindow
+from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.db import Base
-from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
-from smartassist.ratelimit import RateLimitWindow
 
 __all__ = [
     "Account",

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.models import Account
-from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent
+from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent
 
 MINUTE = 60_000
 HOUR = 60 * MINUTE

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from smartassist.analytics import _sweep
-from smartassist.analytics.buckets import IntervalRenderer, title_case
+from smartassist.analytics.user_status import _sweep
+from smartassist.analytics.user_status.buckets import IntervalRenderer, title_case
 from tests.analytics.data import DAY, HOUR, MINUTE, T0
 
 S = 1000

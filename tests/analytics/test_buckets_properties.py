@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartassist.analytics.buckets import IntervalRenderer
+from smartassist.analytics.user_status.buckets import IntervalRenderer
 from tests.analytics.data import T0
 
 S = 1000

@@ -223,7 +223,7 @@ def test_accounts_are_isolated(client: TestClient, db_engine: Engine, caller: Ca
     ]
     cross = client.post(PATH.format(other), json=body, headers=caller.headers)
     assert cross.status_code == 403
-    assert cross.json()["errors"][0]["code"] == "FORBIDDEN"
+    assert cross.json()["errors"][0]["code"] == 403
 
 
 def test_app_without_analytics_scope_is_403(client: TestClient, caller: Caller) -> None:
@@ -232,7 +232,7 @@ def test_app_without_analytics_scope_is_403(client: TestClient, caller: Caller) 
         PATH.format(caller.account_id), json=request_body("2022-12-12", "2022-12-12"), headers={"auth": ingest_only}
     )
     assert response.status_code == 403
-    assert response.json() == {"errors": [{"msg": "scope SmartAssist Analytics not granted", "code": "FORBIDDEN"}]}
+    assert response.json() == {"errors": [{"msg": "scope SmartAssist Analytics not granted", "code": 403}]}
 
 
 @pytest.mark.parametrize(
@@ -298,5 +298,5 @@ def test_bad_requests_are_400_in_the_error_shape(
     response = client.post(PATH.format(caller.account_id), headers=headers, **rest)
     assert response.status_code == 400, response.text
     errors = response.json()["errors"]
-    assert len(errors) == 1 and errors[0]["code"] == "BAD_REQUEST"
+    assert len(errors) == 1 and errors[0]["code"] == 400
     assert message in errors[0]["msg"]

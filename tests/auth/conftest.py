@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from smartassist.auth.deps import Principal, require_app
 from smartassist.auth.errors import AuthFailure
-from smartassist.errors import error_response
+from smartassist.errors import ApiError
 from tests.factories import ANALYTICS, INGEST
 
 
@@ -38,14 +38,12 @@ def add_probe_routes(app: FastAPI) -> None:
 def record_auth_failures(app: FastAPI) -> list[str]:
     """Reasons of the AuthFailures raised, in order; rendering is left to the app's own handler."""
     reasons: list[str] = []
-    rendered = app.exception_handlers.get(AuthFailure)
+    rendered = app.exception_handlers[ApiError]
 
     async def record(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AuthFailure)
         reasons.append(exc.reason)
-        if rendered is not None:
-            return await rendered(request, exc)
-        return error_response(exc.status, exc.msg, exc.code, exc.headers)
+        return await rendered(request, exc)
 
     app.add_exception_handler(AuthFailure, record)
     return reasons

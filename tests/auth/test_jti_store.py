@@ -16,6 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select
 
+from smartassist.accounts.models import Account
+from smartassist.apps.models import App
 from smartassist.auth import jti as jti_store
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.models import UsedJti
@@ -103,9 +105,28 @@ def test_processes_racing_one_token_exactly_one_wins(client: TestClient, databas
     assert _count(db_engine) == 1
 
 
+APP_ID = "cs-a"  # the app the store tests' rows belong to (used jtis reference their app)
+
+
 @pytest.fixture
 def store(app: FastAPI, db_engine: Engine) -> Engine:
-    """The database engine, with the app fixture's clean-up of every table after the test."""
+    """The database engine with an app APP_ID, and the app fixture's clean-up of every table after the test."""
+    with db_engine.begin() as conn:
+        conn.execute(insert(Account).values(id="a" * 24, name="store", created_at=0))
+        conn.execute(
+            insert(App).values(
+                client_id=APP_ID,
+                account_id="a" * 24,
+                name="store",
+                scopes=[],
+                algorithms=["HS256"],
+                enforce_jti=True,
+                enforce_jwe=False,
+                secret_enc="",
+                created_at=0,
+                updated_at=0,
+            )
+        )
     return db_engine
 
 
@@ -121,9 +142,9 @@ def _insert(engine: Engine, client_id: str, jti: str, expires_at: int) -> None:
 def test_purge_deletes_only_rows_past_the_keep_window(store: Engine) -> None:
     now = _now()
     keep = jti_store.KEEP_AFTER_EXPIRY_MS
-    _insert(store, "cs-a", "long-gone", now - keep - 1)
-    _insert(store, "cs-a", "just-expired", now - 1000)  # kept: a slower clock still accepts it
-    _insert(store, "cs-a", "live", now + 600_000)
+    _insert(store, APP_ID, "long-gone", now - keep - 1)
+    _insert(store, APP_ID, "just-expired", now - 1000)  # kept: a slower clock still accepts it
+    _insert(store, APP_ID, "live", now + 600_000)
     with store.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         assert jti_store.purge_expired(connection, now) == 1
     with store.connect() as conn:
@@ -133,24 +154,24 @@ def test_purge_deletes_only_rows_past_the_keep_window(store: Engine) -> None:
 def test_live_jti_stays_used_after_a_purge(store: Engine) -> None:
     now = _now()
     with store.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
-        jti_store.claim_jti(connection, "cs-a", "j1", now + 600_000, now)
+        jti_store.claim_jti(connection, APP_ID, "j1", now + 600_000, now)
         jti_store.purge_expired(connection, now)
         with pytest.raises(AuthFailure) as refused:
-            jti_store.claim_jti(connection, "cs-a", "j1", now + 600_000, now)
+            jti_store.claim_jti(connection, APP_ID, "j1", now + 600_000, now)
     assert refused.value.reason == "jti_replayed"
 
 
 def test_stale_row_is_replaced_but_a_recent_one_is_not(store: Engine) -> None:
     """A jti value may come back in a new token once the old token is long expired, not before."""
     now = _now()
-    _insert(store, "cs-a", "old", now - jti_store.KEEP_AFTER_EXPIRY_MS - 1)
-    _insert(store, "cs-a", "recent", now - 1000)
+    _insert(store, APP_ID, "old", now - jti_store.KEEP_AFTER_EXPIRY_MS - 1)
+    _insert(store, APP_ID, "recent", now - 1000)
     with store.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
-        jti_store.claim_jti(connection, "cs-a", "old", now + 600_000, now)
+        jti_store.claim_jti(connection, APP_ID, "old", now + 600_000, now)
         with pytest.raises(AuthFailure):
-            jti_store.claim_jti(connection, "cs-a", "recent", now + 600_000, now)
+            jti_store.claim_jti(connection, APP_ID, "recent", now + 600_000, now)
         with pytest.raises(AuthFailure):
-            jti_store.claim_jti(connection, "cs-a", "old", now + 600_000, now)
+            jti_store.claim_jti(connection, APP_ID, "old", now + 600_000, now)
     with store.connect() as conn:
         rows = {row.jti: row.expires_at for row in conn.execute(select(UsedJti.jti, UsedJti.expires_at))}
     assert rows == {"old": now + 600_000, "recent": now - 1000}

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from smartassist.accounts.models import Account
 from smartassist.apps.models import App
 from smartassist.cli import app as cli
+from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.demo import demo_agents, generate_week
-from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from tests.conftest import ADMIN_TOKEN, SERVER_KEY
 
 runner = CliRunner()

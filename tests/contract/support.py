@@ -118,7 +118,7 @@ def agent_row(
     }
 
 
-def error(response: Response, status: int, code: str) -> None:
+def error(response: Response, status: int, code: int) -> None:
     """The contract's error shape: one error with a human msg and the code."""
     assert response.status_code == status, response.text
     payload = response.json()

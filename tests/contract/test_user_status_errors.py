@@ -36,20 +36,20 @@ DAY = ("2022-08-25", "2022-08-25")
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_bad_bodies_are_400(client: TestClient, payload: dict[str, Any], path: str) -> None:
     t = tenant(client)
-    error(post(client, t, payload, path=path), 400, "BAD_REQUEST")
+    error(post(client, t, payload, path=path), 400, 400)
 
 
 @pytest.mark.parametrize("granularity", ["PT7M", "PT3H"])
 def test_iso_durations_outside_the_list_are_400(client: TestClient, granularity: str) -> None:
     # §3: granularity is one of PT15M PT30M PT1H PT2H PT4H PT8H PT12H PT24H, or a whole number of minutes.
     t = tenant(client)
-    error(post(client, t, body(*DAY, granularity=granularity)), 400, "BAD_REQUEST")
+    error(post(client, t, body(*DAY, granularity=granularity)), 400, 400)
 
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 51}, {"offset": -1}, {"limit": "x"}])
 def test_bad_paging_is_400(client: TestClient, params: dict[str, Any]) -> None:
     t = tenant(client)
-    error(post(client, t, body(*DAY), **params), 400, "BAD_REQUEST")
+    error(post(client, t, body(*DAY), **params), 400, 400)
 
 
 @pytest.mark.parametrize(
@@ -70,18 +70,18 @@ def test_limits_themselves_are_accepted(client: TestClient, payload: dict[str, A
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_no_token_is_401(client: TestClient, path: str) -> None:
     t = tenant(client)
-    error(post(client, t, body(*DAY), path=path, headers={}), 401, "UNAUTHORIZED")
+    error(post(client, t, body(*DAY), path=path, headers={}), 401, 401)
 
 
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_another_accounts_path_is_403(client: TestClient, path: str) -> None:
     mine, theirs = tenant(client), tenant(client)
     response = client.post(path.format(theirs.account_id), json=body(*DAY), headers=mine.headers)
-    error(response, 403, "FORBIDDEN")
+    error(response, 403, 403)
 
 
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_app_without_analytics_scope_is_403(client: TestClient, path: str) -> None:
     t = tenant(client, scopes=[INGEST])
-    error(post(client, t, body(*DAY), path=path), 403, "FORBIDDEN")
+    error(post(client, t, body(*DAY), path=path), 403, 403)
     assert user_status(client, tenant(client, scopes=[ANALYTICS]), body(*DAY))["data"] == []

@@ -43,7 +43,7 @@ def ok(response: Response, accepted: int, duplicates: int) -> None:
     assert response.json() == {"accepted": accepted, "duplicates": duplicates}
 
 
-def error(response: Response, status: int, code: str, msg_start: str = "") -> str:
+def error(response: Response, status: int, code: int, msg_start: str = "") -> str:
     assert response.status_code == status, response.text
     body = response.json()
     assert set(body) == {"errors"} and len(body["errors"]) == 1

@@ -11,7 +11,7 @@ from smartassist.config import Settings
 from tests.factories import ADMIN, create_account
 
 LIMIT = 1000
-TOO_LARGE = {"errors": [{"msg": f"request body is larger than {LIMIT} bytes", "code": "PAYLOAD_TOO_LARGE"}]}
+TOO_LARGE = {"errors": [{"msg": f"request body is larger than {LIMIT} bytes", "code": 413}]}
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.server_process import ServerProcess
 
 pytestmark = pytest.mark.postgres_only
 
-UNAVAILABLE = {"errors": [{"msg": "database unavailable, retry shortly", "code": "SERVICE_UNAVAILABLE"}]}
+UNAVAILABLE = {"errors": [{"msg": "database unavailable, retry shortly", "code": 503}]}
 
 
 def _assert_ok_or_unavailable(response: httpx.Response, ok: int) -> None:

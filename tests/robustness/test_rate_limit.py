@@ -10,10 +10,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select
 
-from smartassist import ratelimit
+from smartassist.auth import ratelimit
+from smartassist.auth.ratelimit import RateLimitWindow, count_in_database
 from smartassist.config import Settings
 from smartassist.periodic import Every
-from smartassist.ratelimit import RateLimitWindow, count_in_database
 from tests.factories import create_account, create_app, token
 from tests.robustness.probe import add_probe_route, ping, server_instance
 
@@ -55,9 +55,7 @@ def test_over_the_limit_is_429_in_the_error_shape_with_retry_after(
     assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
     limited = ping(probe_client, app)
     assert limited.status_code == 429
-    assert limited.json() == {
-        "errors": [{"msg": "rate limit of 3 requests per minute exceeded", "code": "RATE_LIMITED"}]
-    }
+    assert limited.json() == {"errors": [{"msg": "rate limit of 3 requests per minute exceeded", "code": 429}]}
     # 20.5 s into the window: 39.5 s left, rounded up to whole seconds.
     assert limited.headers["Retry-After"] == "40"
     assert _window_rows(db_engine) == [(app["clientId"], WINDOW, 4)]

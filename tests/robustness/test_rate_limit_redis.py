@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from smartassist import ratelimit
+from smartassist.auth import ratelimit
+from smartassist.auth.ratelimit import RateLimitWindow
 from smartassist.config import Settings
-from smartassist.ratelimit import RateLimitWindow
 from tests.factories import create_account, create_app
 from tests.robustness.probe import add_probe_route, ping, server_instance
 
@@ -58,7 +58,7 @@ def test_redis_counts_per_app_and_window_with_an_expiry(
     assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200]
     limited = ping(probe_client, app)
     assert limited.status_code == 429
-    assert limited.json()["errors"][0]["code"] == "RATE_LIMITED"
+    assert limited.json()["errors"][0]["code"] == 429
     assert limited.headers["Retry-After"] == "30"
     key = f"smartassist:ratelimit:{app['clientId']}:{WINDOW}"
     assert redis_client.get(key) == b"3"

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.models import Account
-from smartassist.db import now_ms
+from smartassist.clock import now_ms
 from smartassist.errors import not_found
 from smartassist.ids import ACCOUNT_ID, new_account_id
 

@@ -10,10 +10,10 @@ from smartassist.apps.models import App, AuditEvent
 from smartassist.apps.schemas import (
     AppCreate,
     AppCreated,
+    AppCredentials,
     AppOut,
     AppPatch,
     AuditOut,
-    Credentials,
     RotatedSecret,
     RotateSecret,
     ScopesOut,
@@ -45,8 +45,8 @@ def _out(app: App) -> AppOut:
     )
 
 
-def _credentials(app: App, secret: str) -> Credentials:
-    return Credentials(
+def _credentials(app: App, secret: str) -> AppCredentials:
+    return AppCredentials(
         clientId=app.client_id,
         clientSecret=secret,
         accountId=app.account_id,
@@ -64,13 +64,13 @@ def list_scopes() -> ScopesOut:
 
 
 @router.post("/accounts/{accountId}/apps", status_code=201, response_model=AppCreated, response_model_exclude_none=True)
-def create_app(
+def post_app(
     accountId: str,
     body: AppCreate,
     session: Session = Depends(get_session),  # noqa: N803
     box: SecretBox = Depends(get_secret_box),
 ) -> AppCreated:
-    app, secret = service.create_app(
+    app, secret = service.register_app(
         session,
         box,
         accountId,
@@ -93,13 +93,13 @@ def get_app(accountId: str, clientId: str, session: Session = Depends(get_sessio
     return _out(service.get_app(session, accountId, clientId))
 
 
-@router.get(APP + "/credentials", response_model=Credentials, response_model_exclude_none=True)
+@router.get(APP + "/credentials", response_model=AppCredentials, response_model_exclude_none=True)
 def view_credentials(
     accountId: str,
     clientId: str,
     session: Session = Depends(get_session),  # noqa: N803
     box: SecretBox = Depends(get_secret_box),
-) -> Credentials:
+) -> AppCredentials:
     return _credentials(*service.view_credentials(session, box, accountId, clientId))
 
 

@@ -66,14 +66,14 @@ class AppCreated(AppOut):
     clientSecret: str
 
 
-class Credentials(BaseModel):
+class AppCredentials(BaseModel):
     clientId: str
     clientSecret: str
     accountId: str
     jwePublicKey: dict[str, Any] | None = None
 
 
-class RotatedSecret(Credentials):
+class RotatedSecret(AppCredentials):
     previousSecretValidUntil: str | None
 
 

@@ -6,15 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
 from smartassist.apps.models import App, AuditEvent
-from smartassist.auth.models import UsedJti
+from smartassist.clock import now_ms
 from smartassist.crypto import SecretBox, new_client_secret, new_jwe_keypair
-from smartassist.db import now_ms
 from smartassist.errors import ApiError, not_found
 from smartassist.ids import MAX_CLIENT_ID_LENGTH, new_client_id, plausible_key
 
@@ -57,7 +56,7 @@ def _commit_unique_name(session: Session) -> None:
         raise ApiError(409, "an app with this name already exists in the account") from exc
 
 
-def create_app(
+def register_app(
     session: Session,
     box: SecretBox,
     account_id: str,
@@ -161,7 +160,6 @@ def update_app(session: Session, box: SecretBox, account_id: str, client_id: str
 def delete_app(session: Session, account_id: str, client_id: str) -> None:
     app = get_app(session, account_id, client_id)
     _audit(session, app, "app.deleted", {"name": app.name})
-    session.execute(delete(UsedJti).where(UsedJti.client_id == client_id))
     session.delete(app)
     session.commit()
 

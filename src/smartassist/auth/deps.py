@@ -11,9 +11,10 @@ from fastapi import Request
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
-from smartassist.auth.tokens import Credentials, Verified, verify_token
-from smartassist.db import now_ms, read_connection
-from smartassist.ratelimit import enforce_rate_limit
+from smartassist.auth.ratelimit import enforce_rate_limit
+from smartassist.auth.tokens import Verified, verify_token
+from smartassist.clock import now_ms
+from smartassist.db import read_connection
 from smartassist.state import Runtime, get_runtime
 
 
@@ -62,15 +63,6 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
                 raise AuthFailure("admin_scope", "the admin token is not accepted on this route", status=403)
             return Principal(account_id=path_account, client_id=None)
 
-        def authorize(app: Credentials) -> None:
-            if scope not in app.scopes:
-                raise AuthFailure("scope", f"scope {scope} not granted", status=403)
-            if path_account is not None and path_account != app.account_id:
-                raise AuthFailure("account", "token's app belongs to another account", status=403)
-            header_account = request.headers.get("accountid")
-            if header_account is not None and header_account != app.account_id:
-                raise AuthFailure("account", "accountId header does not match the token's account", status=403)
-
         settings = runtime.settings
         with read_connection(runtime.read_engine) as connection:
             verified = verify_token(
@@ -79,11 +71,17 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
                 token,
                 leeway_s=settings.jwt_leeway_seconds,
                 max_bytes=settings.max_token_bytes,
-                authorize=authorize,
             )
+        app = verified.app
+        if scope not in app.scopes:
+            raise AuthFailure("scope", f"scope {scope} not granted", status=403)
+        if path_account is not None and path_account != app.account_id:
+            raise AuthFailure("account", "token's app belongs to another account", status=403)
+        header_account = request.headers.get("accountid")
+        if header_account is not None and header_account != app.account_id:
+            raise AuthFailure("account", "accountId header does not match the token's account", status=403)
         if settings.rate_limit_per_minute > 0 or verified.jti is not None:
             await anyio.to_thread.run_sync(_count_and_claim, runtime, verified)
-        app = verified.app
         request.state.client_id = app.client_id
         return Principal(account_id=app.account_id, client_id=app.client_id)
 

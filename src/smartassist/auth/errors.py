@@ -41,3 +41,4 @@ class AuthFailure(ApiError):
     def __init__(self, reason: Reason, msg: str, status: int = 401):
         super().__init__(status, msg)
         self.reason: Reason = reason
+        self.auth_reason = reason

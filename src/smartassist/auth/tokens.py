@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +20,8 @@ from smartassist.apps.models import App
 from smartassist.auth.compact import b64url_decode, json_object
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jwe import checked_header, decrypt_nested, header_kid
+from smartassist.clock import now_ms
 from smartassist.crypto import SecretBox
-from smartassist.db import now_ms
 from smartassist.ids import MAX_CLIENT_ID_LENGTH, plausible_key
 
 DIGESTS = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}
@@ -34,7 +33,7 @@ TIME_CLAIMS = ("exp", "nbf", "iat")
 
 
 @dataclass(frozen=True, slots=True)
-class Credentials:
+class StoredCredentials:
     """What token checks read of an app: a plain row, not an ORM object (read on every request)."""
 
     client_id: str
@@ -68,22 +67,18 @@ BY_CLIENT_ID = _CREDENTIALS.where(_apps.client_id == bindparam("key"))
 BY_JWE_KID = _CREDENTIALS.where(_apps.jwe_kid == bindparam("key"))
 
 
-def _credentials(connection: Connection, statement: Select[Any], key: str) -> Credentials | None:
+def _credentials(connection: Connection, statement: Select[Any], key: str) -> StoredCredentials | None:
     row = connection.execute(statement, {"key": key}).first()
-    return None if row is None else Credentials(**row._mapping)
+    return None if row is None else StoredCredentials(**row._mapping)
 
 
 @dataclass(frozen=True, slots=True)
 class Verified:
     """A genuine token's app, and for an Enforce-JTI app the jti to claim (claim_jti) before serving."""
 
-    app: Credentials
+    app: StoredCredentials
     jti: str | None = None
     jti_expires_at: int = 0  # the last instant the token is accepted (exp plus leeway), epoch ms
-
-
-def _no_check(_: Credentials) -> None:
-    return None
 
 
 def verify_token(
@@ -93,19 +88,15 @@ def verify_token(
     *,
     leeway_s: int,
     max_bytes: int,
-    authorize: Callable[[Credentials], None] = _no_check,
 ) -> Verified:
     """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token). Reads only:
     the caller claims the returned jti, if any, once it has nothing else to refuse the request for.
-
-    `authorize` runs once the token is proven genuine; it raises AuthFailure (scope, account) to refuse the
-    request.
     """
     # Header values are latin-1 decoded, one character per byte: len() is the size on the wire.
     if len(token) > max_bytes:
         raise AuthFailure("too_large", f"token larger than {max_bytes} bytes")
     segments = token.split(".")
-    app: Credentials | None = None
+    app: StoredCredentials | None = None
     if len(segments) == 5:
         app = _app_for_jwe(connection, checked_header(segments[0]))
         jws = decrypt_nested(token, box.open(app.jwe_private_key_enc or ""))
@@ -131,13 +122,12 @@ def verify_token(
     _verify_signature(jws, alg, _secrets(app, box, now))
     times = _time_claims(claims, now, leeway_s * 1000)
     jti = _jti(claims, times, now) if app.enforce_jti else None
-    authorize(app)
     if jti is None:
         return Verified(app)
     return Verified(app, jti, int(times["exp"] * 1000) + leeway_s * 1000)
 
 
-def _app_for_jwe(connection: Connection, header: dict[str, Any]) -> Credentials:
+def _app_for_jwe(connection: Connection, header: dict[str, Any]) -> StoredCredentials:
     """The app whose key the JWE is encrypted to, found by the `kid` header."""
     app = _credentials(connection, BY_JWE_KID, header_kid(header))
     if app is None or not app.enforce_jwe or app.jwe_private_key_enc is None:
@@ -164,7 +154,7 @@ def _app_id(claims: dict[str, Any]) -> str:
     return app_id
 
 
-def _secrets(app: Credentials, box: SecretBox, now: int) -> list[str]:
+def _secrets(app: StoredCredentials, box: SecretBox, now: int) -> list[str]:
     """The current secret, then the previous one while its rotation grace period lasts."""
     keys = [box.open(app.secret_enc)]
     if app.previous_secret_enc and app.previous_secret_until and now < app.previous_secret_until:

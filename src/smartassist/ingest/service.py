@@ -19,11 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
-from smartassist.analytics.intents import item_json
-from smartassist.db import dialect_insert, now_ms
+from smartassist.clock import now_ms
+from smartassist.contactcenter.intent_items import EndedSession, render_item
+from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
+from smartassist.db import dialect_insert
 from smartassist.errors import ApiError, bad_request, not_found
 from smartassist.ids import CALLER_ID, new_user_id
-from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.ingest.schemas import AgentIn, InteractionIn, SessionIn, StatusEventIn
 from smartassist.timefmt import datetime_to_ms
 
@@ -334,7 +335,9 @@ def _item_json(
     """The session's stored IntentRealtimeData item (values in _upsert_sessions' column order); None until it ends."""
     if end is None:
         return None
-    return item_json(intents, ani, dni, channel, start, end, status, handled, deflected, user_id, session_id)
+    return render_item(
+        EndedSession(session_id, user_id, intents, ani, dni, channel, start, end, status, handled, deflected)
+    )
 
 
 def _ms_or_none(record: SessionIn | InteractionIn) -> int | None:

@@ -12,12 +12,8 @@ import os
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
-
-from smartassist.auth.errors import AuthFailure
-from smartassist.errors import error_response
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # the variable prometheus-client itself reads at import
 UNMATCHED_ROUTE = "unmatched"
@@ -96,18 +92,7 @@ def metrics_endpoint(request: Request) -> Response:
 
 
 def install_metrics(app: FastAPI) -> Metrics:
-    """Attach collectors to the app and count every AuthFailure by its reason before rendering it.
-
-    A handler registered for AuthFailure wins over the generic ApiError one (handlers match by the
-    exception's class hierarchy), so the auth code needs no metrics hook of its own.
-    """
+    """Attach this app's collectors (errors.py counts each AuthFailure through them when it renders one)."""
     metrics = Metrics()
     app.state.metrics = metrics
-
-    @app.exception_handler(AuthFailure)
-    async def _auth_failure(request: Request, exc: AuthFailure) -> JSONResponse:
-        metrics.count_auth_failure(exc.reason)
-        request.state.auth_failure = exc.reason
-        return error_response(exc.status, exc.msg, exc.code, exc.headers)
-
     return metrics

@@ -24,7 +24,10 @@ ERROR_SCHEMA = {
                 "type": "object",
                 "required": ["msg", "code"],
                 "additionalProperties": False,
-                "properties": {"msg": {"type": "string"}, "code": {"type": "string"}},
+                "properties": {
+                    "msg": {"type": "string"},
+                    "code": {"type": "integer"},
+                },
             },
         }
     },

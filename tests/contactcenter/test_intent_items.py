@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smartassist.analytics.intents import format_time_handled
+from smartassist.contactcenter.intent_items import format_time_handled
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Contact-center data the analytics read: bots, agents, bot sessions, status events, interactions.
+"""Contact-center tables that ingest writes and the analytics read: bots, agents, bot sessions, status
+events, interactions.
 
 Every row carries its account; times are integer epoch milliseconds (UTC).
 """
@@ -61,7 +62,7 @@ class BotSession(Base):
     status: Mapped[str] = mapped_column(String(64))
     time_handled: Mapped[int]
     deflected_to: Mapped[str | None] = mapped_column(String(128))
-    # The IntentRealtimeData item as served (analytics.intents.item_json), written with the row; None while
+    # The IntentRealtimeData item as served (contactcenter.intent_items), written with the row; None while
     # the session has not ended (such sessions are not served).
     wire: Mapped[str | None] = mapped_column(Text)
 

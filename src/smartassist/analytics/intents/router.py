@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from smartassist.analytics.intents import IntentSession, latest_ended_sessions_json
+from smartassist.analytics.intents.service import IntentSession, latest_ended_sessions_json
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS

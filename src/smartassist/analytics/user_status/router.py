@@ -15,10 +15,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from smartassist.analytics.user_status import user_status_chunks
-from smartassist.analytics.user_status_request import parse_user_status_body
+from smartassist.analytics.user_status.request import parse_user_status_body
+from smartassist.analytics.user_status.service import user_status_chunks
 from smartassist.auth.deps import Principal, require_app
-from smartassist.db import now_ms, read_connection
+from smartassist.clock import now_ms
+from smartassist.db import read_connection
 from smartassist.errors import bad_request
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime

@@ -39,9 +39,9 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import BigInteger, ColumnElement, CompoundSelect, Connection, Select, any_, bindparam, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from smartassist.analytics.buckets import IntervalRenderer
-from smartassist.analytics.user_status_request import UserStatusQuery
-from smartassist.ingest.models import Agent, AgentInteraction, AgentStatusEvent
+from smartassist.analytics.user_status.buckets import IntervalRenderer
+from smartassist.analytics.user_status.request import UserStatusQuery
+from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from smartassist.analytics import _sweep
+from smartassist.analytics.user_status import _sweep
 from smartassist.timefmt import iso_seconds_z
 
 OFFLINE = "offline"

@@ -1,19 +1,21 @@
 """Bot sessions keep their IntentRealtimeData item as served (JSON text), rendered when ingested.
 
-Existing ended sessions are rendered here, by the application's own renderer (analytics.intents.item_json),
-so stored and newly ingested items are the same text.
+Existing ended sessions are rendered here by a frozen copy of the renderer the application had then
+(contactcenter/intent_items.py now), so a later change to the application cannot change what this
+migration wrote.
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-25
 """
 
+import json
+import time
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-
-from smartassist.analytics.intents import item_json
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -21,6 +23,41 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
+
+
+def _iso_ms(ms: int) -> str:
+    seconds, millis = divmod(ms, 1000)
+    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{millis:03d}+00:00"
+
+
+def _time_handled(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m:{seconds % 60}s"
+    return f"{seconds // 3600}h:{seconds % 3600 // 60}m:{seconds % 60}s"
+
+
+def item_json(row: Sequence[Any]) -> str:
+    """The IntentRealtimeData item as the application rendered it at revision 0004 (frozen copy), from
+    (intents, ani, dni, channel, start, end, status, handled, deflected, user_id, session_id)."""
+    intents, ani, dni, channel, start, end, status, handled, deflected, user_id, session_id = row
+    item = {
+        "intent": [str(i) for i in intents],
+        "ANI": ani,
+        "DNI": dni,
+        "channel": channel,
+        "startTime": _iso_ms(start),
+        "endTime": _iso_ms(end),
+        "status": status,
+        "timeHandled": _time_handled(handled),
+        "deflectedTo": deflected,
+        "userId": user_id,
+        "sessionId": session_id,
+    }
+    return json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+
+
 sessions = sa.table(
     "bot_sessions",
     sa.column("id", sa.BigInteger()),
@@ -68,7 +105,7 @@ def upgrade() -> None:
             return
         conn.execute(
             sessions.update().where(c.id == sa.bindparam("row_id")).values(wire=sa.bindparam("item")),
-            [{"row_id": row[0], "item": item_json(*row[1:])} for row in rows],
+            [{"row_id": row[0], "item": item_json(row[1:])} for row in rows],
         )
         last_id = rows[-1][0]
 

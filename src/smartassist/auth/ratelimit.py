@@ -14,12 +14,13 @@ import redis
 from sqlalchemy import Engine, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smartassist.db import Base, dialect_insert, now_ms
+from smartassist.clock import now_ms
+from smartassist.db import Base, dialect_insert
 from smartassist.errors import ApiError
 from smartassist.periodic import Every
 from smartassist.state import Runtime
 
-log = logging.getLogger("smartassist.ratelimit")
+log = logging.getLogger("smartassist.auth.ratelimit")
 
 WINDOW_MS = 60_000
 PURGE = Every(60_000)

@@ -1,0 +1,1 @@
+"""IntentRealtimeData: the latest ended sessions of a bot."""
