@@ -61,6 +61,7 @@ def add_agent(
         first_name=first_name,
         last_name=last_name,
         custom_id=custom_id,
+        agent_key=f"a-{uuid.uuid4()}",
     )
     with Session(engine) as session:
         session.add(agent)

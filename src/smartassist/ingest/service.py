@@ -24,7 +24,7 @@ from smartassist.contactcenter.intent_items import EndedSession, render_item
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.db import dialect_insert
 from smartassist.errors import ApiError, bad_request, not_found
-from smartassist.ids import CALLER_ID, new_user_id
+from smartassist.ids import CALLER_ID, new_agent_key, new_user_id
 from smartassist.ingest.schemas import AgentIn, InteractionIn, SessionIn, StatusEventIn
 from smartassist.timefmt import datetime_to_ms
 
@@ -91,18 +91,24 @@ def _transaction(session: Session, records: Sequence[Any], work: Callable[[], In
 def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) -> IngestResult:
     emails = sorted({r.email.lower() for r in records})
     given = sorted({r.userId for r in records if r.userId})
-    state: dict[str, tuple[str, str, str, str, str | None]] = {}
+    state: dict[str, tuple[str, str, str, str, str | None, str]] = {}
     for chunk_emails, chunk_ids in _paired_chunks(emails, given):
         found = session.execute(
             select(
-                Agent.email_norm, Agent.user_id, Agent.email, Agent.first_name, Agent.last_name, Agent.custom_id
+                Agent.email_norm,
+                Agent.user_id,
+                Agent.email,
+                Agent.first_name,
+                Agent.last_name,
+                Agent.custom_id,
+                Agent.agent_key,
             ).where(
                 Agent.account_id == account_id, or_(Agent.email_norm.in_(chunk_emails), Agent.user_id.in_(chunk_ids))
             )
         )
-        state.update((row[0], (row[1], row[2], row[3], row[4], row[5])) for row in found)
+        state.update((row[0], (row[1], row[2], row[3], row[4], row[5], row[6])) for row in found)
     owner = {values[0]: norm for norm, values in state.items()}
-    changed: dict[str, tuple[str, str, str, str, str | None]] = {}
+    changed: dict[str, tuple[str, str, str, str, str | None, str]] = {}
     duplicates = 0
     for index, record in enumerate(records):
         norm = record.email.lower()
@@ -110,7 +116,8 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
         user_id = record.userId or (current[0] if current else new_user_id())
         if owner.get(user_id, norm) != norm:
             raise bad_request(f"record {index}: userId: already belongs to the agent with another email")
-        new = (user_id, record.email, record.firstName, record.lastName, record.customId)
+        agent_key = current[5] if current else new_agent_key()
+        new = (user_id, record.email, record.firstName, record.lastName, record.customId, agent_key)
         if new == current:
             duplicates += 1
             continue
@@ -127,6 +134,7 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
             "first_name": v[2],
             "last_name": v[3],
             "custom_id": v[4],
+            "agent_key": v[5],
         }
         for norm, v in sorted(changed.items())
     ]
