@@ -11,7 +11,7 @@ from fastapi import Request
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_app_authorization
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
-from smartassist.auth.ratelimit import enforce_rate_limit
+from smartassist.auth.ratelimit import enforce_rate_limit, rate_limit_subject
 from smartassist.auth.tokens import Verified, verify_token
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
@@ -90,9 +90,10 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
 
 
 def _count_and_claim(runtime: Runtime, verified: Verified) -> None:
-    """Count the request against the app's rate limit, then claim its jti: in this order, so a 429 doesn't
-    burn a single-use token."""
-    enforce_rate_limit(runtime, verified.app.client_id)
+    """Count the request against the rate limit (of its account or app), then claim its jti: in this order,
+    so a 429 doesn't burn a single-use token."""
+    app = verified.app
+    enforce_rate_limit(runtime, rate_limit_subject(runtime.settings.rate_limit_scope, app.account_id, app.client_id))
     if verified.jti is not None:
         with read_connection(runtime.read_engine) as connection:
             claim_jti(connection, verified.app.client_id, verified.jti, verified.jti_expires_at, now_ms())
