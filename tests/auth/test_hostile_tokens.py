@@ -437,7 +437,12 @@ ATTACKS: list[Attack] = [
     Attack(
         "jti_lifetime_over_1h", at_app(lambda w: token(w.jti, jti="j-2", iat=NOW, exp=NOW + 3601)), 401, JTI_EXP_MSG
     ),
-    Attack("jti_lifetime_over_1h_no_iat", at_app(lambda w: token(w.jti, jti="j-3", exp=NOW + 3900)), 401, JTI_EXP_MSG),
+    Attack(
+        "jti_lifetime_over_1h_no_iat",
+        at_app(lambda w: token(w.jti, jti="j-3", exp=int(time.time()) + 3900)),
+        401,
+        JTI_EXP_MSG,
+    ),
     Attack("jti_replayed", _replayed, 401, REPLAY_MSG),
     # The same rules on an app without Enforce JTI, once its token carries a jti (the vendor: "in case jti
     # claim is passed").
@@ -453,7 +458,7 @@ ATTACKS: list[Attack] = [
     ),
     Attack(
         "plain_app_jti_lifetime_over_1h_no_iat",
-        at_app(lambda w: token(w.plain, jti="p-4", exp=NOW + 3700)),
+        at_app(lambda w: token(w.plain, jti="p-4", exp=int(time.time()) + 3700)),
         401,
         JTI_EXP_MSG,
     ),
