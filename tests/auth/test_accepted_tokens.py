@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
 from smartassist.apps.models import App
-from tests.auth.helpers import JWE_ALGS, JWE_ENCS, World, claims_json, jti_claims, jwe_token, raw_jws
-from tests.factories import ADMIN, create_app, token
+from tests.auth.helpers import World
+from tests.support.tenants import ADMIN, create_app
+from tests.support.tokens import JWE_ALGS, JWE_ENCS, claims_json, jti_claims, jwe_token, raw_jws, token
 
 
 def ok(client: TestClient, world: World, app: dict[str, Any], headers: dict[str, str], path: str | None = None) -> None:
