@@ -12,8 +12,9 @@ from sqlalchemy import Engine, select, update
 
 from smartassist.apps.models import App
 from smartassist.auth.models import UsedJti
-from tests.auth.helpers import JWE_ALGS, JWE_ENCS, World, claims_json, jti_claims, jwe_token, raw_jws
-from tests.factories import ADMIN, create_app, token
+from tests.auth.helpers import World
+from tests.support.tenants import ADMIN, create_app
+from tests.support.tokens import JWE_ALGS, JWE_ENCS, claims_json, jti_claims, jwe_token, raw_jws, token
 
 REPLAY_MSG = "error verifying the jwt: possibly a replay"  # the vendor's sentence
 

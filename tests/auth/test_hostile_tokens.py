@@ -19,18 +19,10 @@ from sqlalchemy import Engine, func, select
 
 from smartassist.auth.errors import REASONS
 from smartassist.auth.models import UsedJti
-from tests.auth.helpers import (
-    World,
-    b64,
-    claims_json,
-    fake_jwe,
-    jti_claims,
-    jwe_token,
-    raw_jws,
-    unknown_client_id,
-)
+from tests.auth.helpers import World
 from tests.conftest import ADMIN_TOKEN
-from tests.factories import ADMIN, token
+from tests.support.tenants import ADMIN
+from tests.support.tokens import b64, claims_json, fake_jwe, jti_claims, jwe_token, raw_jws, token, unknown_client_id
 
 # The vendor's messages, verbatim from its SDK security page (restated, not imported from the code under test).
 JTI_EXP_MSG = 'error verifying the jwt: if "jti" claim "exp" must be <= 1 hour(s)'

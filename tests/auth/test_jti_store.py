@@ -25,9 +25,9 @@ from smartassist.auth.tokens import verify_token
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine
 from smartassist.periodic import Every
-from tests.auth.helpers import World, jti_claims, jwe_token
+from tests.auth.helpers import World
 from tests.conftest import SERVER_KEY
-from tests.factories import token
+from tests.support.tokens import jti_claims, jwe_token, token
 
 THREADS = 8
 PROCESSES = 4

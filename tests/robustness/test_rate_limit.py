@@ -16,8 +16,9 @@ from smartassist.auth import ratelimit
 from smartassist.auth.ratelimit import RateLimitWindow, count_in_database
 from smartassist.config import Settings
 from smartassist.periodic import Every
-from tests.factories import create_account, create_app, token
 from tests.robustness.probe import add_probe_route, ping, server_instance
+from tests.support.tenants import create_account, create_app
+from tests.support.tokens import token
 
 LIMIT = 3
 # The vendor's sentence, verbatim (its contact-center rate-limit page).

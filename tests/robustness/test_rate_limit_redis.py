@@ -14,8 +14,8 @@ from sqlalchemy import Engine, func, select
 from smartassist.auth import ratelimit
 from smartassist.auth.ratelimit import RateLimitWindow
 from smartassist.config import Settings
-from tests.factories import create_account, create_app
 from tests.robustness.probe import add_probe_route, ping, server_instance
+from tests.support.tenants import create_account, create_app
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIMIT = 2

@@ -47,12 +47,8 @@ def read_token(request: Request) -> str:
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token).
 
-    Async, so the token check runs on the event loop although it waits for the database: its one read (an
-    indexed single-row query of the app's credentials) is cheaper to wait for than the thread-pool hop a
-    sync dependency costs (measured on IntentRealtimeData: ~0.5 ms of CPU per request, a fifth of it).
-    What writes (the rate-limit count, a token's jti) runs in a thread: a write may wait for a
-    lock (SQLite's single writer, a concurrent claim of the same jti) or for Redis, and the event loop
-    must not. Routes with long work stay sync and run that work in the thread pool.
+    Async: the token check waits for its one indexed read on the event loop, and its writes (rate-limit count,
+    jti) run in a thread; why, in docs/ARCHITECTURE.md (Concurrency model).
     """
 
     async def dependency(request: Request) -> Principal:
