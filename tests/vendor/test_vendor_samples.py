@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from smartassist.config import Settings
-from tests.support.tokens import raw_jws
 from tests.support.tenants import ADMIN, create_account, create_app
+from tests.support.tokens import raw_jws
 
 SAMPLES = Path(__file__).parent / "samples"
 INTENTS = "get-intent-real-time-data"
