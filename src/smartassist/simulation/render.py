@@ -107,7 +107,10 @@ def session_status(contact: Contact, cut: int) -> str:
 
 
 def session_record(contact: Contact, cut: int) -> Record:
-    """The bot's session (IntentRealtimeData): from arrival to the end of the whole contact."""
+    """The bot's session (IntentRealtimeData): from arrival to the end of the whole contact.
+
+    `timeHandled` is the bot's part, known once the bot is done (0 before: it changes only at a fact time).
+    """
     voice = contact.channel is VOICE
     end = _seen(contact.end_at, cut)
     return {
@@ -120,7 +123,7 @@ def session_record(contact: Contact, cut: int) -> Record:
         "startTime": zulu(contact.arrive_at),
         "endTime": None if end is None else zulu(end),
         "status": session_status(contact, cut),
-        "timeHandled": min(contact.bot_end_at, cut) - contact.arrive_at,
+        "timeHandled": contact.bot_end_at - contact.arrive_at if contact.bot_end_at < cut else 0,
         "deflectedTo": None,
     }
 
@@ -219,7 +222,8 @@ def conversation_record(world: World, contact: Contact, cut: int) -> Record | No
         base["customerinfo"] = _customer(contact)
         return base
     visits = [visit for visit in contact.visits if visit.enter_at < cut]
-    answered = any(visit.answered is not None for visit in visits)
+    # how it ended is how its last queue visit ended: a customer who gave up after a transfer abandoned
+    answered = visits[-1].answered is not None
     base["skills"] = [
         {"skillId": skill.skill_id, "skillName": skill.name} for skill in world.queues[contact.queue].skills
     ]
