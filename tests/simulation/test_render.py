@@ -182,3 +182,37 @@ def test_records_change_only_at_fact_times(cut: int) -> None:
         for moment in (last + 1, following):
             assert render.session_record(contact, moment) == render.session_record(contact, cut)
             assert render.conversation_record(WORLD, contact, moment) == render.conversation_record(WORLD, contact, cut)
+
+
+def test_a_backfill_refers_only_to_what_it_sends_first() -> None:
+    """The contract's rules for the kinds this worktree's server can't take yet (queues, agent queues,
+    conversations, login events), checked offline: every reference is to a queue or agent sent before it,
+    required fields are there, and every time carries its zone."""
+    world = build_world(2, 7)
+    batches = backfill_batches(world, Days(world), MONDAY, NOON + 86_400)
+    kinds = [kind.name for kind, _ in batches]
+    assert kinds[:2] == ["queues", "agents"]
+    (queues,), (agents,) = [r for k, r in batches if k.name == "queues"], [r for k, r in batches if k.name == "agents"]
+    queue_ids = {q["queueId"] for q in queues}
+    assert all(q["queueId"].startswith("qu-") and q["skills"] for q in queues)
+    assert all(set(a["queues"]) <= queue_ids and a["agentId"].startswith("a-") for a in agents)
+    by_user = {a["userId"]: a for a in agents}
+    seen_conversations: set[str] = set()
+    for kind, records in batches[2:]:
+        assert 0 < len(records) <= 5000
+        for record in records:
+            if kind.name == "login events":
+                assert record["agent"] in by_user and record["type"] in ("entry", "exit")
+                parse_z(record["at"])
+            if kind.name != "conversations":
+                continue
+            assert all(record[k] for k in ("sessionId", "botId", "channel", "sessionStartTime"))
+            key = record.get("conversationId", record["sessionId"])
+            assert key not in seen_conversations
+            seen_conversations.add(key)
+            for entry in record.get("destinations", []):
+                assert entry["queueId"] in queue_ids
+                for segment in [entry.get("respondingAgent"), *entry.get("nonRespondingAgents", [])]:
+                    if segment is not None:
+                        agent = by_user[segment["agentId"]]
+                        assert segment["email"] == agent["email"] and entry["queueId"] in agent["queues"]
