@@ -33,15 +33,19 @@ TABLES = {
 }
 
 
+def serves(app: FastAPI, method: str, path: str) -> bool:
+    """Whether this build of the server has the route (some are written in parallel, elsewhere)."""
+    scope = {"type": "http", "path": path, "method": method}
+    return any(route.matches(scope)[0] is Match.FULL for route in app.routes)
+
+
 def served_kinds(app: FastAPI) -> set[str]:
     """The kinds whose ingest route this build of the server has."""
-    served = set()
-    for kind in KINDS:
-        path = "/ingest/accounts/acc" + kind.path.format(botId="st-bot")
-        scope = {"type": "http", "path": path, "method": kind.method}
-        if any(route.matches(scope)[0] is Match.FULL for route in app.routes):
-            served.add(kind.name)
-    return served
+    return {
+        kind.name
+        for kind in KINDS
+        if serves(app, kind.method, "/ingest/accounts/acc" + kind.path.format(botId="st-bot"))
+    }
 
 
 def stored(engine: Engine) -> dict[str, int]:

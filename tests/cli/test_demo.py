@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import shlex
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
-from starlette.routing import Match
 from typer.testing import CliRunner
 
 from smartassist import demo
@@ -20,21 +17,10 @@ from smartassist.apps.models import App
 from smartassist.cli import app as cli
 from smartassist.contactcenter.models import AgentStatusEvent, Bot
 from smartassist.simulation.world import build_world
-from tests.cli.simulation_support import expected, served_kinds, stored, zulu_after
-from tests.conftest import ADMIN_TOKEN, SERVER_KEY
+from tests.cli.simulation_support import expected, served_kinds, serves, stored, zulu_after
 
 runner = CliRunner()
 DEMO_WORLD = build_world(demo.SEED, demo.AGENT_COUNT, demo.BOT_ID)
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SMARTASSIST_DATABASE_URL": database_url,
-        "SMARTASSIST_SECRET_KEY": SERVER_KEY,
-        "SMARTASSIST_ADMIN_TOKEN": ADMIN_TOKEN,
-        "SMARTASSIST_DATA_DIR": str(tmp_path / "data"),
-    }
 
 
 def run_demo(env: dict[str, str]) -> str:
@@ -60,7 +46,7 @@ def test_loads_a_week_and_second_run_adds_nothing(client: TestClient, db_engine:
         assert conn.scalar(select(func.count()).select_from(App)) == 1
         assert conn.scalar(select(func.count()).select_from(Bot)) == 1
         account_id, account_name = conn.execute(select(Account.id, Account.name)).one()
-        client_id = conn.scalar(select(App.client_id))
+        client_id = str(conn.scalar(select(App.client_id)))
         lo, hi = conn.execute(select(func.min(AgentStatusEvent.ts), func.max(AgentStatusEvent.ts))).one()
         agents_with_events = conn.scalar(select(func.count(func.distinct(AgentStatusEvent.agent_id))))
         statuses = set(conn.scalars(select(AgentStatusEvent.status).distinct()))
@@ -74,11 +60,6 @@ def test_loads_a_week_and_second_run_adds_nothing(client: TestClient, db_engine:
     # the second run only adds what happened between the two cuts: still exactly the week at its own cut
     assert stored(db_engine) == expected(DEMO_WORLD, demo.DAYS, zulu_after("up to", second_output), served)
     assert f"Demo account: {account_id}" in second_output and client_id in second_output
-
-
-def _served(client: TestClient, method: str, path: str) -> bool:
-    scope = {"type": "http", "path": path, "method": method}
-    return any(route.matches(scope)[0] is Match.FULL for route in client.app.routes)  # type: ignore[attr-defined]
 
 
 def test_printed_commands_succeed(client: TestClient, env: dict[str, str]) -> None:
@@ -103,7 +84,7 @@ def test_printed_commands_succeed(client: TestClient, env: dict[str, str]) -> No
         target = f"{url.path}?{url.query}" if url.query else url.path
         response = client.request(method, target, headers=headers, content=body)
         name = next(part for part in reversed(url.path.split("/")) if not part.startswith("qu-"))
-        responses[name] = (response, _served(client, method, url.path))
+        responses[name] = (response, serves(client.app, method, url.path))  # type: ignore[arg-type]
     assert list(responses) == [
         "intentrealtimedata",
         "userstatus",

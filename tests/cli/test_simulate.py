@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from typer.testing import CliRunner
@@ -21,16 +20,6 @@ runner = CliRunner()
 UNTIL = "2025-03-12T15:30:00Z"  # a Wednesday afternoon: every shift has worked
 SIM = ["simulate", "--days", "1", "--agents", "4", "--seed", "7", "--until", UNTIL, "--batch-size", "500"]
 WORLD = build_world(7, 4)
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SMARTASSIST_DATABASE_URL": database_url,
-        "SMARTASSIST_SECRET_KEY": SERVER_KEY,
-        "SMARTASSIST_ADMIN_TOKEN": ADMIN_TOKEN,
-        "SMARTASSIST_DATA_DIR": str(tmp_path / "data"),
-    }
 
 
 def run(env: dict[str, str], *args: str) -> tuple[str, str]:

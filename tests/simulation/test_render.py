@@ -207,7 +207,7 @@ def test_a_backfill_refers_only_to_what_it_sends_first() -> None:
             if kind.name != "conversations":
                 continue
             assert all(record[k] for k in ("sessionId", "botId", "channel", "sessionStartTime"))
-            key = record.get("conversationId", record["sessionId"])
+            key = str(record.get("conversationId", record["sessionId"]))
             assert key not in seen_conversations
             seen_conversations.add(key)
             for entry in record.get("destinations", []):

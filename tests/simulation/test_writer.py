@@ -66,7 +66,7 @@ def records(n: int) -> list[Record]:
 
 
 def test_batches_are_split_to_the_batch_size_and_counted() -> None:
-    server, warnings, progress = FakeServer(), [], []
+    server, warnings, progress = FakeServer(), list[str](), list[int]()
     writer = writer_for(server, warnings, progress)
     writer.write(STATUS_EVENTS, records(7))
     writer.write(SESSIONS, records(2))
@@ -82,7 +82,7 @@ def test_batches_are_split_to_the_batch_size_and_counted() -> None:
 
 
 def test_a_kind_the_server_lacks_is_skipped_after_one_request_and_one_warning() -> None:
-    server, warnings, progress = FakeServer(missing=("/conversations",)), [], []
+    server, warnings, progress = FakeServer(missing=("/conversations",)), list[str](), list[int]()
     writer = writer_for(server, warnings, progress)
     writer.write(CONVERSATIONS, records(7))
     writer.write(CONVERSATIONS, records(4))
@@ -98,7 +98,7 @@ def test_a_kind_the_server_lacks_is_skipped_after_one_request_and_one_warning() 
 
 
 def test_agents_go_without_the_newer_fields_to_a_server_that_refuses_them() -> None:
-    server, warnings, progress = FakeServer(strict_agents=True), [], []
+    server, warnings, progress = FakeServer(strict_agents=True), list[str](), list[int]()
     writer = writer_for(server, warnings, progress, batch_size=2)
     agents = [{"email": f"a{i}@x", "agentId": f"a-{i}", "queues": ["qu-1"]} for i in range(3)]
     writer.write(AGENTS, agents)
