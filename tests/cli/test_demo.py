@@ -16,6 +16,7 @@ from smartassist.accounts.models import Account
 from smartassist.apps.models import App
 from smartassist.cli import app as cli
 from smartassist.contactcenter.models import AgentStatusEvent, Bot
+from smartassist.simulation.run import utc_date
 from smartassist.simulation.world import build_world
 from tests.cli.simulation_support import expected, served_kinds, serves, stored, zulu_after
 
@@ -57,8 +58,11 @@ def test_loads_a_week_and_second_run_adds_nothing(client: TestClient, db_engine:
     assert statuses == {"Available", "Away", "Busy", "Offline"}
 
     second_output = run_demo(env)
+    second_end = zulu_after("up to", second_output)
     # the second run only adds what happened between the two cuts: still exactly the week at its own cut
-    assert stored(db_engine) == expected(DEMO_WORLD, demo.DAYS, zulu_after("up to", second_output), served)
+    # (plus the first run's oldest day, should midnight UTC have passed between the two runs)
+    span = demo.DAYS + (utc_date(second_end) - utc_date(end)).days
+    assert stored(db_engine) == expected(DEMO_WORLD, span, second_end, served)
     assert f"Demo account: {account_id}" in second_output and client_id in second_output
 
 
