@@ -205,7 +205,7 @@ def simulate_command(
                     target_account = setup.ensure_account(client, token, account)
             outcome = command.simulate(client, target_account, headers, options, console)
         except (setup.SetupError, IngestError, httpx.HTTPError) as exc:
-            console.print(f"error: {exc}")
+            console.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(1) from exc
     console.print(outcome.summary())
     typer.echo(f"Account: {target_account}")

@@ -94,3 +94,10 @@ def test_over_http_to_a_running_server(tmp_path: Path) -> None:
         assert sessions.status_code == 200 and len(sessions.json()) == 25
     finally:
         server.stop()
+
+
+def test_a_refusal_stops_with_the_servers_message(env: dict[str, str]) -> None:
+    result = runner.invoke(cli, [*SIM, "--admin-token", "not-the-admin-token"], env=env)
+    assert result.exit_code == 1
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert "401" in line and '{"errors":[{"msg"' in line  # the body as the server wrote it, brackets and all

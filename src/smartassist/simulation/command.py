@@ -92,7 +92,7 @@ def simulate(
             account_id=account_id,
             bot_id=world.bot_id,
             headers=ingest_headers,
-            warn=console.print,
+            warn=lambda line: console.print(line, markup=False, highlight=False),
             on_progress=lambda n: progress.advance(task, n),
             batch_size=options.batch_size,
         )
