@@ -12,7 +12,7 @@ from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
 from smartassist.auth.ratelimit import enforce_rate_limit
-from smartassist.auth.tokens import Verified, verify_token
+from smartassist.auth.tokens import Verified, present, verify_token
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
 from smartassist.state import Runtime, get_runtime
@@ -46,10 +46,10 @@ def read_token(request: Request) -> str:
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token).
 
-    Async, so the token check runs on the event loop although it waits for the database: its one read (an
-    indexed single-row query of the app's credentials) is cheaper to wait for than the thread-pool hop a
-    sync dependency costs (measured on IntentRealtimeData: ~0.5 ms of CPU per request, a fifth of it).
-    What writes (the rate-limit count, an Enforce-JTI app's jti) runs in a thread: a write may wait for a
+    Async, on the event loop: the app's credentials come from the worker's CredentialStore (remembered up to a
+    second) or one read through reads.Reads, which on PostgreSQL awaits psycopg's async connection instead of
+    blocking the loop; a thread-pool hop would cost more than either (~0.5 ms of CPU per request). What writes
+    (the rate-limit count, an Enforce-JTI app's jti) runs in a thread: a write may wait for a
     lock (SQLite's single writer, a concurrent claim of the same jti) or for Redis, and the event loop
     must not. Routes with long work stay sync and run that work in the thread pool.
     """
@@ -64,14 +64,9 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             return Principal(account_id=path_account, client_id=None)
 
         settings = runtime.settings
-        with read_connection(runtime.read_engine) as connection:
-            verified = verify_token(
-                connection,
-                runtime.secret_box,
-                token,
-                leeway_s=settings.jwt_leeway_seconds,
-                max_bytes=settings.max_token_bytes,
-            )
+        presented = present(token, max_bytes=settings.max_token_bytes)
+        stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
+        verified = verify_token(presented, stored, runtime.secret_box, leeway_s=settings.jwt_leeway_seconds)
         app = verified.app
         if scope not in app.scopes:
             raise AuthFailure("scope", f"scope {scope} not granted", status=403)
