@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 10 * 1024 * 1024
     max_batch_records: int = 10_000
     rate_limit_per_minute: int = Field(default=0, ge=0)
+    # What the limit counts: each account's requests (the vendor's "account level") or each app's.
+    rate_limit_scope: Literal["account", "app"] = "account"
     redis_url: str | None = None
     # Threads per worker process for the routes that run in a thread (UserStatus, ingest, admin). Under the GIL
     # a few suffice to overlap database waits; more only contend for it, which delayed everything else the

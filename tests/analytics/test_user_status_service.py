@@ -12,7 +12,7 @@ from sqlalchemy import Engine, event
 from smartassist.analytics.user_status import service as user_status
 from smartassist.analytics.user_status.request import UserStatusQuery
 from smartassist.analytics.user_status.service import user_status_chunks
-from tests.analytics.data import DAY, HOUR, MINUTE, T0, add_account, add_agent, add_events, add_interactions
+from tests.support.rows import DAY, HOUR, MINUTE, T0, add_account, add_agent, add_events, add_interactions
 
 WINDOW = UserStatusQuery(start_ms=T0, end_ms=T0 + HOUR, granularity_ms=HOUR, emails=None)
 

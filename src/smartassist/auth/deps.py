@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import anyio.to_thread
 from fastapi import Request
 
-from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
+from smartassist.auth.admin import bearer_token, is_admin_token, parse_app_authorization
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
-from smartassist.auth.ratelimit import enforce_rate_limit
+from smartassist.auth.ratelimit import enforce_rate_limit, rate_limit_subject
 from smartassist.auth.tokens import Verified, present, verify_token
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
@@ -27,14 +27,15 @@ class Principal:
 
 
 def read_token(request: Request) -> str:
-    """The one token of the request, from `auth:` (doc) or `Authorization: Bearer`.
+    """The one token of the request, from `auth:` (doc), `Authorization: Bearer <token>` or `Authorization:
+    <token>` with no scheme (a vendor sample).
 
     Every `auth` and `Authorization` header is looked at, so a proxy-added or repeated header carrying
     a second, different token is refused (401) rather than resolved by whichever comes first.
     Empty values count as absent.
     """
     tokens = {value.strip() for value in request.headers.getlist("auth")}
-    tokens.update(parse_bearer(value) or "" for value in request.headers.getlist("authorization"))
+    tokens.update(parse_app_authorization(value) or "" for value in request.headers.getlist("authorization"))
     tokens.discard("")
     if len(tokens) > 1:
         raise AuthFailure("conflicting_headers", "auth and Authorization headers carry different tokens")
@@ -46,12 +47,9 @@ def read_token(request: Request) -> str:
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token).
 
-    Async, on the event loop: the app's credentials come from the worker's CredentialStore (remembered up to a
-    second) or one read through reads.Reads, which on PostgreSQL awaits psycopg's async connection instead of
-    blocking the loop; a thread-pool hop would cost more than either (~0.5 ms of CPU per request). What writes
-    (the rate-limit count, an Enforce-JTI app's jti) runs in a thread: a write may wait for a
-    lock (SQLite's single writer, a concurrent claim of the same jti) or for Redis, and the event loop
-    must not. Routes with long work stay sync and run that work in the thread pool.
+    Async: the token check reads the app's credentials on the event loop (remembered by the worker for up to a
+    second, read through reads.Reads otherwise, which on PostgreSQL awaits instead of blocking), and its writes
+    (rate-limit count, jti) run in a thread; why, in docs/ARCHITECTURE.md (Concurrency model).
     """
 
     async def dependency(request: Request) -> Principal:
@@ -84,9 +82,10 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
 
 
 def _count_and_claim(runtime: Runtime, verified: Verified) -> None:
-    """Count the request against the app's rate limit, then claim its jti: in this order, so a 429 doesn't
-    burn a single-use token."""
-    enforce_rate_limit(runtime, verified.app.client_id)
+    """Count the request against the rate limit (of its account or app), then claim its jti: in this order,
+    so a 429 doesn't burn a single-use token."""
+    app = verified.app
+    enforce_rate_limit(runtime, rate_limit_subject(runtime.settings.rate_limit_scope, app.account_id, app.client_id))
     if verified.jti is not None:
         with read_connection(runtime.read_engine) as connection:
             claim_jti(connection, verified.app.client_id, verified.jti, verified.jti_expires_at, now_ms())

@@ -25,6 +25,8 @@ from smartassist.ids import MAX_CLIENT_ID_LENGTH, plausible_key
 DIGESTS = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}
 KNOWN_ALGS = tuple(DIGESTS)
 MAX_JTI_LIFETIME_S = 3600
+# The vendor's messages, verbatim (SDK security page); clients written for the vendor may match on them.
+JTI_EXP_MSG = 'error verifying the jwt: if "jti" claim "exp" must be <= 1 hour(s)'
 MAX_JTI_LENGTH = 255
 MAX_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z: anything later is not a date
 TIME_CLAIMS = ("exp", "nbf", "iat")
@@ -44,7 +46,7 @@ class Presented:
 
 @dataclass(frozen=True, slots=True)
 class Verified:
-    """A genuine token's app, and for an Enforce-JTI app the jti to claim (claim_jti) before serving."""
+    """A genuine token's app, and the jti it carries, if any, to claim (claim_jti) before serving."""
 
     app: StoredCredentials
     jti: str | None = None
@@ -91,7 +93,7 @@ def verify_token(presented: Presented, app: StoredCredentials | None, box: Secre
     now = now_ms()
     _verify_signature(jws, alg, _secrets(app, box, now))
     times = _time_claims(claims, now, leeway_s * 1000)
-    jti = _jti(claims, times, now) if app.enforce_jti else None
+    jti = _jti(claims, times, now, required=app.enforce_jti)
     if jti is None:
         return Verified(app)
     return Verified(app, jti, int(times["exp"] * 1000) + leeway_s * 1000)
@@ -160,16 +162,23 @@ def _time_claims(claims: dict[str, Any], now: int, leeway_ms: int) -> dict[str, 
     return times
 
 
-def _jti(claims: dict[str, Any], times: dict[str, float], now: int) -> str:
-    """The jti of an Enforce-JTI app's token, whose lifetime must be at most one hour."""
-    jti = claims.get("jti")
-    if not isinstance(jti, str) or not jti:
-        raise AuthFailure("jti_missing", "jti claim (a non-empty string) required by this app")
+def _jti(claims: dict[str, Any], times: dict[str, float], now: int, *, required: bool) -> str | None:
+    """The token's jti, to be claimed once, or None when it carries none (refused when the app requires one).
+
+    The rules hold for every app whose token carries a jti, as the vendor's SDK security page states them
+    ("in case jti claim is passed"): a jti that could not be claimed (not a printable string) is refused
+    rather than ignored, so no token escapes the single-use rule by its jti's type; and the token must
+    carry `exp` no more than an hour after `iat` (or after now, without iat).
+    """
+    if "jti" not in claims:
+        if required:
+            raise AuthFailure("jti_missing", "jti claim (a non-empty string) required by this app")
+        return None
+    jti = claims["jti"]
     if not plausible_key(jti, MAX_JTI_LENGTH):
-        raise AuthFailure("jti_invalid", f"jti must be at most {MAX_JTI_LENGTH} printable characters")
-    if "exp" not in times:
-        raise AuthFailure("jti_exp", "exp claim required when jti is enforced")
-    start = times.get("iat", now / 1000)
-    if times["exp"] - start > MAX_JTI_LIFETIME_S:
-        raise AuthFailure("jti_exp", "token lifetime over 1 hour is not allowed when jti is enforced")
+        raise AuthFailure(
+            "jti_invalid", f"jti must be a non-empty string of at most {MAX_JTI_LENGTH} printable characters"
+        )
+    if "exp" not in times or times["exp"] - times.get("iat", now / 1000) > MAX_JTI_LIFETIME_S:
+        raise AuthFailure("jti_exp", JTI_EXP_MSG)
     return jti

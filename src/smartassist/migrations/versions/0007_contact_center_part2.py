@@ -4,7 +4,7 @@ conversations (the vendor's Call Details rows) with their queue entries and agen
 Existing agents get a generated agentId (`a-` + UUID), as a new agent would.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.schema import SchemaItem
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
