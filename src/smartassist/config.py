@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # a few suffice to overlap database waits; more only contend for it, which delayed everything else the
     # worker serves (bench_load: IntentRealtimeData p99 in the mix 212 ms with 12 threads, 152 with 4).
     worker_threads: int = Field(default=4, ge=1, le=64)
+    # How long a worker may answer token checks from the app credentials it read (auth/credentials.py): an
+    # app's change or deletion takes effect everywhere within this time. 0 reads them for every request.
+    credentials_cache_seconds: float = Field(default=1.0, ge=0, le=1)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded default: a SQLite file in the data directory."""

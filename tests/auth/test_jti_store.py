@@ -19,9 +19,10 @@ from sqlalchemy import Engine, func, insert, select
 from smartassist.accounts.models import Account
 from smartassist.apps.models import App
 from smartassist.auth import jti as jti_store
+from smartassist.auth.credentials import BY_CLIENT_ID, StoredCredentials
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.models import UsedJti
-from smartassist.auth.tokens import verify_token
+from smartassist.auth.tokens import present, verify_token
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine
 from smartassist.periodic import Every
@@ -75,7 +76,10 @@ def _process_worker(url: str, tok: str, barrier: Barrier, results: Any) -> None:
         with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
             barrier.wait(timeout=60)
             try:
-                verified = verify_token(connection, SecretBox(SERVER_KEY), tok, leeway_s=30, max_bytes=8192)
+                presented = present(tok, max_bytes=8192)
+                row = connection.execute(BY_CLIENT_ID, {"key": presented.key}).first()
+                stored = None if row is None else StoredCredentials(*row)
+                verified = verify_token(presented, stored, SecretBox(SERVER_KEY), leeway_s=30)
                 assert verified.jti is not None
                 jti_store.claim_jti(
                     connection, verified.app.client_id, verified.jti, verified.jti_expires_at, int(time.time() * 1000)

@@ -12,7 +12,7 @@ from smartassist.auth.admin import bearer_token, is_admin_token, parse_app_autho
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
 from smartassist.auth.ratelimit import enforce_rate_limit, rate_limit_subject
-from smartassist.auth.tokens import Verified, verify_token
+from smartassist.auth.tokens import Verified, present, verify_token
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
 from smartassist.state import Runtime, get_runtime
@@ -47,8 +47,9 @@ def read_token(request: Request) -> str:
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token).
 
-    Async: the token check waits for its one indexed read on the event loop, and its writes (rate-limit count,
-    jti) run in a thread; why, in docs/ARCHITECTURE.md (Concurrency model).
+    Async: the token check reads the app's credentials on the event loop (remembered by the worker for up to a
+    second, read through reads.Reads otherwise, which on PostgreSQL awaits instead of blocking), and its writes
+    (rate-limit count, jti) run in a thread; why, in docs/ARCHITECTURE.md (Concurrency model).
     """
 
     async def dependency(request: Request) -> Principal:
@@ -61,14 +62,9 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             return Principal(account_id=path_account, client_id=None)
 
         settings = runtime.settings
-        with read_connection(runtime.read_engine) as connection:
-            verified = verify_token(
-                connection,
-                runtime.secret_box,
-                token,
-                leeway_s=settings.jwt_leeway_seconds,
-                max_bytes=settings.max_token_bytes,
-            )
+        presented = present(token, max_bytes=settings.max_token_bytes)
+        stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
+        verified = verify_token(presented, stored, runtime.secret_box, leeway_s=settings.jwt_leeway_seconds)
         app = verified.app
         if scope not in app.scopes:
             raise AuthFailure("scope", f"scope {scope} not granted", status=403)

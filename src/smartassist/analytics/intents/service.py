@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import bindparam, select
 
 from smartassist.contactcenter.models import Bot, BotSession
 from smartassist.errors import not_found
 from smartassist.ids import CALLER_ID
+from smartassist.reads import Reads
 
 LATEST = 25
 
@@ -44,7 +45,7 @@ LATEST_ENDED = (
 BOT_OWNER = select(Bot.__table__.c.account_id).where(Bot.__table__.c.id == bindparam("bot_id"))
 
 
-def latest_ended_sessions_json(connection: Connection, account_id: str, bot_id: str) -> str:
+async def latest_ended_sessions_json(reads: Reads, account_id: str, bot_id: str) -> str:
     """The response body: newest endTime first, ties by sessionId descending. Another account's bot is 404
     like a missing one.
 
@@ -53,7 +54,7 @@ def latest_ended_sessions_json(connection: Connection, account_id: str, bot_id: 
     """
     if not CALLER_ID.match(bot_id):
         raise not_found("bot")
-    items = connection.execute(LATEST_ENDED, {"bot_id": bot_id, "account_id": account_id}).scalars().all()
-    if not items and connection.scalar(BOT_OWNER, {"bot_id": bot_id}) != account_id:
+    items = [row[0] for row in await reads.rows(LATEST_ENDED, {"bot_id": bot_id, "account_id": account_id})]
+    if not items and await reads.rows(BOT_OWNER, {"bot_id": bot_id}) != [(account_id,)]:
         raise not_found("bot")
     return f"[{','.join(items)}]"
