@@ -1,4 +1,4 @@
-"""/ingest routes: batches of agents, bot sessions, agent status events and interactions."""
+"""/ingest routes: batches of agents, queues, bot sessions, agent status and login events, and interactions."""
 
 from __future__ import annotations
 
@@ -10,9 +10,17 @@ from sqlalchemy.orm import Session
 
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import get_session
-from smartassist.ingest import service
+from smartassist.ingest import logins, queues, service
 from smartassist.ingest.parsing import JSON, NDJSON, RawBatch, parse_batch, read_batch
-from smartassist.ingest.schemas import AgentIn, IngestOut, InteractionIn, SessionIn, StatusEventIn
+from smartassist.ingest.schemas import (
+    AgentIn,
+    IngestOut,
+    InteractionIn,
+    LoginEventIn,
+    QueueIn,
+    SessionIn,
+    StatusEventIn,
+)
 from smartassist.scopes import INGEST
 from smartassist.state import get_runtime
 
@@ -45,6 +53,17 @@ def put_agents(
     return _out(service.upsert_agents(session, principal.account_id, records))
 
 
+@router.put("/queues", response_model=IngestOut, openapi_extra=_doc(QueueIn))
+def put_queues(
+    request: Request,
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
+    records = parse_batch(QueueIn, raw, _max_records(request))
+    return _out(queues.upsert_queues(session, principal.account_id, records))
+
+
 @router.post("/bots/{botId}/sessions", response_model=IngestOut, openapi_extra=_doc(SessionIn))
 def post_sessions(
     request: Request,
@@ -66,6 +85,17 @@ def post_status_events(
 ) -> IngestOut:
     records = parse_batch(StatusEventIn, raw, _max_records(request))
     return _out(service.add_status_events(session, principal.account_id, records))
+
+
+@router.post("/agent-login-events", response_model=IngestOut, openapi_extra=_doc(LoginEventIn))
+def post_login_events(
+    request: Request,
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
+    records = parse_batch(LoginEventIn, raw, _max_records(request))
+    return _out(logins.add_login_events(session, principal.account_id, records))
 
 
 @router.post("/agent-interactions", response_model=IngestOut, openapi_extra=_doc(InteractionIn))
