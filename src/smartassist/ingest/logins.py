@@ -25,16 +25,18 @@ def add_login_events(session: Session, account_id: str, records: list[LoginEvent
 
 def _add_login_events(session: Session, account_id: str, records: list[LoginEventIn]) -> IngestResult:
     agents = _resolve_agents(session, account_id, [r.agent for r in records])
-    first: dict[str, dict[str, Any]] = {}
-    for record in records:
-        if record.eventId not in first:
-            first[record.eventId] = {
-                "account_id": account_id,
-                "agent_pk": agents[record.agent],
-                "event_id": record.eventId,
-                "kind": record.type,
-                "at": datetime_to_ms(record.at),
-                "ip": record.ip,
-            }
-    inserted = _insert_new(session, LOGINS, [first[key] for key in sorted(first)], ("account_id", "event_id"))
+    # Built from the last record back, so the first record of an eventId is the one kept.
+    rows = {r.eventId: _row(account_id, agents[r.agent], r) for r in reversed(records)}
+    inserted = _insert_new(session, LOGINS, [rows[key] for key in sorted(rows)], ("account_id", "event_id"))
     return IngestResult(inserted, len(records) - inserted)
+
+
+def _row(account_id: str, agent_pk: int, record: LoginEventIn) -> dict[str, Any]:
+    return {
+        "account_id": account_id,
+        "agent_pk": agent_pk,
+        "event_id": record.eventId,
+        "kind": record.type,
+        "at": datetime_to_ms(record.at),
+        "ip": record.ip,
+    }
