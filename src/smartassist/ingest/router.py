@@ -34,8 +34,27 @@ def _max_records(request: Request) -> int:
 
 def _doc(model: type[BaseModel]) -> dict[str, Any]:
     """The request body in OpenAPI: it is read raw (to bound its size), so FastAPI can't infer it."""
-    schema = {"type": "array", "items": model.model_json_schema()}
+    schema = {"type": "array", "items": _inlined(model.model_json_schema())}
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}, NDJSON: {"schema": schema}}}}
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its `$defs` written in place of their `$ref`s (QueueIn's skills): embedded in the operation,
+    a `#/$defs/...` reference points nowhere, and client generators drop the operation."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                rest = {key: value for key, value in node.items() if key != "$ref"}
+                return {**resolve(defs[node["$ref"].rsplit("/", 1)[1]]), **resolve(rest)}
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    inlined: dict[str, Any] = resolve(schema)
+    return inlined
 
 
 def _out(result: service.IngestResult) -> IngestOut:
