@@ -42,8 +42,8 @@ def generated(client: TestClient, tmp_path: Path) -> Iterator[ModuleType]:
     # The one warning allowed: NDJSON request bodies are beyond the generator (the JSON form is generated).
     output = result.stdout + result.stderr
     warnings = [line for line in output.splitlines() if line.startswith("WARNING")]
-    assert len(warnings) == 4 and all(line.startswith("WARNING parsing ") for line in warnings), output
-    assert output.count("Unsupported content type application/x-ndjson") == 4, output
+    assert len(warnings) == 6 and all(line.startswith("WARNING parsing ") for line in warnings), output
+    assert output.count("Unsupported content type application/x-ndjson") == 6, output
     assert "Path parameters do not match" not in output, output
     sys.path.insert(0, str(tmp_path))
     try:
@@ -116,8 +116,12 @@ def test_every_operation_through_the_generated_client(client: TestClient, app: F
     call("delete_app", 204, as_admin, account, client_id, confirm="DELETE")
     assert call("list_audit", 200, as_admin, account)
     # ingest, with the app's token (the admin token works as well; tested elsewhere)
-    agent = {"userId": "u-gen", "email": "gen@example.com", "firstName": "G", "lastName": "En"}
+    queue = {"queueId": "qu-gen", "name": "Gen", "skills": [{"skillId": "sk-1", "skillName": "Sales"}]}
+    assert call("put_queues", 200, as_app, account, body=[queue]) == {"accepted": 1, "duplicates": 0}
+    agent = {"userId": "u-gen", "email": "gen@example.com", "firstName": "G", "lastName": "En", "queues": ["qu-gen"]}
     assert call("put_agents", 200, as_app, account, body=[agent]) == {"accepted": 1, "duplicates": 0}
+    login = {"eventId": "l1", "agent": "u-gen", "type": "entry", "at": "2022-08-25T09:59:00Z", "ip": "10.0.0.1"}
+    assert call("post_login_events", 200, as_app, account, body=[login]) == {"accepted": 1, "duplicates": 0}
     session = {
         "sessionId": "s-gen",
         "userId": "caller",
@@ -148,4 +152,4 @@ def test_every_operation_through_the_generated_client(client: TestClient, app: F
     assert call("user_status", 200, as_app, account, body=query, limit=10) == page
 
     assert called == set(operations), set(operations) - called
-    assert len(called) == 23
+    assert len(called) == 25

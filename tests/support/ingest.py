@@ -34,9 +34,9 @@ def send_raw(
     headers: dict[str, str] | None = None,
     method: str | None = None,
 ) -> Response:
-    """Exactly these body bytes (or chunks) to an ingest route: PUT for agents, POST otherwise unless
+    """Exactly these body bytes (or chunks) to an ingest route: PUT for agents and queues, POST otherwise unless
     `method` says; the admin token unless other headers are given; no Content-Type when None."""
-    verb = method or ("PUT" if path.endswith("/agents") else "POST")
+    verb = method or ("PUT" if path.endswith(("/agents", "/queues")) else "POST")
     sent = {**(ADMIN if headers is None else headers), **({"Content-Type": content_type} if content_type else {})}
     response: Response = client.request(verb, path, content=content, headers=sent)
     return response
