@@ -180,7 +180,7 @@ def parse_time(text: str, offset_minutes: int | None) -> int:
         east = (zone_hours * 60 + zone_minutes) * MINUTE_MS
         utc = local - east if zone[0] == "+" else local + east
     if not MIN_MS <= utc <= MAX_MS:
-        raise TimeError("must be between 1970 and 9998 (UTC)")
+        raise TimeError("must be between 1970-01-01T00:00:00Z and 9999-12-31T09:59:59Z")
     return utc
 
 
