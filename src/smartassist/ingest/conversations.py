@@ -247,7 +247,7 @@ def _id(row: dict[str, Any], key: str, *, required: bool) -> str | None:
     value = row.get(key)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not CALLER_ID.match(value):
+    if not isinstance(value, str) or not CALLER_ID.fullmatch(value):
         need = "required, " if required else ""
         raise RowError(f"{key}: {need}1 to 128 characters of A-Z a-z 0-9 . _ : @ + -")
     return value
