@@ -20,6 +20,7 @@ with that key; the last record for a key wins. A changed conversation's queue en
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -119,8 +120,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e999: json reads it as inf, which no JSON document can hold again
+        raise ValueError("number out of range")
+    return value
+
+
 def _loads(text: bytes) -> Any:
-    return json.loads(text, parse_constant=_reject_constant)
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
 
 
 def read_rows(raw: RawBatch, max_records: int) -> list[tuple[str, Any]]:
