@@ -17,6 +17,7 @@ from tests.analytics.conversations.support import (
     add_queue,
     new_caller,
     prepare_samples,
+    row,
     sample,
 )
 from tests.analytics.data import user_status_body
@@ -44,17 +45,6 @@ def caller(client: TestClient, db_engine: Engine) -> Caller:
     caller = new_caller(client)
     prepare_samples(client, db_engine, caller)
     return caller
-
-
-def row(n: int, start: str = "2025-10-01T10:00:00Z", **fields: Any) -> dict[str, Any]:
-    return {
-        "conversationId": f"c-{n}",
-        "sessionId": f"s-{n}",
-        "channel": "Voice",
-        "botId": "st-bot",
-        "sessionStartTime": start,
-        **fields,
-    }
 
 
 def answered(agent: str, accepted: str, end: str | None, **fields: Any) -> dict[str, Any]:

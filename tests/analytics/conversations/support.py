@@ -28,6 +28,18 @@ SEGMENT_NAIVE = ("assignedAt", "acceptedTime", "firstResponseTime", "interaction
 CONSULTING_NAIVE = ("assignedAt", "acceptedTime", "consultingEndTime")
 
 
+def row(n: int, start: str = "2025-10-01T10:00:00Z", **fields: Any) -> dict[str, Any]:
+    """A conversation row with the required fields (conversationId c-<n>, sessionId s-<n>, bot st-bot)."""
+    return {
+        "conversationId": f"c-{n}",
+        "sessionId": f"s-{n}",
+        "channel": "Voice",
+        "botId": "st-bot",
+        "sessionStartTime": start,
+        **fields,
+    }
+
+
 def sample(name: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
     return rows

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from tests.analytics.conversations.support import V1, V2, Caller, add_agents, add_queue, new_caller
+from tests.analytics.conversations.support import V1, V2, Caller, add_agents, add_queue, new_caller, row
 from tests.factories import INGEST, create_app, token
 from tests.ingest.support import error, ok
 
@@ -24,17 +24,6 @@ def caller(client: TestClient, db_engine: Engine) -> Caller:
     add_queue(db_engine, caller.account_id, "qu-support")
     add_agents(client, caller, [A1])
     return caller
-
-
-def row(n: int, start: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "conversationId": f"c-{n}",
-        "sessionId": f"s-{n}",
-        "channel": "Voice",
-        "botId": "st-bot",
-        "sessionStartTime": start,
-        **fields,
-    }
 
 
 def body(start: str = "2025-10-01", end: str = "2025-10-01", **fields: Any) -> dict[str, Any]:

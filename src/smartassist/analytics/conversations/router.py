@@ -9,6 +9,7 @@ validated by request.parse_call_details_body.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -78,54 +79,36 @@ def _serve(request: Request, principal: Principal, body: Any, *, v2: bool, limit
     return Response(content, media_type="application/json")
 
 
-def _limit() -> Any:
-    return Query(MAX_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page")
+def _endpoint(*, v2: bool) -> Callable[..., Response]:
+    def endpoint(
+        request: Request,
+        accountId: str,  # noqa: N803 - the contract's path parameter name
+        limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page"),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET_PAGES, description="pages of `limit` rows to skip"),
+        principal: Principal = Depends(require_app(ANALYTICS)),
+        body: Any = Depends(user_status_body),
+    ) -> Response:
+        return _serve(request, principal, body, v2=v2, limit=limit, offset=offset)
+
+    return endpoint
 
 
-def _offset() -> Any:
-    return Query(0, ge=0, le=MAX_OFFSET_PAGES, description="pages of `limit` rows to skip")
-
-
-@router.post(
-    f"{BASE}/calldetails",
-    response_class=Response,
-    operation_id="callDetailsV1",
-    responses=_RESPONSES,
-    openapi_extra=_OPENAPI,
+# (path, OpenAPI operation id or None for the any-case spelling, which the document leaves out, v2?)
+ROUTES = (
+    (f"{BASE}/calldetails", "callDetailsV1", False),
+    (f"{BASE}/{{segment:calldetails_any_case}}", None, False),
+    (f"{BASE}/v2/calldetails", "callDetailsV2", True),
+    (f"{BASE}/v2/interactionDetails", "interactionDetailsV2", True),
+    (f"{BASE}/v2/{{segment:v2_calldetails_any_case}}", None, True),
 )
-@router.post(f"{BASE}/{{segment:calldetails_any_case}}", response_class=Response, include_in_schema=False)
-def call_details_v1(
-    request: Request,
-    accountId: str,  # noqa: N803 - the contract's path parameter name
-    limit: int = _limit(),
-    offset: int = _offset(),
-    principal: Principal = Depends(require_app(ANALYTICS)),
-    body: Any = Depends(user_status_body),
-) -> Response:
-    return _serve(request, principal, body, v2=False, limit=limit, offset=offset)
-
-
-@router.post(
-    f"{BASE}/v2/calldetails",
-    response_class=Response,
-    operation_id="callDetailsV2",
-    responses=_RESPONSES,
-    openapi_extra=_OPENAPI,
-)
-@router.post(
-    f"{BASE}/v2/interactionDetails",
-    response_class=Response,
-    operation_id="interactionDetailsV2",
-    responses=_RESPONSES,
-    openapi_extra=_OPENAPI,
-)
-@router.post(f"{BASE}/v2/{{segment:v2_calldetails_any_case}}", response_class=Response, include_in_schema=False)
-def call_details_v2(
-    request: Request,
-    accountId: str,  # noqa: N803
-    limit: int = _limit(),
-    offset: int = _offset(),
-    principal: Principal = Depends(require_app(ANALYTICS)),
-    body: Any = Depends(user_status_body),
-) -> Response:
-    return _serve(request, principal, body, v2=True, limit=limit, offset=offset)
+for _path, _operation_id, _v2 in ROUTES:
+    router.add_api_route(
+        _path,
+        _endpoint(v2=_v2),
+        methods=["POST"],
+        response_class=Response,
+        operation_id=_operation_id,
+        include_in_schema=_operation_id is not None,
+        responses=_RESPONSES,
+        openapi_extra=_OPENAPI,
+    )
