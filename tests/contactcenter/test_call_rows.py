@@ -12,7 +12,6 @@ from smartassist.contactcenter.call_rows import (
     TimeError,
     View,
     encode_row,
-    is_naive,
     naive_text,
     parse_time,
     render_row,
@@ -66,11 +65,6 @@ def test_parse_time(text: str, offset: int | None, expected: int) -> None:
 def test_parse_time_refuses(text: str, offset: int | None, reason: str) -> None:
     with pytest.raises(TimeError, match=reason):
         parse_time(text, offset)
-
-
-def test_is_naive() -> None:
-    assert is_naive("2025-10-01T07:40:36") and is_naive("2025-10-01 07:40")
-    assert not is_naive("2025-10-01T07:40:36Z") and not is_naive("2025-10-01T07:40:36-03:00") and not is_naive("x")
 
 
 def test_formats() -> None:

@@ -146,12 +146,6 @@ def _slots(container: dict[str, Any], keys: tuple[str, ...], zulu: bool, where: 
 # --- reading times (ingest) -------------------------------------------------------------------------------------
 
 
-def is_naive(text: str) -> bool:
-    """True for a time string without a zone (it needs the ingest's timeZoneOffset)."""
-    match = _TIME.fullmatch(text)
-    return match is not None and match.group(8) is None
-
-
 def parse_time(text: str, offset_minutes: int | None) -> int:
     """UTC epoch ms of a time string; a naive one is local time at offset_minutes (JS sign: UTC - local)."""
     match = _TIME.fullmatch(text)
