@@ -1,16 +1,17 @@
-"""/ingest routes: batches of agents, queues, bot sessions, agent status and login events, and interactions."""
+"""/ingest routes: batches of agents, queues, bot sessions, agent status and login events, interactions and
+conversations."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import get_session
-from smartassist.ingest import logins, queues, service
+from smartassist.ingest import conversations, logins, queues, service
 from smartassist.ingest.parsing import JSON, NDJSON, RawBatch, parse_batch, read_batch
 from smartassist.ingest.schemas import (
     AgentIn,
@@ -126,3 +127,46 @@ def post_interactions(
 ) -> IngestOut:
     records = parse_batch(InteractionIn, raw, _max_records(request))
     return _out(service.upsert_interactions(session, principal.account_id, records))
+
+
+_ROW_DOC = {
+    "type": "object",
+    "required": ["sessionId", "botId", "channel", "sessionStartTime"],
+    "description": "A row of the vendor's Call Details response, as it returns it (docs/API.md §9)",
+}
+_CONVERSATIONS_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            JSON: {
+                "schema": {
+                    "oneOf": [
+                        {"type": "array", "items": _ROW_DOC},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "numResults": {"type": "integer"},
+                                "data": {"type": "array", "items": _ROW_DOC},
+                            },
+                        },
+                    ]
+                }
+            },
+            NDJSON: {"schema": {"type": "array", "items": _ROW_DOC}},
+        },
+    }
+}
+
+
+@router.post("/conversations", response_model=IngestOut, openapi_extra=_CONVERSATIONS_DOC)
+def post_conversations(
+    request: Request,
+    timeZoneOffset: int | None = Query(  # noqa: N803 - the vendor's parameter name
+        None, ge=-840, le=840, description="minutes, UTC - local (JS sign); required when a row has a naive time"
+    ),
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
+    rows = conversations.read_rows(raw, _max_records(request))
+    return _out(conversations.ingest_conversations(session, principal.account_id, rows, timeZoneOffset))
