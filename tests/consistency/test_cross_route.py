@@ -1,0 +1,185 @@
+"""Where two routes report the same quantity, they agree: on one simulated contact center (a seed, a few
+agents, two days up to a fixed past cut), loaded through the ingest routes, read back through the routes.
+
+Each expected figure is read off another route's response (Call Details rows as served, UserStatus sums),
+never recomputed by the code that serves the route under test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from rich.console import Console
+
+from smartassist.simulation.command import Options, Outcome, simulate
+from tests.support.tenants import ADMIN, ANALYTICS, INGEST, create_account, create_app
+from tests.support.tokens import token
+
+WFM = "WFM Integration"
+CUT = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)  # a weekday afternoon: shifts and open contacts at the cut
+DAYS = 2
+BASE = "/agentassist/api/public/analytics/account/{}"
+
+
+def _post(client: TestClient, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    response = client.post(path, json=body, headers=headers)
+    assert response.status_code == 200, (path, response.text)
+    return response.json()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _simulated(client: TestClient) -> tuple[str, dict[str, str], Outcome]:
+    account = create_account(client, "Consistency")
+    app = create_app(client, account, scopes=[ANALYTICS, WFM, INGEST])
+    options = Options(seed=11, agents=6, days=DAYS, until=int(CUT.timestamp()))
+    outcome = simulate(client, account, ADMIN, options, Console(quiet=True))
+    assert not outcome.unsupported, outcome.unsupported
+    return account, {"auth": token(app)}, outcome
+
+
+def _call_details(client: TestClient, account: str, headers: dict[str, str], start: datetime) -> list[dict[str, Any]]:
+    """Every row of the simulated period, day by day (a day's rows fit the 11 reachable pages)."""
+    rows: list[dict[str, Any]] = []
+    for day in range(DAYS):
+        date = (start + timedelta(days=day)).date().isoformat()
+        for page in range(11):
+            body = {"startDate": date, "endDate": date, "timeZoneOffset": 0}
+            got = client.post(
+                BASE.format(account) + f"/v2/calldetails?limit=100&offset={page}", json=body, headers=headers
+            )
+            assert got.status_code == 200, got.text
+            data = got.json()["data"]
+            rows.extend(data)
+            if len(data) < 100:
+                break
+        else:
+            raise AssertionError(f"more than 1,100 rows on {date}: lower the simulated agents")
+    return rows
+
+
+def _naive(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+
+
+def _entries(row: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in row.get("destinations", []) if d.get("destinationType") == "QueueEntry"]
+
+
+def _volume(client: TestClient, account: str, headers: dict[str, str], start: datetime) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    while True:
+        body = {"orgId": "o-sim", "fromTimeStamp": _iso(start), "toTimeStamp": _iso(CUT), "skip": len(records)}
+        page = _post(client, BASE.format(account) + "/callvolume", {**body, "limit": 1000}, headers)
+        records.extend(page["CallVolumeUpdate"])
+        if not page["hasMore"]:
+            assert len(records) == page["totalCount"]
+            return records
+
+
+def _performance(client: TestClient, account: str, headers: dict[str, str], start: datetime) -> list[dict[str, Any]]:
+    agents: list[dict[str, Any]] = []
+    while True:
+        body = {"fromTimeStamp": _iso(start), "toTimeStamp": _iso(CUT), "skip": len(agents), "limit": 100}
+        page = _post(client, BASE.format(account) + "/agentperformance", body, headers)
+        agents.extend(page["AgentPerformance"])
+        if not page["hasMore"]:
+            assert len(agents) == page["totalCount"]
+            return agents
+
+
+def test_routes_agree_on_one_simulated_contact_center(client: TestClient) -> None:
+    account, headers, outcome = _simulated(client)
+    start = datetime.fromtimestamp(outcome.start, UTC)
+    rows = _call_details(client, account, headers, start)
+    conversations = [row for row in rows if "conversationId" in row]
+    assert conversations, "the simulation produced no conversation"
+
+    # Contact Volume: offered = every queue entry of the period's conversations (Call Details).
+    volume = _volume(client, account, headers, start)
+    entries = [entry for row in conversations for entry in _entries(row) if entry.get("EnterTime")]
+    offered = sum(r["offeredContacts"] for r in volume)
+    assert offered == len(entries) > 0
+    per_queue = Counter(entry["queueId"] for entry in entries)
+    volume_per_queue: Counter[str] = Counter()
+    for record in volume:
+        volume_per_queue[record["queueId"]] += record["offeredContacts"]
+    assert volume_per_queue == per_queue
+
+    # Every offered contact is answered, abandoned or still in the queue at the cut.
+    answered = sum(r["answeredContacts"] for r in volume)
+    abandoned = sum(r["abandonedContacts"] for r in volume)
+    still_open = sum(
+        1
+        for row in conversations
+        if "sessionEndTime" not in row or not row["sessionEndTime"]
+        for entry in _entries(row)[-1:]
+        if "respondingAgent" not in entry
+    )
+    assert answered + abandoned + still_open == offered
+    assert answered == sum(1 for entry in entries if "respondingAgent" in entry)
+
+    # Agent Performance answers the same contacts, and talks as long, as Contact Volume.
+    performance = _performance(client, account, headers, start)
+    cells = [queue for agent in performance for interval in agent["intervals"] for queue in interval["queues"]]
+    assert sum(cell["answeredContacts"] for cell in cells) == answered
+    assert sum(cell["conversationTalkTime"] for cell in cells) == sum(r["conversationTalkTime"] for r in volume)
+
+    # Each agent's talk time (Agent Performance, ms) is the Interacting time UserStatus reports, within a second
+    # per contact; agents still talking at the cut are left out (UserStatus counts their talk up to now).
+    talking_at_cut = {
+        entry["respondingAgent"]["agentId"]
+        for row in conversations
+        for entry in _entries(row)
+        if "respondingAgent" in entry and not entry["respondingAgent"].get("interactionEndTime")
+    }
+    by_user = {agent.user_id: agent for agent in outcome.world.agents}
+    talk_ms = {agent["agentId"]: 0 for agent in performance}
+    contacts: Counter[str] = Counter()
+    for agent in performance:
+        for interval in agent["intervals"]:
+            for cell in interval["queues"]:
+                talk_ms[agent["agentId"]] += cell["conversationTalkTime"]
+                contacts[agent["agentId"]] += cell["answeredContacts"]
+    status_body = {
+        "filter": {"dateFilter": {"startDate": start.isoformat(), "endDate": CUT.isoformat()}},
+        "granularity": "PT24H",
+    }
+    page = _post(client, BASE.format(account) + "/userstatus?limit=50", status_body, headers)
+    interacting: dict[str, float] = defaultdict(float)
+    for agent in page["data"]:
+        for bucket in agent["timeInterval"]:
+            for entry in bucket["status"]:
+                if entry["value"].endswith(":Interacting"):
+                    interacting[agent["userId"]] += int(entry["stats"]["sum"].split()[0])
+    compared = 0
+    for user_id, agent in by_user.items():
+        if user_id in talking_at_cut or agent.agent_id not in talk_ms:
+            continue
+        assert abs(talk_ms[agent.agent_id] / 1000 - interacting[user_id]) <= max(1, contacts[agent.agent_id]), user_id
+        compared += 1
+    assert compared >= 2
+
+    # Queue Size: waiting + engaged = the contacts of that queue still open in Call Details.
+    for queue in outcome.world.queues:
+        open_here = 0
+        for row in conversations:
+            if row.get("sessionEndTime"):
+                continue
+            queue_entries = _entries(row)
+            for position, entry in enumerate(queue_entries):
+                if entry["queueId"] != queue.queue_id:
+                    continue
+                agent = entry.get("respondingAgent")
+                if agent is None:
+                    open_here += position == len(queue_entries) - 1  # waiting here, not moved on
+                elif agent.get("acceptedTime") and not agent.get("interactionEndTime"):
+                    open_here += 1  # engaged
+        path = f"/agentassist/api/v1/public/{outcome.world.bot_id}/monitor/queueStatsById/{queue.queue_id}"
+        [stats] = _post(client, path, {}, headers)
+        assert stats["waiting"] + stats["engaged"] == open_here, queue.queue_id
