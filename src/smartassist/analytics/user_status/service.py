@@ -7,8 +7,7 @@ semi-join on agents of that account). Rows come back as the driver's plain tuple
 as JSON text by buckets.IntervalRenderer: a full page is tens of thousands of buckets.
 
 Query plans relied on (indexes in ingest/models.py; checked with EXPLAIN on SQLite 3.40 and PostgreSQL 15):
-- agents: uq_agents_account_id_user_id gives the page in userId order (SQLite: SEARCH agents USING INDEX
-  (account_id=?), no temp b-tree; PostgreSQL: Index Scan under the Limit).
+- agents: analytics/agents.py (uq_agents_account_id_user_id, in userId order).
 - last event before the window: a correlated `ORDER BY ts DESC, id DESC LIMIT 1` per agent, a backward
   range scan of ix_agent_status_events_agent_ts_id (SQLite: SEARCH ... USING COVERING INDEX (agent_id=?
   AND ts<?); PostgreSQL: SubPlan with Index Only Scan Backward), then a primary-key lookup.
@@ -31,41 +30,17 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import BigInteger, ColumnElement, CompoundSelect, Connection, Select, any_, bindparam, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from smartassist.analytics.agents import AgentRow, agent_page
 from smartassist.analytics.user_status.buckets import IntervalRenderer
 from smartassist.analytics.user_status.request import UserStatusQuery
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent
-
-
-@dataclass(frozen=True)
-class AgentRow:
-    id: int
-    user_id: str
-    first_name: str
-    last_name: str
-    email: str
-    custom_id: str | None
-
-
-def agent_page(
-    connection: Connection, account_id: str, emails: Sequence[str] | None, limit: int, offset: int
-) -> tuple[list[AgentRow], bool]:
-    """The page of agents in userId order, and whether more follow (one extra row is fetched)."""
-    stmt = select(Agent.id, Agent.user_id, Agent.first_name, Agent.last_name, Agent.email, Agent.custom_id).where(
-        Agent.account_id == account_id
-    )
-    if emails is not None:
-        stmt = stmt.where(Agent.email_norm.in_(emails))
-    rows = connection.execute(stmt.order_by(Agent.user_id).limit(limit + 1).offset(offset)).all()
-    return [AgentRow(*row) for row in rows[:limit]], len(rows) > limit
-
 
 # The statements below are built once, with bound parameters, for each dialect: the page's agent ids are one
 # array parameter on PostgreSQL (`= ANY(...)`; an expanded IN list of 50 parameters made psycopg parse the
