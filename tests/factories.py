@@ -13,6 +13,7 @@ from tests.conftest import ADMIN_TOKEN
 
 ANALYTICS = "SmartAssist Analytics"
 INGEST = "SmartAssist Data Ingestion"
+WFM = "WFM Integration"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
