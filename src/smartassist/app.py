@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
+from smartassist.analytics.agent_status.router import router as agent_status_router
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.user_status.router import router as user_status_router
 from smartassist.apps.router import router as apps_router
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         intents_router,
         user_status_router,
+        agent_status_router,
         health_router,
         metrics_router,
         ingest_router,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import Connection, select
+from sqlalchemy import BigInteger, ColumnElement, CompoundSelect, Connection, Select, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from smartassist.contactcenter.models import Agent
 
@@ -37,3 +39,25 @@ def agent_page(
         stmt = stmt.where(Agent.email_norm.in_(emails))
     rows = connection.execute(stmt.order_by(Agent.user_id).limit(limit + 1).offset(offset)).all()
     return [AgentRow(*row) for row in rows[:limit]], len(rows) > limit
+
+
+def of_page(column: ColumnElement[int], array_parameter: bool) -> ColumnElement[bool]:
+    """`column` is one of the page's agent ids (bound parameter `agent_ids`).
+
+    One array parameter on PostgreSQL (`= ANY(...)`: an expanded IN list of 50 parameters made psycopg parse
+    the statement on every execution, its statement cache stopping at 50); an expanded IN list on SQLite.
+    """
+    if array_parameter:
+        return column == any_(bindparam("agent_ids", type_=ARRAY(BigInteger)))
+    return column.in_(bindparam("agent_ids", expanding=True))
+
+
+def fetch_tuples(
+    connection: Connection, statement: Select[Any] | CompoundSelect[Any], params: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """The rows as the driver's plain tuples: SQLAlchemy Row objects cost more than the query for tens of
+    thousands of rows, and tuples of ints and strings are untracked by the garbage collector."""
+    result = connection.execute(statement, params)
+    rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # DB-API: a list of tuples
+    result.close()
+    return rows

@@ -7,7 +7,6 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 
 from __future__ import annotations
 
-import json
 from itertools import chain
 from typing import Any
 
@@ -15,12 +14,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from smartassist.analytics.body import json_body as user_status_body
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.analytics.user_status.service import user_status_chunks
 from smartassist.auth.deps import Principal, require_app
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
-from smartassist.errors import bad_request
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
@@ -72,25 +71,6 @@ REQUEST_SCHEMA: dict[str, Any] = {
     },
 }
 _OPENAPI = {"requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
-
-
-async def user_status_body(request: Request) -> Any:
-    """The body as JSON, read only once the caller is authenticated (declared after the principal).
-
-    A body FastAPI parses itself is parsed before any dependency runs, so an unauthenticated caller could
-    make the server build a large JSON document per request. As FastAPI (strict content type) would: no body
-    is None, a missing or non-JSON Content-Type leaves the raw bytes (both then refused as "not a JSON object").
-    """
-    raw = await request.body()
-    if not raw:
-        return None
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
-        return raw
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):  # bad JSON or UTF-8, digits beyond int limits, deep nesting
-        raise bad_request("request body is not valid JSON") from None
 
 
 class StatusStats(BaseModel):

@@ -32,12 +32,12 @@ import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, ColumnElement, CompoundSelect, Connection, Select, any_, bindparam, select, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, CompoundSelect, Connection, Select, bindparam, select, union_all
 
-from smartassist.analytics.agents import AgentRow, agent_page
+from smartassist.analytics.agents import AgentRow, agent_page, fetch_tuples
+from smartassist.analytics.agents import of_page as page_filter
 from smartassist.analytics.user_status.buckets import IntervalRenderer
 from smartassist.analytics.user_status.request import UserStatusQuery
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent
@@ -61,9 +61,7 @@ class _Statements(NamedTuple):
 
 def _statements(array_parameter: bool) -> _Statements:
     def of_page(column: ColumnElement[int]) -> ColumnElement[bool]:
-        if array_parameter:
-            return column == any_(bindparam("agent_ids", type_=ARRAY(BigInteger)))
-        return column.in_(bindparam("agent_ids", expanding=True))
+        return page_filter(column, array_parameter)
 
     page_agents = select(_agent.id).where(_agent.account_id == bindparam("account_id"), of_page(_agent.id))
     latest_before = (
@@ -104,13 +102,7 @@ STATEMENTS = {"postgresql": _statements(array_parameter=True), "sqlite": _statem
 _by_agent = itemgetter(2)
 
 
-def _tuples(
-    connection: Connection, statement: Select[Any] | CompoundSelect[Any], params: dict[str, Any]
-) -> list[tuple[Any, ...]]:
-    result = connection.execute(statement, params)
-    rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # DB-API: a list of tuples
-    result.close()
-    return rows
+_tuples = fetch_tuples
 
 
 def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
