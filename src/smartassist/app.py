@@ -26,6 +26,7 @@ from smartassist.ops.metrics import install_metrics
 from smartassist.ops.metrics import router as metrics_router
 from smartassist.ops.openapi import install_openapi
 from smartassist.state import Runtime
+from smartassist.wfm.router import router as wfm_router
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         intents_router,
         user_status_router,
         agent_status_router,
+        wfm_router,
         health_router,
         metrics_router,
         ingest_router,

@@ -34,8 +34,8 @@ def user_status_body(
     return {"filter": filters, "granularity": granularity}
 
 
-def add_account(engine: Engine, name: str = "Acme", account_id: str | None = None) -> str:
-    account_id = account_id or secrets.token_hex(12)
+def add_account(engine: Engine, name: str = "Acme") -> str:
+    account_id = secrets.token_hex(12)
     with Session(engine) as session:
         session.add(Account(id=account_id, name=name, created_at=T0))
         session.commit()
