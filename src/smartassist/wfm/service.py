@@ -9,8 +9,10 @@ them):
 - queues: ix_queues_account_name (account_id, name, queue_id) answers the query alone, in order (SQLite:
   SEARCH queues USING COVERING INDEX; PostgreSQL: Index Only Scan).
 - agent activity: ix_agent_status_events_account_ts (account_id, ts) range-scans the window in time order;
-  each event's agent is a primary-key lookup; only ties within a millisecond are sorted by agentId (SQLite:
-  USE TEMP B-TREE FOR RIGHT PART OF ORDER BY; PostgreSQL: Incremental Sort, presorted key ts).
+  each event's agent is joined by primary key (SQLite: SEARCH ... USING INDEX (account_id=? AND ts>? AND
+  ts<?), then USE TEMP B-TREE FOR RIGHT PART OF ORDER BY: only the ties within a millisecond are sorted by
+  agentId; PostgreSQL: Index Scan using the index, joined to the account's agents, under a Sort). Without
+  this index (migration 0009) the window was a scan of every event of every agent.
 """
 
 from __future__ import annotations

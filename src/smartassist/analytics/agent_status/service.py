@@ -15,9 +15,11 @@ test_agent_status_service.py asserts them):
   AND ts<?); PostgreSQL: SubPlan with Index Only Scan Backward), then a primary-key lookup for the row.
 - first event at or after the window end: the same, forward (agent_id=? AND ts>?; Index Only Scan).
 - events in the window: range scan of the same index (agent_id = ? AND ts >= ? AND ts < ?), in index
-  order (SQLite: no temp b-tree for the ORDER BY); `reason` is not in the index, so each row is read from
-  the table (SQLite SEARCH ... USING INDEX; PostgreSQL Index Scan per agent of the page).
-- v3 login events: range scan of ix_agent_login_events_agent_at (agent_pk = ? AND at >= ? AND at < ?).
+  order (SQLite: SEARCH ... USING INDEX, no temp b-tree for the ORDER BY); `reason` is not in the index,
+  so each row is read from the table. PostgreSQL: Nested Loop over the page's agents (pk_agents, = ANY)
+  with an Index Scan of the index each, under a Sort (or Incremental Sort) by agent of the page's rows.
+- v3 login events: range scan of ix_agent_login_events_agent_at (agent_pk = ? AND at >= ? AND at < ?),
+  the same shape (SQLite: no temp b-tree; PostgreSQL: Index Scan per agent under a Sort).
 """
 
 from __future__ import annotations

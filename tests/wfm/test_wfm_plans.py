@@ -1,0 +1,63 @@
+"""The index plans wfm/service.py relies on, by EXPLAIN on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+from smartassist.wfm import service
+from tests.analytics.data import HOUR, MINUTE, T0, add_account, add_agent, add_events, add_queue
+
+
+def _agent_key_index(engine: Engine) -> str:
+    """SQLite's name for the (account_id, agent_key) unique index (sqlite_autoindex_agents_N, by position)."""
+    with engine.connect() as conn:
+        for row in conn.exec_driver_sql("PRAGMA index_list(agents)"):
+            columns = [info[2] for info in conn.exec_driver_sql(f"PRAGMA index_info({row[1]})")]
+            if columns == ["account_id", "agent_key"]:
+                return str(row[1])
+    raise AssertionError("no (account_id, agent_key) index on agents")
+
+
+def test_wfm_queries_use_their_indexes(db_engine: Engine) -> None:
+    account = add_account(db_engine)
+    agent = add_agent(db_engine, account, "a@x.com")
+    add_events(db_engine, account, agent, [(T0 + m * MINUTE, "Busy") for m in range(-600, 600, 5)])
+    add_queue(db_engine, account, "qu-1", "Sales")
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(db_engine, "before_cursor_execute", record)
+    try:
+        with db_engine.connect() as connection:
+            service.wfm_agents(connection, account, limit=100, offset=0)
+            service.wfm_queues(connection, account)
+            updates = service.agent_activity(connection, account, start=T0, end=T0 + HOUR)["AgentUpdates"]
+    finally:
+        event.remove(db_engine, "before_cursor_execute", record)
+    assert len(updates) == 12  # every 5 minutes in [T0, T0 + 1 h)
+    sqlite = db_engine.dialect.name == "sqlite"
+    with db_engine.connect() as conn:
+        if not sqlite:  # tiny tables: ask for the index path the planner takes on real volumes
+            conn.exec_driver_sql("SET enable_seqscan = off")
+        agents, queues, activity = (
+            "\n".join(
+                str(row[-1] if sqlite else row[0])
+                for row in conn.exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, params)
+            )
+            for statement, params in statements
+        )
+    if sqlite:
+        assert f"SEARCH agents USING INDEX {_agent_key_index(db_engine)} (account_id=?)" in agents
+        assert "TEMP B-TREE" not in agents
+        assert "SEARCH queues USING COVERING INDEX ix_queues_account_name (account_id=?)" in queues
+        assert "TEMP B-TREE" not in queues
+        assert "USING INDEX ix_agent_status_events_account_ts (account_id=? AND ts>? AND ts<?)" in activity
+        assert "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY" in activity  # only ties within a millisecond
+    else:
+        assert "Index Scan using uq_agents_account_id_agent_key" in agents and "Sort" not in agents
+        assert "Index Only Scan using ix_queues_account_name" in queues and "Sort" not in queues
+        assert "Index Scan using ix_agent_status_events_account_ts" in activity
