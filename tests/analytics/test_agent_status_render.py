@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from smartassist.analytics.agent_status.render import duration, local_time, status_spans, utc_millis_z
 from tests.analytics.data import DAY, HOUR, MINUTE, T0
 
 SECOND = 1000
+KEYS = ["primaryStatus", "secondaryStatus", "startTime", "endTime", "duration"]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +54,13 @@ def test_utc_millis_z() -> None:
 
 
 def spans(events: list[tuple[int, str, str | None]], start: int = T0, end: int = T0 + DAY) -> list[tuple[str, ...]]:
-    return [tuple(span.values()) for span in status_spans(events, start, end, 0)]
+    """(primaryStatus, secondaryStatus, startTime, endTime, duration) of each span, keys checked in order."""
+    text = status_spans(events, start, end, 0)
+    if not text:
+        return []
+    listed = json.loads(text)
+    assert listed and all(list(span) == KEYS for span in listed)
+    return [tuple(span.values()) for span in listed]
 
 
 def test_a_span_begun_before_the_window_is_shown_whole() -> None:
@@ -103,3 +113,18 @@ def test_no_events_or_only_after_the_window_give_no_span() -> None:
 def test_sub_second_edges_are_truncated_but_the_duration_uses_the_exact_length() -> None:
     events = [(T0 + 52_600, "Busy", None), (T0 + 108_100, "Offline", None)]  # 55.5 s
     assert spans(events) == [("BUSY", "BUSY", "2022-12-12T00:00:52", "2022-12-12T00:01:48", "00:00:55")]
+
+
+def test_spans_sharing_an_edge_and_statuses_needing_escapes() -> None:
+    events = [(T0, 'Say "hi"', None), (T0 + SECOND, "Busy", "R\\1"), (T0 + 3 * SECOND, "Offline", None)]
+    assert spans(events) == [
+        ('SAY "HI"', 'SAY "HI"', "2022-12-12T00:00:00", "2022-12-12T00:00:01", "00:00:01"),
+        ("BUSY", "R\\1", "2022-12-12T00:00:01", "2022-12-12T00:00:03", "00:00:02"),
+    ]
+
+
+@pytest.mark.parametrize("offset", [-840, -330, 0, 300, 840])
+def test_local_time_matches_a_datetime_model(offset: int) -> None:
+    for ms in range(T0 - 3 * DAY, T0 + 3 * DAY, 7 * HOUR + 13 * MINUTE + 17_321):
+        moment = datetime.fromtimestamp(ms // 1000, UTC) - timedelta(minutes=offset)
+        assert local_time(ms, offset) == moment.strftime("%Y-%m-%dT%H:%M:%S")
