@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from smartassist.analytics.agent_status.request import AgentStatusQuery
 from smartassist.analytics.agent_status.service import agent_status_details
 from tests.analytics.data import DAY, HOUR, MINUTE, T0, add_account, add_agent, add_events, add_logins
+from tests.analytics.plans import explained, recorded
 
 WINDOW = AgentStatusQuery(start_ms=T0, end_ms=T0 + DAY, offset_minutes=0, emails=None)
 
@@ -19,17 +20,8 @@ def run(
     engine: Engine, account_id: str, version: int = 3, limit: int = 50, query: AgentStatusQuery = WINDOW
 ) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """The response as data, and the SQL statements it took (with their parameters)."""
-    statements: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        with engine.connect() as connection:
-            body = agent_status_details(connection, account_id, query, version=version, limit=limit, offset=0)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with recorded(engine) as statements, engine.connect() as connection:
+        body = agent_status_details(connection, account_id, query, version=version, limit=limit, offset=0)
     return json.loads(body), statements
 
 
@@ -71,16 +63,7 @@ def test_queries_use_the_indexes_the_service_names(db_engine: Engine) -> None:
     add_logins(db_engine, account, agent, [("entry", T0 + m * MINUTE, None) for m in range(0, 600, 5)])
     _, statements = run(db_engine, account)
     sqlite = db_engine.dialect.name == "sqlite"
-    with db_engine.connect() as conn:
-        if not sqlite:  # tiny tables: ask for the index path the planner takes on real volumes
-            conn.exec_driver_sql("SET enable_seqscan = off")
-        plans = [
-            "\n".join(
-                str(row[-1] if sqlite else row[0])
-                for row in conn.exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, params)
-            )
-            for statement, params in statements
-        ]
+    plans = explained(db_engine, statements)
     _page, before, inside, after, logins = plans
     if sqlite:
         assert "USING COVERING INDEX ix_agent_status_events_agent_ts_id (agent_id=? AND ts<?)" in before

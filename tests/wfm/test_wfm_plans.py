@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from smartassist.wfm import service
 from tests.analytics.data import HOUR, MINUTE, T0, add_account, add_agent, add_events, add_queue
+from tests.analytics.plans import explained, recorded
 
 
 def _agent_key_index(engine: Engine) -> str:
@@ -25,31 +24,13 @@ def test_wfm_queries_use_their_indexes(db_engine: Engine) -> None:
     agent = add_agent(db_engine, account, "a@x.com")
     add_events(db_engine, account, agent, [(T0 + m * MINUTE, "Busy") for m in range(-600, 600, 5)])
     add_queue(db_engine, account, "qu-1", "Sales")
-    statements: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(db_engine, "before_cursor_execute", record)
-    try:
-        with db_engine.connect() as connection:
-            service.wfm_agents(connection, account, limit=100, offset=0)
-            service.wfm_queues(connection, account)
-            updates = service.agent_activity(connection, account, start=T0, end=T0 + HOUR)["AgentUpdates"]
-    finally:
-        event.remove(db_engine, "before_cursor_execute", record)
+    with recorded(db_engine) as statements, db_engine.connect() as connection:
+        service.wfm_agents(connection, account, limit=100, offset=0)
+        service.wfm_queues(connection, account)
+        updates = service.agent_activity(connection, account, start=T0, end=T0 + HOUR)["AgentUpdates"]
     assert len(updates) == 12  # every 5 minutes in [T0, T0 + 1 h)
     sqlite = db_engine.dialect.name == "sqlite"
-    with db_engine.connect() as conn:
-        if not sqlite:  # tiny tables: ask for the index path the planner takes on real volumes
-            conn.exec_driver_sql("SET enable_seqscan = off")
-        agents, queues, activity = (
-            "\n".join(
-                str(row[-1] if sqlite else row[0])
-                for row in conn.exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, params)
-            )
-            for statement, params in statements
-        )
+    agents, queues, activity = explained(db_engine, statements)
     if sqlite:
         assert f"SEARCH agents USING INDEX {_agent_key_index(db_engine)} (account_id=?)" in agents
         assert "TEMP B-TREE" not in agents

@@ -7,7 +7,8 @@ under the Limit); with filter.agents, the same index with email_norm checked per
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -61,3 +62,18 @@ def fetch_tuples(
     rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # DB-API: a list of tuples
     result.close()
     return rows
+
+
+def page_params(account_id: str, agents: Sequence[AgentRow], start: int, end: int) -> dict[str, Any]:
+    """The bound parameters of the per-page statements (built with of_page)."""
+    return {"account_id": account_id, "agent_ids": [agent.id for agent in agents], "start": start, "end": end}
+
+
+def page_head(has_more: bool, limit: int, offset: int) -> bytes:
+    """`{"hasMore":…,"limit":…,"offset":…,"data":[` — the page envelope both per-agent routes share."""
+    return f'{{"hasMore":{"true" if has_more else "false"},"limit":{limit},"offset":{offset},"data":['.encode()
+
+
+def rows_of(rows: list[tuple[Any, ...]], agent_id: int, key: Callable[[tuple[Any, ...]], int]) -> list[tuple[Any, ...]]:
+    """The rows of one agent from rows sorted by agent id (`key`)."""
+    return rows[bisect_left(rows, agent_id, key=key) : bisect_right(rows, agent_id, key=key)]

@@ -1,4 +1,5 @@
-"""The JSON body of the analytics POST routes, read once the caller is authenticated."""
+"""The JSON body of the analytics POST routes (read once the caller is authenticated), and the OpenAPI
+schema pieces of their shared fields."""
 
 from __future__ import annotations
 
@@ -7,7 +8,26 @@ from typing import Any
 
 from fastapi import Request
 
+from smartassist.analytics.windows import MAX_AGENTS, MAX_OFFSET_MINUTES
 from smartassist.errors import bad_request
+
+AGENTS_SCHEMA: dict[str, Any] = {
+    "type": ["array", "null"],
+    "maxItems": MAX_AGENTS,
+    "items": {"type": "string"},
+    "description": "agent emails, case-insensitive; omitted = all agents",
+}
+OFFSET_SCHEMA: dict[str, Any] = {
+    "type": "integer",
+    "minimum": -MAX_OFFSET_MINUTES,
+    "maximum": MAX_OFFSET_MINUTES,
+    "description": "minutes, UTC - local",
+}
+
+
+def json_request_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """openapi_extra for a route whose body json_body reads (FastAPI does not see it)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 async def json_body(request: Request) -> Any:

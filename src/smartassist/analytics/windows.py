@@ -42,6 +42,19 @@ def json_object(value: object, where: str, allowed: set[str]) -> dict[str, objec
     return value
 
 
+def filter_objects(
+    body: object, body_keys: set[str], date_filter_keys: set[str]
+) -> tuple[dict[str, object], dict[str, object], dict[str, object]]:
+    """The body, its required `filter` ({agents?, dateFilter}) and `filter.dateFilter`, each with known keys."""
+    top = json_object(body, "request body", body_keys)
+    if "filter" not in top:
+        raise bad_request("filter is required")
+    filters = json_object(top["filter"], "filter", {"agents", "dateFilter"})
+    if "dateFilter" not in filters:
+        raise bad_request("filter.dateFilter is required")
+    return top, filters, json_object(filters["dateFilter"], "filter.dateFilter", date_filter_keys)
+
+
 def parse_offset(value: object) -> int:
     """timeZoneOffSet in minutes, UTC - local (so -330 is UTC+05:30)."""
     if value is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from smartassist.analytics.windows import (
     DAY_MS,
     check_window,
-    json_object,
+    filter_objects,
     parse_agents,
     parse_bound,
     parse_offset,
@@ -25,7 +25,6 @@ from smartassist.errors import bad_request
 MAX_WINDOW_MS = 31 * DAY_MS
 
 _BODY_KEYS = {"filter"}
-_FILTER_KEYS = {"agents", "dateFilter"}
 _DATE_FILTER_KEYS = {"date", "startDate", "endDate", "timeZoneOffSet"}
 
 
@@ -41,13 +40,7 @@ class AgentStatusQuery:
 
 def parse_agent_status_body(body: object) -> AgentStatusQuery:
     """Validate the whole body; the first problem found is the 400's message."""
-    top = json_object(body, "request body", _BODY_KEYS)
-    if "filter" not in top:
-        raise bad_request("filter is required")
-    filters = json_object(top["filter"], "filter", _FILTER_KEYS)
-    if "dateFilter" not in filters:
-        raise bad_request("filter.dateFilter is required")
-    date_filter = json_object(filters["dateFilter"], "filter.dateFilter", _DATE_FILTER_KEYS)
+    _, filters, date_filter = filter_objects(body, _BODY_KEYS, _DATE_FILTER_KEYS)
     emails = parse_agents(filters.get("agents"))
     offset = parse_offset(date_filter.get("timeZoneOffSet"))
     if "date" in date_filter:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from smartassist.analytics.agent_status.request import parse_agent_status_body
 from smartassist.analytics.agent_status.service import agent_status_details
-from smartassist.analytics.body import json_body
+from smartassist.analytics.body import AGENTS_SCHEMA, OFFSET_SCHEMA, json_body, json_request_body
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
@@ -39,12 +39,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
             "required": ["dateFilter"],
             "additionalProperties": False,
             "properties": {
-                "agents": {
-                    "type": ["array", "null"],
-                    "maxItems": 1000,
-                    "items": {"type": "string"},
-                    "description": "agent emails, case-insensitive; omitted = all agents",
-                },
+                "agents": AGENTS_SCHEMA,
                 "dateFilter": {
                     "type": "object",
                     "additionalProperties": False,
@@ -53,19 +48,14 @@ REQUEST_SCHEMA: dict[str, Any] = {
                         "date": {"type": "string", "description": "yyyy-mm-dd: one whole local day"},
                         "startDate": _BOUND,
                         "endDate": _BOUND,
-                        "timeZoneOffSet": {
-                            "type": "integer",
-                            "minimum": -840,
-                            "maximum": 840,
-                            "description": "minutes, UTC - local",
-                        },
+                        "timeZoneOffSet": OFFSET_SCHEMA,
                     },
                 },
             },
         },
     },
 }
-_OPENAPI = {"requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
+_OPENAPI = json_request_body(REQUEST_SCHEMA)
 
 
 class StatusSpan(BaseModel):

@@ -25,8 +25,6 @@ test_agent_status_service.py asserts them):
 
 from __future__ import annotations
 
-import json
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -35,7 +33,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, selec
 
 from smartassist.analytics.agent_status.render import LoginEvent, agent_item, login_events, status_spans
 from smartassist.analytics.agent_status.request import AgentStatusQuery
-from smartassist.analytics.agents import agent_page, fetch_tuples, of_page
+from smartassist.analytics.agents import agent_page, fetch_tuples, of_page, page_head, page_params, rows_of
 from smartassist.contactcenter.models import Agent, AgentLoginEvent, AgentStatusEvent
 
 _agent = Agent.__table__.c
@@ -114,12 +112,7 @@ def agent_status_details(
     agents, has_more = agent_page(connection, account_id, query.emails, limit, offset)
     items: list[bytes] = []
     if agents:
-        params = {
-            "account_id": account_id,
-            "agent_ids": [agent.id for agent in agents],
-            "start": query.start_ms,
-            "end": query.end_ms,
-        }
+        params = page_params(account_id, agents, query.start_ms, query.end_ms)
         statements = STATEMENTS[connection.dialect.name]
         # Rows are (ts, status, reason, agent id): the span writer reads the first three, so one agent's
         # events are its row before the window, a slice of the rows inside it (sorted by agent) and its row
@@ -132,14 +125,11 @@ def agent_status_details(
             for kind, at, ip, agent_id in fetch_tuples(connection, statements.logins, params):
                 logins[agent_id].append((kind, at, ip))
         for agent in agents:
-            events = inside[
-                bisect_left(inside, agent.id, key=_by_agent) : bisect_right(inside, agent.id, key=_by_agent)
-            ]
+            events = rows_of(inside, agent.id, _by_agent)
             if agent.id in before:
                 events.insert(0, before[agent.id])
             if agent.id in after:
                 events.append(after[agent.id])
             spans = status_spans(events, query.start_ms, query.end_ms, query.offset_minutes)
             items.append(agent_item(agent, version, spans, login_events(logins.get(agent.id, ()))))
-    head = f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},"data":['.encode()
-    return b"".join((head, b",".join(items), b"]}"))
+    return b"".join((page_head(has_more, limit, offset), b",".join(items), b"]}"))

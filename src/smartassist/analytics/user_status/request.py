@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smartassist.analytics.windows import DAY_MS, check_window, parse_agents, parse_bound, parse_offset
-from smartassist.analytics.windows import json_object as _object
+from smartassist.analytics.windows import DAY_MS, check_window, filter_objects, parse_agents, parse_bound, parse_offset
 from smartassist.errors import bad_request
 
 MINUTE_MS = 60_000
@@ -48,7 +47,6 @@ DURATIONS = {
 _DIGITS = re.compile(r"\d{1,5}", re.ASCII)
 
 _BODY_KEYS = {"filter", "granularity"}
-_FILTER_KEYS = {"agents", "dateFilter"}
 _DATE_FILTER_KEYS = {"startDate", "endDate", "timeZoneOffSet"}
 
 
@@ -81,13 +79,7 @@ def parse_granularity(value: object) -> int:
 
 def parse_user_status_body(body: object) -> UserStatusQuery:
     """Validate the whole body; the first problem found is the 400's message."""
-    top = _object(body, "request body", _BODY_KEYS)
-    if "filter" not in top:
-        raise bad_request("filter is required")
-    filters = _object(top["filter"], "filter", _FILTER_KEYS)
-    if "dateFilter" not in filters:
-        raise bad_request("filter.dateFilter is required")
-    date_filter = _object(filters["dateFilter"], "filter.dateFilter", _DATE_FILTER_KEYS)
+    top, filters, date_filter = filter_objects(body, _BODY_KEYS, _DATE_FILTER_KEYS)
     emails = parse_agents(filters.get("agents"))
     offset = parse_offset(date_filter.get("timeZoneOffSet"))
     start = parse_bound(date_filter.get("startDate"), "startDate", offset, is_end=False)

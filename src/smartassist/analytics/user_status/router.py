@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from smartassist.analytics.body import AGENTS_SCHEMA, OFFSET_SCHEMA, json_request_body
 from smartassist.analytics.body import json_body as user_status_body
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.analytics.user_status.service import user_status_chunks
@@ -42,12 +43,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
             "required": ["dateFilter"],
             "additionalProperties": False,
             "properties": {
-                "agents": {
-                    "type": ["array", "null"],
-                    "maxItems": 1000,
-                    "items": {"type": "string"},
-                    "description": "agent emails, case-insensitive; omitted = all agents",
-                },
+                "agents": AGENTS_SCHEMA,
                 "dateFilter": {
                     "type": "object",
                     "required": ["startDate", "endDate"],
@@ -55,12 +51,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
                     "properties": {
                         "startDate": _BOUND,
                         "endDate": _BOUND,
-                        "timeZoneOffSet": {
-                            "type": "integer",
-                            "minimum": -840,
-                            "maximum": 840,
-                            "description": "minutes, UTC - local",
-                        },
+                        "timeZoneOffSet": OFFSET_SCHEMA,
                     },
                 },
             },
@@ -70,7 +61,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
         },
     },
 }
-_OPENAPI = {"requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
+_OPENAPI = json_request_body(REQUEST_SCHEMA)
 
 
 class StatusStats(BaseModel):

@@ -29,14 +29,13 @@ once were promoted to its oldest generation and triggered full collections (meas
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, CompoundSelect, Connection, Select, bindparam, select, union_all
 
-from smartassist.analytics.agents import AgentRow, agent_page, fetch_tuples
+from smartassist.analytics.agents import AgentRow, agent_page, fetch_tuples, page_head, page_params, rows_of
 from smartassist.analytics.agents import of_page as page_filter
 from smartassist.analytics.user_status.buckets import IntervalRenderer
 from smartassist.analytics.user_status.request import UserStatusQuery
@@ -107,7 +106,7 @@ _tuples = fetch_tuples
 
 def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
     """The rows of one agent from rows sorted by agent id (last item)."""
-    return rows[bisect_left(rows, agent_id, key=_by_agent) : bisect_right(rows, agent_id, key=_by_agent)]
+    return rows_of(rows, agent_id, _by_agent)
 
 
 CHUNK_BYTES = 1 << 20
@@ -123,22 +122,17 @@ def user_status_chunks(
     (~20 ms); chunk by chunk, each reuses the memory of the one sent before, and nothing joins the whole.
     """
     agents, has_more = agent_page(connection, account_id, query.emails, limit, offset)
-    page_head = f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},"data":['.encode()
+    head = page_head(has_more, limit, offset)
     if not agents:
-        return iter((page_head + b"]}",))
-    params = {
-        "account_id": account_id,
-        "agent_ids": [agent.id for agent in agents],
-        "start": query.start_ms,
-        "end": query.end_ms,
-    }
+        return iter((head + b"]}",))
+    params = page_params(account_id, agents, query.start_ms, query.end_ms)
     statements = STATEMENTS[connection.dialect.name]
     before = {row[2]: row for row in _tuples(connection, statements.events_before, params)}
     inside = _tuples(connection, statements.events_inside, params)
     busy = _tuples(connection, statements.interactions, params)
     busy.sort(key=_by_agent)
     renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
-    return _rendered(page_head, agents, before, inside, busy, renderer)
+    return _rendered(head, agents, before, inside, busy, renderer)
 
 
 def _rendered(
