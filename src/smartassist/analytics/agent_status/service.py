@@ -110,7 +110,7 @@ def agent_status_details(
 ) -> bytes:
     """The response body as JSON (ASCII) bytes, keys in the vendor's order; spans written as text (render.py)."""
     agents, has_more = agent_page(connection, account_id, query.emails, limit, offset)
-    items: list[bytes] = []
+    parts = [page_head(has_more, limit, offset)]
     if agents:
         params = page_params(account_id, agents, query.start_ms, query.end_ms)
         statements = STATEMENTS[connection.dialect.name]
@@ -131,5 +131,8 @@ def agent_status_details(
             if agent.id in after:
                 events.append(after[agent.id])
             spans = status_spans(events, query.start_ms, query.end_ms, query.offset_minutes)
-            items.append(agent_item(agent, version, spans, login_events(logins.get(agent.id, ()))))
-    return b"".join((page_head(has_more, limit, offset), b",".join(items), b"]}"))
+            if len(parts) > 1:
+                parts.append(b",")
+            parts += agent_item(agent, version, spans, login_events(logins.get(agent.id, ())))
+    parts.append(b"]}")
+    return b"".join(parts)
