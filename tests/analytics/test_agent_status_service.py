@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 
 from smartassist.analytics.agent_status.request import AgentStatusQuery
@@ -14,6 +15,9 @@ from tests.analytics.data import DAY, HOUR, MINUTE, T0, add_account, add_agent, 
 from tests.analytics.plans import explained, recorded
 
 WINDOW = AgentStatusQuery(start_ms=T0, end_ms=T0 + DAY, offset_minutes=0, emails=None)
+
+# The app fixture empties every table after each test: rows written here must not reach the next module.
+pytestmark = pytest.mark.usefixtures("app")
 
 
 def run(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 
 from smartassist.wfm import service
 from tests.analytics.data import HOUR, MINUTE, T0, add_account, add_agent, add_events, add_queue
 from tests.analytics.plans import explained, recorded
+
+# The app fixture empties every table after each test: rows written here must not reach the next module.
+pytestmark = pytest.mark.usefixtures("app")
 
 
 def _agent_key_index(engine: Engine) -> str:
