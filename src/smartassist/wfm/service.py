@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from smartassist.contactcenter.models import Agent, AgentStatusEvent, Queue
 from smartassist.wfm.render import activity, event_time
@@ -47,21 +47,25 @@ def wfm_queues(connection: Connection, account_id: str) -> list[dict[str, str]]:
     ]
 
 
+# Built once: the WFM poll is a high-rate, tiny query, and building the statement cost as much as running it.
+_ACTIVITY = (
+    select(AgentStatusEvent.ts, Agent.agent_key, AgentStatusEvent.status, AgentStatusEvent.reason)
+    .join(Agent, Agent.id == AgentStatusEvent.agent_id)
+    .where(
+        AgentStatusEvent.account_id == bindparam("account_id"),
+        Agent.account_id == bindparam("account_id"),
+        AgentStatusEvent.ts >= bindparam("start"),
+        AgentStatusEvent.ts < bindparam("end"),
+    )
+    .order_by(AgentStatusEvent.ts, Agent.agent_key, AgentStatusEvent.id)
+)
+
+
 def agent_activity(connection: Connection, account_id: str, *, start: int, end: int) -> dict[str, Any]:
     """Every status event of the account's agents with start <= ts < end, by time, then agentId."""
-    stmt = (
-        select(AgentStatusEvent.ts, Agent.agent_key, AgentStatusEvent.status, AgentStatusEvent.reason)
-        .join(Agent, Agent.id == AgentStatusEvent.agent_id)
-        .where(
-            AgentStatusEvent.account_id == account_id,
-            Agent.account_id == account_id,
-            AgentStatusEvent.ts >= start,
-            AgentStatusEvent.ts < end,
-        )
-        .order_by(AgentStatusEvent.ts, Agent.agent_key, AgentStatusEvent.id)
-    )
+    rows = connection.execute(_ACTIVITY, {"account_id": account_id, "start": start, "end": end})
     updates = [
         {"AgentId": key, "EventTime": event_time(ts), "Activity": activity(status), "ReasonCode": reason or ""}
-        for ts, key, status, reason in connection.execute(stmt)
+        for ts, key, status, reason in rows
     ]
     return {"accountId": account_id, "AgentUpdates": updates}
