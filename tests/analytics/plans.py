@@ -38,3 +38,13 @@ def explained(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
             )
             for statement, params in statements
         ]
+
+
+def sqlite_index(engine: Engine, table: str, columns: list[str]) -> str:
+    """SQLite's name for the index of a table constraint on `columns`: it names them by their position in the
+    table (sqlite_autoindex_<table>_N), which a table rebuild by a migration changes."""
+    with engine.connect() as conn:
+        for row in conn.exec_driver_sql(f"PRAGMA index_list({table})"):
+            if [info[2] for info in conn.exec_driver_sql(f"PRAGMA index_info({row[1]})")] == columns:
+                return str(row[1])
+    raise AssertionError(f"no index on {table} {columns}")

@@ -7,20 +7,10 @@ from sqlalchemy import Engine
 
 from smartassist.wfm import service
 from tests.analytics.data import HOUR, MINUTE, T0, add_account, add_agent, add_events, add_queue
-from tests.analytics.plans import explained, recorded
+from tests.analytics.plans import explained, recorded, sqlite_index
 
 # The app fixture empties every table after each test: rows written here must not reach the next module.
 pytestmark = pytest.mark.usefixtures("app")
-
-
-def _agent_key_index(engine: Engine) -> str:
-    """SQLite's name for the (account_id, agent_key) unique index (sqlite_autoindex_agents_N, by position)."""
-    with engine.connect() as conn:
-        for row in conn.exec_driver_sql("PRAGMA index_list(agents)"):
-            columns = [info[2] for info in conn.exec_driver_sql(f"PRAGMA index_info({row[1]})")]
-            if columns == ["account_id", "agent_key"]:
-                return str(row[1])
-    raise AssertionError("no (account_id, agent_key) index on agents")
 
 
 def test_wfm_queries_use_their_indexes(db_engine: Engine) -> None:
@@ -36,7 +26,10 @@ def test_wfm_queries_use_their_indexes(db_engine: Engine) -> None:
     sqlite = db_engine.dialect.name == "sqlite"
     agents, queues, activity = explained(db_engine, statements)
     if sqlite:
-        assert f"SEARCH agents USING INDEX {_agent_key_index(db_engine)} (account_id=?)" in agents
+        assert (
+            f"SEARCH agents USING INDEX {sqlite_index(db_engine, 'agents', ['account_id', 'agent_key'])} (account_id=?)"
+            in agents
+        )
         assert "TEMP B-TREE" not in agents
         assert "SEARCH queues USING COVERING INDEX ix_queues_account_name (account_id=?)" in queues
         assert "TEMP B-TREE" not in queues
