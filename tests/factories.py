@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tests.support.tenants import ADMIN, ANALYTICS, INGEST, Tenant, create_account, create_app, tenant
+from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, Tenant, create_account, create_app, tenant
 from tests.support.tokens import jti_claims, token
 
-__all__ = ["ADMIN", "ANALYTICS", "INGEST", "Tenant", "create_account", "create_app", "jti_claims", "tenant", "token"]
+__all__ = [
+    "ADMIN",
+    "ANALYTICS",
+    "INGEST",
+    "WFM",
+    "Tenant",
+    "create_account",
+    "create_app",
+    "jti_claims",
+    "tenant",
+    "token",
+]

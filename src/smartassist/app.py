@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
+from smartassist.analytics.agent_status.router import router as agent_status_router
 from smartassist.analytics.conversations.router import router as conversations_router
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.user_status.router import router as user_status_router
@@ -28,6 +29,7 @@ from smartassist.ops.metrics import router as metrics_router
 from smartassist.ops.openapi import install_openapi
 from smartassist.reads import Reads
 from smartassist.state import Runtime
+from smartassist.wfm.router import router as wfm_router
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         intents_router,
         user_status_router,
         conversations_router,
+        agent_status_router,
+        wfm_router,
         health_router,
         metrics_router,
         ingest_router,

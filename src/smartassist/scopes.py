@@ -4,6 +4,7 @@ from typing import Literal
 
 ANALYTICS = "SmartAssist Analytics"
 INGEST = "SmartAssist Data Ingestion"
-ALL_SCOPES = (ANALYTICS, INGEST)
+WFM = "WFM Integration"
+ALL_SCOPES = (ANALYTICS, INGEST, WFM)
 
-Scope = Literal["SmartAssist Analytics", "SmartAssist Data Ingestion"]
+Scope = Literal["SmartAssist Analytics", "SmartAssist Data Ingestion", "WFM Integration"]

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from tests.support.errors import error
-from tests.support.tenants import ADMIN, ANALYTICS, INGEST, create_account, create_app
+from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, create_account, create_app
 
 
 def _snapshot(client: TestClient, account_id: str) -> tuple[Any, Any]:
@@ -157,7 +157,7 @@ def test_rotate_secret_returns_new_secret(client: TestClient) -> None:
 
 
 def test_scopes(client: TestClient) -> None:
-    assert client.get("/admin/scopes", headers=ADMIN).json() == {"scopes": [ANALYTICS, INGEST]}
+    assert client.get("/admin/scopes", headers=ADMIN).json() == {"scopes": [ANALYTICS, INGEST, WFM]}
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,9 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 
 from smartassist.simulation.command import Options, Outcome, simulate
-from tests.support.tenants import ADMIN, ANALYTICS, INGEST, create_account, create_app
+from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, create_account, create_app
 from tests.support.tokens import token
 
-WFM = "WFM Integration"
 CUT = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)  # a weekday afternoon: shifts and open contacts at the cut
 DAYS = 2
 BASE = "/agentassist/api/public/analytics/account/{}"

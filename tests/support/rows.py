@@ -1,5 +1,5 @@
-"""Rows written straight to the database with the ORM models (not via the ingest routes), and the time
-constants the UserStatus tests count in."""
+"""Rows written straight to the database with the ORM models (not via the ingest routes), for the analytics
+and WFM tests, and the time constants the UserStatus tests count in."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.models import Account
-from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent
+from smartassist.contactcenter.models import Agent, AgentInteraction, AgentLoginEvent, AgentStatusEvent, Queue
 
 MINUTE = 60_000
 HOUR = 60 * MINUTE
@@ -37,6 +37,7 @@ def add_agent(
     first_name: str = "Joce",
     last_name: str = "Tay",
     custom_id: str | None = None,
+    agent_key: str | None = None,
 ) -> int:
     """An agent row; returns its primary key (the events' agent_id)."""
     agent = Agent(
@@ -47,7 +48,7 @@ def add_agent(
         first_name=first_name,
         last_name=last_name,
         custom_id=custom_id,
-        agent_key=f"a-{uuid.uuid4()}",
+        agent_key=agent_key or f"a-{uuid.uuid4()}",
     )
     with Session(engine) as session:
         session.add(agent)
@@ -55,15 +56,43 @@ def add_agent(
         return agent.id
 
 
-def add_events(engine: Engine, account_id: str, agent_id: int, events: Iterable[tuple[int, str]]) -> None:
+def add_events(
+    engine: Engine, account_id: str, agent_id: int, events: Iterable[tuple[int, str] | tuple[int, str, str | None]]
+) -> None:
+    """Status events given as (ts, status) or (ts, status, reason), inserted in the order given."""
     with Session(engine) as session:
         session.add_all(
             AgentStatusEvent(
-                account_id=account_id, agent_id=agent_id, event_id=uuid.uuid4().hex, status=status, reason=None, ts=ts
+                account_id=account_id,
+                agent_id=agent_id,
+                event_id=uuid.uuid4().hex,
+                status=event[1],
+                reason=event[2] if len(event) > 2 else None,
+                ts=event[0],
             )
-            for ts, status in events
+            for event in events
         )
         session.commit()
+
+
+def add_logins(engine: Engine, account_id: str, agent_id: int, events: Iterable[tuple[str, int, str | None]]) -> None:
+    """Login events given as (kind "entry"|"exit", at, ip)."""
+    with Session(engine) as session:
+        session.add_all(
+            AgentLoginEvent(
+                account_id=account_id, agent_pk=agent_id, event_id=uuid.uuid4().hex, kind=kind, at=at, ip=ip
+            )
+            for kind, at, ip in events
+        )
+        session.commit()
+
+
+def add_queue(engine: Engine, account_id: str, queue_id: str, name: str) -> int:
+    queue = Queue(account_id=account_id, queue_id=queue_id, name=name, skills=[])
+    with Session(engine) as session:
+        session.add(queue)
+        session.commit()
+        return queue.id
 
 
 def add_interactions(

@@ -14,9 +14,10 @@ from tests.support.tokens import token
 # The scope names as the contract spells them (not imported from the code under test).
 ANALYTICS = "SmartAssist Analytics"
 INGEST = "SmartAssist Data Ingestion"
+WFM = "WFM Integration"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
-__all__ = ["ADMIN", "ANALYTICS", "INGEST", "Tenant", "create_account", "create_app", "tenant"]
+__all__ = ["ADMIN", "ANALYTICS", "INGEST", "WFM", "Tenant", "create_account", "create_app", "tenant"]
 
 
 def create_account(client: TestClient, name: str = "Acme") -> str:

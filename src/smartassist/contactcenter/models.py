@@ -81,6 +81,8 @@ class AgentStatusEvent(Base):
         # events inside it; status is included so both are answered from the index alone (plans:
         # analytics/user_status.py).
         Index("ix_agent_status_events_agent_ts_id", "agent_id", "ts", "id", "status"),
+        # WFM Agent Activity: every event of an account in a time window (plans: wfm/service.py).
+        Index("ix_agent_status_events_account_ts", "account_id", "ts"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)

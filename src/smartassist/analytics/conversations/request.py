@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smartassist.analytics.user_status.request import parse_bound
+from smartassist.analytics.windows import parse_bound
 from smartassist.contactcenter.call_rows import SELECTABLE_V1, SELECTABLE_V2
 from smartassist.errors import bad_request
 

@@ -3,7 +3,7 @@ SmartAssist Analytics; header IId ignored.
 
 The last path segment matches in any case (the vendor's curls write callDetails, interactiondetails): the
 documented spellings are routes of their own (in the OpenAPI document), and a path convertor matching the word
-in any case catches the others. The body is read once the caller is authenticated (user_status_body) and
+in any case catches the others. The body is read once the caller is authenticated (analytics.body.json_body) and
 validated by request.parse_call_details_body.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.convertors import Convertor, register_url_convertor
 
+from smartassist.analytics.body import json_body
 from smartassist.analytics.conversations.request import parse_call_details_body
 from smartassist.analytics.conversations.service import call_details
-from smartassist.analytics.user_status.router import user_status_body
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
@@ -86,7 +86,7 @@ def _endpoint(*, v2: bool) -> Callable[..., Response]:
         limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page"),
         offset: int = Query(0, ge=0, le=MAX_OFFSET_PAGES, description="pages of `limit` rows to skip"),
         principal: Principal = Depends(require_app(ANALYTICS)),
-        body: Any = Depends(user_status_body),
+        body: Any = Depends(json_body),
     ) -> Response:
         return _serve(request, principal, body, v2=v2, limit=limit, offset=offset)
 

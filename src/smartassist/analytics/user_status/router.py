@@ -7,7 +7,6 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 
 from __future__ import annotations
 
-import json
 from itertools import chain
 from typing import Any
 
@@ -15,12 +14,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from smartassist.analytics.body import AGENTS_SCHEMA, OFFSET_SCHEMA, json_request_body
+from smartassist.analytics.body import json_body as user_status_body
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.analytics.user_status.service import user_status_chunks
 from smartassist.auth.deps import Principal, require_app
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
-from smartassist.errors import bad_request
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
@@ -43,12 +43,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
             "required": ["dateFilter"],
             "additionalProperties": False,
             "properties": {
-                "agents": {
-                    "type": ["array", "null"],
-                    "maxItems": 1000,
-                    "items": {"type": "string"},
-                    "description": "agent emails, case-insensitive; omitted = all agents",
-                },
+                "agents": AGENTS_SCHEMA,
                 "dateFilter": {
                     "type": "object",
                     "required": ["startDate", "endDate"],
@@ -56,12 +51,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
                     "properties": {
                         "startDate": _BOUND,
                         "endDate": _BOUND,
-                        "timeZoneOffSet": {
-                            "type": "integer",
-                            "minimum": -840,
-                            "maximum": 840,
-                            "description": "minutes, UTC - local",
-                        },
+                        "timeZoneOffSet": OFFSET_SCHEMA,
                     },
                 },
             },
@@ -71,26 +61,7 @@ REQUEST_SCHEMA: dict[str, Any] = {
         },
     },
 }
-_OPENAPI = {"requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
-
-
-async def user_status_body(request: Request) -> Any:
-    """The body as JSON, read only once the caller is authenticated (declared after the principal).
-
-    A body FastAPI parses itself is parsed before any dependency runs, so an unauthenticated caller could
-    make the server build a large JSON document per request. As FastAPI (strict content type) would: no body
-    is None, a missing or non-JSON Content-Type leaves the raw bytes (both then refused as "not a JSON object").
-    """
-    raw = await request.body()
-    if not raw:
-        return None
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
-        return raw
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):  # bad JSON or UTF-8, digits beyond int limits, deep nesting
-        raise bad_request("request body is not valid JSON") from None
+_OPENAPI = json_request_body(REQUEST_SCHEMA)
 
 
 class StatusStats(BaseModel):

@@ -7,8 +7,7 @@ semi-join on agents of that account). Rows come back as the driver's plain tuple
 as JSON text by buckets.IntervalRenderer: a full page is tens of thousands of buckets.
 
 Query plans relied on (indexes in ingest/models.py; checked with EXPLAIN on SQLite 3.40 and PostgreSQL 15):
-- agents: uq_agents_account_id_user_id gives the page in userId order (SQLite: SEARCH agents USING INDEX
-  (account_id=?), no temp b-tree; PostgreSQL: Index Scan under the Limit).
+- agents: analytics/agents.py (uq_agents_account_id_user_id, in userId order).
 - last event before the window: a correlated `ORDER BY ts DESC, id DESC LIMIT 1` per agent, a backward
   range scan of ix_agent_status_events_agent_ts_id (SQLite: SEARCH ... USING COVERING INDEX (agent_id=?
   AND ts<?); PostgreSQL: SubPlan with Index Only Scan Backward), then a primary-key lookup.
@@ -30,42 +29,17 @@ once were promoted to its oldest generation and triggered full collections (meas
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from operator import itemgetter
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, ColumnElement, CompoundSelect, Connection, Select, any_, bindparam, select, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, CompoundSelect, Connection, Select, bindparam, select, union_all
 
+from smartassist.analytics.agents import AgentRow, agent_page, fetch_tuples, page_head, page_params, rows_of
+from smartassist.analytics.agents import of_page as page_filter
 from smartassist.analytics.user_status.buckets import IntervalRenderer
 from smartassist.analytics.user_status.request import UserStatusQuery
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent
-
-
-@dataclass(frozen=True)
-class AgentRow:
-    id: int
-    user_id: str
-    first_name: str
-    last_name: str
-    email: str
-    custom_id: str | None
-
-
-def agent_page(
-    connection: Connection, account_id: str, emails: Sequence[str] | None, limit: int, offset: int
-) -> tuple[list[AgentRow], bool]:
-    """The page of agents in userId order, and whether more follow (one extra row is fetched)."""
-    stmt = select(Agent.id, Agent.user_id, Agent.first_name, Agent.last_name, Agent.email, Agent.custom_id).where(
-        Agent.account_id == account_id
-    )
-    if emails is not None:
-        stmt = stmt.where(Agent.email_norm.in_(emails))
-    rows = connection.execute(stmt.order_by(Agent.user_id).limit(limit + 1).offset(offset)).all()
-    return [AgentRow(*row) for row in rows[:limit]], len(rows) > limit
-
 
 # The statements below are built once, with bound parameters, for each dialect: the page's agent ids are one
 # array parameter on PostgreSQL (`= ANY(...)`; an expanded IN list of 50 parameters made psycopg parse the
@@ -86,9 +60,7 @@ class _Statements(NamedTuple):
 
 def _statements(array_parameter: bool) -> _Statements:
     def of_page(column: ColumnElement[int]) -> ColumnElement[bool]:
-        if array_parameter:
-            return column == any_(bindparam("agent_ids", type_=ARRAY(BigInteger)))
-        return column.in_(bindparam("agent_ids", expanding=True))
+        return page_filter(column, array_parameter)
 
     page_agents = select(_agent.id).where(_agent.account_id == bindparam("account_id"), of_page(_agent.id))
     latest_before = (
@@ -129,18 +101,12 @@ STATEMENTS = {"postgresql": _statements(array_parameter=True), "sqlite": _statem
 _by_agent = itemgetter(2)
 
 
-def _tuples(
-    connection: Connection, statement: Select[Any] | CompoundSelect[Any], params: dict[str, Any]
-) -> list[tuple[Any, ...]]:
-    result = connection.execute(statement, params)
-    rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # DB-API: a list of tuples
-    result.close()
-    return rows
+_tuples = fetch_tuples
 
 
 def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
     """The rows of one agent from rows sorted by agent id (last item)."""
-    return rows[bisect_left(rows, agent_id, key=_by_agent) : bisect_right(rows, agent_id, key=_by_agent)]
+    return rows_of(rows, agent_id, _by_agent)
 
 
 CHUNK_BYTES = 1 << 20
@@ -156,22 +122,17 @@ def user_status_chunks(
     (~20 ms); chunk by chunk, each reuses the memory of the one sent before, and nothing joins the whole.
     """
     agents, has_more = agent_page(connection, account_id, query.emails, limit, offset)
-    page_head = f'{{"hasMore":{json.dumps(has_more)},"limit":{limit},"offset":{offset},"data":['.encode()
+    head = page_head(has_more, limit, offset)
     if not agents:
-        return iter((page_head + b"]}",))
-    params = {
-        "account_id": account_id,
-        "agent_ids": [agent.id for agent in agents],
-        "start": query.start_ms,
-        "end": query.end_ms,
-    }
+        return iter((head + b"]}",))
+    params = page_params(account_id, agents, query.start_ms, query.end_ms)
     statements = STATEMENTS[connection.dialect.name]
     before = {row[2]: row for row in _tuples(connection, statements.events_before, params)}
     inside = _tuples(connection, statements.events_inside, params)
     busy = _tuples(connection, statements.interactions, params)
     busy.sort(key=_by_agent)
     renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
-    return _rendered(page_head, agents, before, inside, busy, renderer)
+    return _rendered(head, agents, before, inside, busy, renderer)
 
 
 def _rendered(

@@ -1,0 +1,82 @@
+"""GET .../analytics/account/{accountId}/agents | queues | agentactivity (scope WFM Integration).
+
+Headers `iId` and `accountId` as on the analytics routes. Query parameters are validated here (a 400 names
+the parameter); the responses are the vendor's bare shapes, rendered by wfm.service.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from smartassist.analytics.windows import DAY_MS, check_window, parse_bound
+from smartassist.auth.deps import Principal, require_app
+from smartassist.db import read_connection
+from smartassist.scopes import WFM
+from smartassist.state import get_runtime
+from smartassist.wfm.service import agent_activity, wfm_agents, wfm_queues
+
+router = APIRouter(tags=["wfm"])
+BASE = "/agentassist/api/public/analytics/account/{accountId}"
+MAX_OFFSET = 2**31 - 1  # OFFSET is bound as a 32-bit integer: larger is a 400, not a database error
+MAX_ACTIVITY_WINDOW_MS = 7 * DAY_MS
+
+
+def _json(value: Any) -> Response:
+    return Response(json.dumps(value, separators=(",", ":")), media_type="application/json")
+
+
+@router.get(f"{BASE}/agents", response_class=Response, operation_id="wfmAgents")
+def agents(
+    request: Request,
+    accountId: str,  # noqa: N803 - the contract's path parameter name
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    limit: int = Query(100, ge=1, le=1000),
+    principal: Principal = Depends(require_app(WFM)),
+) -> Response:
+    with read_connection(get_runtime(request).read_engine) as connection:
+        return _json(wfm_agents(connection, principal.account_id, limit=limit, offset=offset))
+
+
+@router.get(f"{BASE}/queues", response_class=Response, operation_id="wfmQueues")
+async def queues(
+    request: Request,
+    accountId: str,  # noqa: N803 - the contract's path parameter name
+    principal: Principal = Depends(require_app(WFM)),
+) -> Response:
+    # On the event loop, like IntentRealtimeData: an account's queues are few (tens), one covering-index read.
+    with read_connection(get_runtime(request).read_engine) as connection:
+        return _json(wfm_queues(connection, principal.account_id))
+
+
+ON_LOOP_WINDOW_MS = 5 * 60_000
+
+
+@router.get(f"{BASE}/agentactivity", response_class=Response, operation_id="wfmAgentActivity")
+async def activity(
+    request: Request,
+    accountId: str,  # noqa: N803 - the contract's path parameter name
+    fromTimeStamp: str | None = Query(None, description="ISO-8601, e.g. 2023-04-02T09:45:00Z (no zone = UTC)"),  # noqa: N803
+    toTimeStamp: str | None = Query(None, description="ISO-8601, exclusive; at most 7 days after fromTimeStamp"),  # noqa: N803
+    principal: Principal = Depends(require_app(WFM)),
+) -> Response:
+    """Async: the WFM poll (a 30-second window, a handful of rows) is one indexed range query, cheaper to wait
+    for on the event loop than a thread-pool hop (as IntentRealtimeData); a window over 5 minutes may hold up
+    to a week of events, so it runs in the thread pool and never stalls the loop."""
+    start = parse_bound(fromTimeStamp, "fromTimeStamp", 0, is_end=False, dates=False, keep_millis=True)
+    end = parse_bound(toTimeStamp, "toTimeStamp", 0, is_end=True, dates=False, keep_millis=True)
+    check_window(
+        start, end, MAX_ACTIVITY_WINDOW_MS, start_field="fromTimeStamp", end_field="toTimeStamp", limit="7 days"
+    )
+    engine = get_runtime(request).read_engine
+
+    def run() -> Response:
+        with read_connection(engine) as connection:
+            return _json(agent_activity(connection, principal.account_id, start=start, end=end))
+
+    if end - start <= ON_LOOP_WINDOW_MS:
+        return run()
+    return await anyio.to_thread.run_sync(run)
