@@ -31,8 +31,8 @@ def _prepare(settings: Settings) -> None:
         created = not token_file.exists()
         settings.resolved_admin_token()
         if created:
-            typer.echo(f"Generated an admin token (shown once) into {token_file}:", err=True)
-            typer.echo(f"  {settings.resolved_admin_token()}", err=True)
+            # Never the token itself: this stream ends up in logs (journald, docker logs) others may read.
+            typer.echo(f"Generated an admin token into {token_file} (mode 0600); read it from there", err=True)
         else:
             typer.echo(f"Admin token: read from {token_file} (or set SMARTASSIST_ADMIN_TOKEN)", err=True)
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
 
 # The data directory holds the SQLite database (which SQLite creates world-readable under the usual umask)
 # next to the generated secrets: only the server's user may enter it. Applies when the server creates it.
 DATA_DIR_MODE = 0o700
+# Every file the server writes there is the server user's alone, whatever the directory's mode (a directory
+# made by hand, or by a container volume, is often 0755).
+PRIVATE_FILE_MODE = 0o600
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class Settings(BaseSettings):
@@ -34,11 +40,15 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=4, ge=1, le=64)
 
     def resolved_database_url(self) -> str:
-        """The configured URL, or the embedded default: a SQLite file in the data directory."""
+        """The configured URL, or the embedded default: a SQLite file in the data directory. A SQLite file is
+        made private (private_sqlite_files) before any connection opens it."""
         if self.database_url:
-            return self.database_url
-        self.data_dir.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
-        return f"sqlite:///{(self.data_dir / 'smartassist.db').resolve()}"
+            url = self.database_url
+        else:
+            self.data_dir.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
+            url = f"sqlite:///{(self.data_dir / 'smartassist.db').resolve()}"
+        private_sqlite_files(url)
+        return url
 
     def resolved_secret_key(self) -> str:
         return self.secret_key or _load_or_create(self.data_dir / "secret.key")
@@ -58,10 +68,12 @@ def _load_or_create(path: Path) -> str:
     starting at once agree on one complete value.
     """
     if path.exists():
+        path.chmod(PRIVATE_FILE_MODE)
         return path.read_text().strip()
     path.parent.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    os.fchmod(fd, PRIVATE_FILE_MODE)  # whatever the umask
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_urlsafe(32) + "\n")
     try:
@@ -71,3 +83,18 @@ def _load_or_create(path: Path) -> str:
     finally:
         tmp.unlink()
     return path.read_text().strip()
+
+
+def private_sqlite_files(url: str) -> None:
+    """Create a SQLite database file 0600 before SQLite does (SQLite gives its -wal, -shm and -journal files the
+    main file's mode), and make an existing one and its side files 0600. Other URLs are left alone."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return
+    database = Path(parsed.database)  # type: ignore[arg-type]
+    if not database.exists():
+        database.parent.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    for path in (database, *(database.with_name(database.name + suffix) for suffix in SQLITE_SIDE_FILES)):
+        with contextlib.suppress(FileNotFoundError):
+            path.chmod(PRIVATE_FILE_MODE)
