@@ -71,7 +71,8 @@ def test_audit_pages_through_every_entry_newest_first_with_the_actor(client: Tes
     assert [len(page) for page in pages] == [10, 10, 6]
     entries = [entry for page in pages for entry in page]
     assert [e["action"] for e in entries] == ["app.updated"] * 24 + ["app.credentials_viewed", "app.created"]
-    assert [e["detail"].get("changed", {}).get("name") for e in entries[:3]] == ["renamed-23", "renamed-22", "renamed-21"]
+    names = [e["detail"].get("changed", {}).get("name") for e in entries[:3]]
+    assert names == ["renamed-23", "renamed-22", "renamed-21"]
     assert {e["actor"] for e in entries} == {"admin"}
     for query in ("limit=0", "limit=1001", "offset=-1", "limit=x"):
         response = client.get(f"/admin/accounts/{account}/audit?{query}", headers=ADMIN)

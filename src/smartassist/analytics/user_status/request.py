@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from smartassist.ids import normalize_email
 from smartassist.errors import bad_request
+from smartassist.ids import normalize_email
 from smartassist.timefmt import datetime_to_ms
 
 MINUTE_MS = 60_000
