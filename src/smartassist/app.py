@@ -13,6 +13,7 @@ from smartassist.accounts.router import router as accounts_router
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.user_status.router import router as user_status_router
 from smartassist.apps.router import router as apps_router
+from smartassist.auth.failed_auth import FailedAuthLimiter
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_engine, make_sessionmaker
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Self-hosted replica of the SmartAssist public analytics API.",
     )
     app.state.runtime = runtime
+    app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))

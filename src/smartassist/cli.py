@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import typer
-import uvicorn
 
 from smartassist import client_token, demo, migrate
 from smartassist.clock import now_ms
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_sessionmaker
+from smartassist.ops import http_server
 from smartassist.ops.logging_config import server_log_config
 from smartassist.ops.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
@@ -49,12 +49,13 @@ def serve(
     if workers > 1 or os.environ.get(MULTIPROC_ENV):
         # prometheus-client reads this at import, in each worker: set it before uvicorn spawns them.
         os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir / "prometheus"))
-    uvicorn.run(
+    http_server.serve(
         "smartassist.app:create_app",
+        settings,
+        workers,
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         log_level=settings.log_level,
         log_config=server_log_config(settings.log_level),
         access_log=False,

@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     # a few suffice to overlap database waits; more only contend for it, which delayed everything else the
     # worker serves (bench_load: IntentRealtimeData p99 in the mix 212 ms with 12 threads, 152 with 4).
     worker_threads: int = Field(default=4, ge=1, le=64)
+    # Per connection and request (ops/http_server.py; docs/API.md §10 Limits). The head must hold a token of
+    # max_token_bytes with room to spare.
+    max_request_line_bytes: int = Field(default=8192, ge=256)
+    max_request_head_bytes: int = Field(default=32768, ge=1024)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    body_timeout_seconds: float = Field(default=60.0, gt=0)
+    keep_alive_timeout_seconds: int = Field(default=5, ge=1)
+    max_connections: int = Field(default=512, ge=1)
+    # Failed authentications per client address and minute before 429 (auth/failed_auth.py); 0 = no limit.
+    failed_auth_per_minute: int = Field(default=60, ge=0)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded default: a SQLite file in the data directory. A SQLite file is
@@ -91,7 +101,7 @@ def private_sqlite_files(url: str) -> None:
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
         return
-    database = Path(parsed.database)  # type: ignore[arg-type]
+    database = Path(parsed.database)
     if not database.exists():
         database.parent.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import anyio.to_thread
 from fastapi import Request
 
+from smartassist.auth import failed_auth
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
@@ -64,7 +65,7 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             return Principal(account_id=path_account, client_id=None)
 
         settings = runtime.settings
-        with read_connection(runtime.read_engine) as connection:
+        with failed_auth.guarded(request), read_connection(runtime.read_engine) as connection:
             verified = verify_token(
                 connection,
                 runtime.secret_box,
