@@ -73,6 +73,7 @@ class BoundedH11Protocol(H11Protocol):
         self._head_bytes = 0
         self._line_done = False
         self._read_timer: asyncio.TimerHandle | None = None
+        self._responded = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -114,9 +115,10 @@ class BoundedH11Protocol(H11Protocol):
                 return True
             self._line_done = end >= 0
         if self._head_bytes > self.config.max_request_head_bytes:
-            # Pipelined requests can share a read: only a head still incomplete counts as too large.
+            # Pipelined requests and a body can share a read: what counts is where this request's head ends.
             buffered = self.conn.trailing_data[0] + data
-            if b"\r\n\r\n" not in buffered and b"\n\n" not in buffered:
+            end = buffered.find(b"\r\n\r\n")
+            if end < 0 or end + 4 > self.config.max_request_head_bytes:
                 self._refuse(431, f"the request head is larger than {self.config.max_request_head_bytes} bytes")
                 return True
         return False
@@ -140,11 +142,15 @@ class BoundedH11Protocol(H11Protocol):
             return
         if self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
             return
-        if self.conn.their_state is h11.IDLE and not self._head_bytes and self.server_state.total_requests:
+        if self.conn.their_state is h11.IDLE and not self._head_bytes and self._responded:
             self.transport.close()  # an idle kept-alive connection (uvicorn's keep-alive timer closes it too)
             return
         response_started = self.cycle is not None and self.cycle.response_started
         self._refuse(408, "the request was not received in time", respond=not response_started)
+
+    def on_response_complete(self) -> None:
+        self._responded = True
+        super().on_response_complete()
 
     def _refuse(self, status: int, msg: str, respond: bool = True) -> None:
         self._disarm()
