@@ -1,9 +1,11 @@
 """The HTTP server's per-connection bounds: request line and head size, head and body read time, connections.
 
-uvicorn's default parser (httptools) grows the request line and headers without limit (a 48 MB request line
-was read whole, stalling the worker for seconds), and no uvicorn parser times out a half-sent request, so
-each half-open connection held a file descriptor forever. The server therefore runs uvicorn's h11 protocol
-(h11 bounds what it buffers: h11_max_incomplete_event_size) with these additions, each a Settings field:
+uvicorn's httptools parser grows the request line and headers without limit (a 48 MB request line was read
+whole, stalling the worker for seconds), and no uvicorn parser times out a half-sent request, so each
+half-open connection held a file descriptor forever. The server runs uvicorn's httptools protocol with the
+bytes of each request's head counted before the parser sees them (kept over uvicorn's h11 protocol, which
+can bound its buffer but halved /healthz throughput under wrk: bench/README.md), and these bounds, each a
+Settings field:
 
 - request line over `max_request_line_bytes` → 414, request line + headers over `max_request_head_bytes` →
   431, counted as the bytes arrive (nothing beyond the limit is kept);
@@ -21,14 +23,14 @@ import json
 import sys
 from typing import Any
 
-import h11
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 from smartassist.config import Settings
 
+HEAD, BODY = "head", "body"  # what the connection is reading
 _PHRASES = {
     408: b"Request Timeout",
     414: b"URI Too Long",
@@ -48,8 +50,7 @@ class BoundedConfig(uvicorn.Config):
         self.max_connections = settings.max_connections
         super().__init__(
             app,
-            http=BoundedH11Protocol,
-            h11_max_incomplete_event_size=settings.max_request_head_bytes,
+            http=BoundedProtocol,
             timeout_keep_alive=settings.keep_alive_timeout_seconds,
             **kwargs,
         )
@@ -65,13 +66,15 @@ def raw_error(status: int, msg: str) -> bytes:
     return head.encode("ascii") + body
 
 
-class BoundedH11Protocol(H11Protocol):
+class BoundedProtocol(HttpToolsProtocol):
     config: BoundedConfig
 
     def __init__(self, config: BoundedConfig, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
+        self._phase = HEAD
         self._head_bytes = 0
         self._line_done = False
+        self._carry = b""  # the head's last 3 bytes, so a terminator split across reads is found
         self._read_timer: asyncio.TimerHandle | None = None
         self._responded = False
 
@@ -89,38 +92,48 @@ class BoundedH11Protocol(H11Protocol):
     def data_received(self, data: bytes) -> None:
         if self.transport.is_closing():
             return
-        if self.conn.their_state is h11.IDLE:
+        if self._phase is HEAD:
             if self._read_timer is None:  # the first byte of a request on a kept-alive connection
                 self._arm(self.config.header_timeout_seconds)
             if self._head_too_large(data):
                 return
         super().data_received(data)
-        if self.conn.their_state is h11.SEND_BODY:
-            if self._head_bytes:  # the head just completed: the body's own deadline starts
-                self._arm(self.config.body_timeout_seconds)
-        elif self.conn.their_state is not h11.IDLE:
-            self._disarm()
-        if self.conn.their_state is not h11.IDLE:
-            self._head_bytes, self._line_done = 0, False
+
+    def on_headers_complete(self) -> None:
+        self._phase = BODY
+        self._head_bytes, self._line_done, self._carry = 0, False, b""
+        self._arm(self.config.body_timeout_seconds)
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._phase = HEAD
+        self._disarm()
+        super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        self._responded = True
+        super().on_response_complete()
 
     def _head_too_large(self, data: bytes) -> bool:
-        """Counts the head's bytes as they arrive: 414 for a request line over its limit, 431 for a head."""
+        """Counts the head's bytes before the parser sees them: 414 for a request line over its limit, 431 for a
+        head. Only this request's head counts, not a body or a pipelined request in the same read."""
         before = self._head_bytes
-        self._head_bytes += len(data)
+        scanned = self._carry + data
+        end = scanned.find(b"\r\n\r\n")
+        head_here = len(data) if end < 0 else end + 4 - len(self._carry)
+        self._head_bytes += head_here
+        self._carry = scanned[-3:]
         if not self._line_done:
-            end = data.find(b"\n")
-            line_bytes = before + (end if end >= 0 else len(data))
-            if line_bytes > self.config.max_request_line_bytes:
+            line_end = data.find(b"\n", 0, head_here)
+            if before + (line_end if line_end >= 0 else head_here) > self.config.max_request_line_bytes:
                 self._refuse(414, f"the request line is longer than {self.config.max_request_line_bytes} bytes")
                 return True
-            self._line_done = end >= 0
+            self._line_done = line_end >= 0
         if self._head_bytes > self.config.max_request_head_bytes:
-            # Pipelined requests and a body can share a read: what counts is where this request's head ends.
-            buffered = self.conn.trailing_data[0] + data
-            end = buffered.find(b"\r\n\r\n")
-            if end < 0 or end + 4 > self.config.max_request_head_bytes:
-                self._refuse(431, f"the request head is larger than {self.config.max_request_head_bytes} bytes")
-                return True
+            self._refuse(431, f"the request head is larger than {self.config.max_request_head_bytes} bytes")
+            return True
+        if end >= 0:  # the parser takes it from here (on_headers_complete resets the count)
+            self._head_bytes, self._carry = 0, b""
         return False
 
     def _arm(self, seconds: float) -> None:
@@ -136,21 +149,15 @@ class BoundedH11Protocol(H11Protocol):
         self._read_timer = None
         if self.transport.is_closing():
             return
-        if self.conn.their_state is h11.SEND_BODY and self.flow.read_paused:
+        if self._phase is BODY and self.flow.read_paused:
             # The application is not reading the body yet (it waits for the token check): not the client's delay.
             self._arm(self.config.body_timeout_seconds)
             return
-        if self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
-            return
-        if self.conn.their_state is h11.IDLE and not self._head_bytes and self._responded:
+        if self._phase is HEAD and not self._head_bytes and self._responded:
             self.transport.close()  # an idle kept-alive connection (uvicorn's keep-alive timer closes it too)
             return
         response_started = self.cycle is not None and self.cycle.response_started
         self._refuse(408, "the request was not received in time", respond=not response_started)
-
-    def on_response_complete(self) -> None:
-        self._responded = True
-        super().on_response_complete()
 
     def _refuse(self, status: int, msg: str, respond: bool = True) -> None:
         self._disarm()
