@@ -56,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="smartassist-server",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,  # ops.openapi serves /docs and /redoc from installed assets
+        redoc_url=None,
         description="Self-hosted replica of the SmartAssist public analytics API.",
     )
     app.state.runtime = runtime
