@@ -1,9 +1,10 @@
 """Emails compared by one rule, bot ids scoped to their account, and the audit trail's actor.
 
 - agents.email_norm is re-computed as NFKC + case folding (smartassist.ids.normalize_email; a frozen copy
-  here). Two agents of an account whose emails now fold to the same key are resolved deterministically: the
-  lower agent id takes the key, the other keeps its old key (it stays reachable by userId) or, if that is
-  taken too, "<key>#<id>". A key longer than the column keeps the old key. Nothing is deleted.
+  here). Two agents of an account whose emails now fold to the same key are resolved deterministically: an
+  agent already stored under that key keeps it (what an email found before, it still finds), else the lowest
+  agent id takes it; any other keeps its old key (it stays reachable by userId) or, if that is taken too,
+  "<key>#<id>". A key longer than the column keeps the old key. Nothing is deleted.
 - bots get a surrogate key; a bot is (account_id, bot_id), unique, and bot_sessions reference it by that
   pair, so the same botId in two accounts names two bots.
 - audit_events gain `actor` ("admin" for every existing row: only the admin routes wrote the trail) and the
@@ -44,11 +45,17 @@ def _renormalise(key: Callable[[str], str]) -> None:
     rows = conn.execute(sa.text("SELECT id, account_id, email, email_norm FROM agents ORDER BY account_id, id")).all()
     final: dict[int, str] = {}
     assigned: dict[str, set[str]] = {account_id: set() for _, account_id, _, _ in rows}
-    for row_id, account_id, email, norm in rows:  # in agent id order within each account
-        wanted = key(email)
-        if len(wanted) > EMAIL_COLUMN:
-            wanted = norm
-        for candidate in (wanted, norm, f"{wanted[: EMAIL_COLUMN - 21]}#{row_id}"):
+    wanted: dict[int, str] = {}
+    for row_id, account_id, email, norm in rows:
+        key_now = key(email)
+        wanted[row_id] = norm if len(key_now) > EMAIL_COLUMN else key_now
+        if wanted[row_id] == norm:  # already stored under its new key: it keeps it, whatever comes later
+            assigned[account_id].add(norm)
+            final[row_id] = norm
+    for row_id, account_id, _, norm in rows:  # the others in agent id order
+        if row_id in final:
+            continue
+        for candidate in (wanted[row_id], norm, f"{wanted[row_id][: EMAIL_COLUMN - 21]}#{row_id}"):
             if candidate not in assigned[account_id]:
                 assigned[account_id].add(candidate)
                 final[row_id] = candidate
