@@ -515,18 +515,19 @@ def test_charset_parameter_is_accepted(client: TestClient, content_type: str, en
 # --- access ---------------------------------------------------------------------------------------------------
 
 
-def test_foreign_accounts_bot_is_404_and_untouched(client: TestClient) -> None:
+def test_another_accounts_bot_id_is_its_own_bot_and_leaves_the_first_untouched(client: TestClient) -> None:
+    """Contract §5: the same botId in two accounts names two bots; neither can learn of or block the other's."""
     a = app_tenant(client)
     b = app_tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(a.account_id, bot), [session("s1")])
     before = realtime(client, a, bot)
 
-    hijack = [session("s1", status="stolen"), session("s2")]
-    error(send(client, sessions_path(b.account_id, bot), hijack), 404, 404)
-    error(send(client, sessions_path(b.account_id, bot), hijack, headers=b.headers), 404, 404)
+    error(intents(client, bot, b.headers), 404, 404)  # B has no such bot yet
+    same_ids = [session("s1", status="stolen"), session("s2")]
+    accepted(client, sessions_path(b.account_id, bot), same_ids)
     assert realtime(client, a, bot) == before
-    error(intents(client, bot, b.headers), 404, 404)
+    assert sorted(item["status"] for item in realtime(client, b, bot)) == ["completed", "stolen"]
 
 
 def _every_route(t: Tenant, bot: str) -> list[tuple[str, str, list[dict[str, Any]]]]:
