@@ -57,7 +57,8 @@ def load(url: str, account_id: str) -> None:
     rng = random.Random(5)
     with psycopg.connect(libpq_url(url)) as conn:
         with conn.cursor().copy(
-            "COPY agents (account_id, user_id, email, email_norm, first_name, last_name, custom_id) FROM STDIN"
+            "COPY agents (account_id, user_id, email, email_norm, first_name, last_name, custom_id, agent_key) "
+            "FROM STDIN"
         ) as copy:
             for n in range(AGENTS):
                 email = f"agent{n:03d}@bench.example"
@@ -70,6 +71,7 @@ def load(url: str, account_id: str) -> None:
                         "Agent",
                         f"N{n}",
                         str(500000 + n),
+                        f"a-{uuid.UUID(int=rng.getrandbits(128))}",
                     )
                 )
         agent_ids = [row[0] for row in conn.execute("SELECT id FROM agents ORDER BY id")]

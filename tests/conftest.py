@@ -85,8 +85,14 @@ def _empty_all_tables(engine: Engine) -> None:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
+    # Tests change apps behind the server's back (straight in the database), so token checks read the
+    # credentials every time; tests/auth/test_credentials_cache.py covers the cache the server runs with.
     return Settings(
-        database_url=database_url, admin_token=ADMIN_TOKEN, secret_key=SERVER_KEY, data_dir=tmp_path / "data"
+        database_url=database_url,
+        admin_token=ADMIN_TOKEN,
+        secret_key=SERVER_KEY,
+        data_dir=tmp_path / "data",
+        credentials_cache_seconds=0,
     )
 
 

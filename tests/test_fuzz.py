@@ -15,7 +15,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from smartassist.app import create_app as create_server_app
 from smartassist.config import Settings
-from tests.factories import ADMIN, create_account, create_app, token
+from tests.support.tenants import ADMIN, create_account, create_app
+from tests.support.tokens import token
 
 MAX_EXAMPLES = 20
 

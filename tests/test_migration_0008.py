@@ -17,7 +17,7 @@ KELVIN = "\u212a"
 
 def test_0008_renormalises_rebuilds_bots_and_downgrades(backend: str, tmp_path: Path) -> None:
     with fresh_database(backend, tmp_path) as url:
-        migrate.upgrade(url, "0005")
+        migrate.upgrade(url, "0007")
         engine = make_engine(url)
         try:
             with engine.begin() as conn:
@@ -32,10 +32,13 @@ def test_0008_renormalises_rebuilds_bots_and_downgrades(backend: str, tmp_path: 
                 ]
                 conn.execute(
                     text(
-                        "INSERT INTO agents (id, account_id, user_id, email, email_norm, first_name, last_name) "
-                        "VALUES (:id, :account, :user, :email, :norm, 'F', 'L')"
+                        "INSERT INTO agents (id, account_id, user_id, agent_key, email, email_norm, first_name, last_name) "
+                        "VALUES (:id, :account, :user, :key, :email, :norm, 'F', 'L')"
                     ),
-                    [{"id": i, "account": a, "user": u, "email": e, "norm": n} for i, a, u, e, n in agents],
+                    [
+                        {"id": i, "account": a, "user": u, "key": f"a-{i}", "email": e, "norm": n}
+                        for i, a, u, e, n in agents
+                    ],
                 )
                 conn.execute(text("INSERT INTO bots (id, account_id, created_at) VALUES ('st-1', 'a1', 5)"))
                 conn.execute(
@@ -70,7 +73,7 @@ def test_0008_renormalises_rebuilds_bots_and_downgrades(backend: str, tmp_path: 
             assert actors == ["admin"]
             with engine.begin() as conn:
                 conn.execute(text("DELETE FROM bots WHERE account_id = 'a2'"))
-            migrate.downgrade(url, "0005")
+            migrate.downgrade(url, "0007")
             with engine.begin() as conn:
                 assert conn.execute(text("SELECT id, account_id FROM bots")).all() == [("st-1", "a1")]
                 assert conn.execute(text("SELECT bot_id, session_id FROM bot_sessions")).all() == [("st-1", "s-1")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 
@@ -27,3 +29,17 @@ def test_every_operation_documents_errors_and_security(client: TestClient) -> No
         if path.startswith(("/api/public", "/agentassist")):
             assert {"appToken": []} in op["security"], (path, method)
             assert "401" in op["responses"] and "403" in op["responses"], (path, method)
+
+
+def test_every_path_parameter_is_declared(client: TestClient) -> None:
+    """Generators drop an operation whose path template names a parameter it does not declare."""
+    schema = client.get("/openapi.json").json()
+    ingest = schema["paths"]["/ingest/accounts/{accountId}/agents"]["put"]
+    assert ingest["parameters"] == [
+        {"name": "accountId", "in": "path", "required": True, "schema": {"type": "string", "title": "accountId"}}
+    ]
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            declared = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
+            assert sorted(declared) == sorted(re.findall(r"{([^}]+)}", path)), (path, method, declared)
+            assert all(p["required"] is True for p in op.get("parameters", []) if p["in"] == "path"), (path, method)

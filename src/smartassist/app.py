@@ -10,9 +10,11 @@ from fastapi import FastAPI
 
 from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
+from smartassist.analytics.conversations.router import router as conversations_router
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.user_status.router import router as user_status_router
 from smartassist.apps.router import router as apps_router
+from smartassist.auth.credentials import CredentialStore
 from smartassist.auth.failed_auth import FailedAuthLimiter
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
@@ -25,20 +27,25 @@ from smartassist.ops.health import router as health_router
 from smartassist.ops.metrics import install_metrics
 from smartassist.ops.metrics import router as metrics_router
 from smartassist.ops.openapi import install_openapi
+from smartassist.reads import Reads
 from smartassist.state import Runtime
 
 
 def build_runtime(settings: Settings) -> Runtime:
     url = settings.resolved_database_url()
     engine = make_engine(url)
+    read_engine = make_read_engine(url)
+    reads = Reads(url, read_engine)
     return Runtime(
         settings=settings,
         database_url=url,
         engine=engine,
         sessionmaker=make_sessionmaker(engine),
-        read_engine=make_read_engine(url),
+        read_engine=read_engine,
         secret_box=SecretBox(settings.resolved_secret_key()),
         admin_token=settings.resolved_admin_token(),
+        reads=reads,
+        credentials=CredentialStore(reads, settings.credentials_cache_seconds),
     )
 
 
@@ -50,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         yield
+        await runtime.reads.close()
         runtime.dispose()
 
     app = FastAPI(
@@ -69,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         intents_router,
         user_status_router,
+        conversations_router,
         health_router,
         metrics_router,
         ingest_router,

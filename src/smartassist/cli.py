@@ -1,21 +1,25 @@
-"""The `smartassist` command: serve, db upgrade, demo, token."""
+"""The `smartassist` command: serve, db upgrade, demo, simulate, token."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
+import httpx
 import typer
+from rich.console import Console
 
 from smartassist import client_token, demo, migrate
-from smartassist.clock import now_ms
 from smartassist.config import Settings
-from smartassist.crypto import SecretBox
-from smartassist.db import make_engine, make_sessionmaker
 from smartassist.ops import http_server
 from smartassist.ops.logging_config import server_log_config
 from smartassist.ops.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+from smartassist.simulation import command, setup
+from smartassist.simulation.writer import IngestError
 
 app = typer.Typer(help="smartassist-server: a self-hosted SmartAssist analytics API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
@@ -112,31 +116,127 @@ def token(
     typer.echo(minted)
 
 
+def _until(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise typer.BadParameter(f"not an ISO-8601 time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise typer.BadParameter("needs a zone (e.g. 2026-03-14T12:00:00Z)")
+    return int(parsed.timestamp())
+
+
+def _smartassist_command() -> str:
+    executable = Path(sys.executable).with_name("smartassist")
+    return str(executable) if executable.exists() else f"{sys.executable} -m smartassist"
+
+
+@contextmanager
+def _target(base_url: str | None) -> Iterator[tuple[httpx.Client, str | None]]:
+    """Where the records go: a server over HTTP, or this machine's own app and database in process."""
+    if base_url is not None:
+        with httpx.Client(base_url=base_url, timeout=120) as client:
+            yield client, None
+        return
+    settings = Settings()
+    _prepare(settings)
+    with command.in_process_client(settings) as client:
+        yield client, settings.resolved_admin_token()
+
+
+@app.command("simulate")
+def simulate_command(
+    days: int = typer.Option(1, min=0, max=366, help="Backfill whole UTC days: from N days before now, up to now."),
+    live: bool = typer.Option(False, "--live", help="After the backfill, keep going in real time."),
+    speed: float = typer.Option(1.0, min=0.001, help="Live: simulated seconds per real second."),
+    duration: float | None = typer.Option(None, min=0, help="Live: stop after SECONDS (default: until Ctrl-C)."),
+    seed: int = typer.Option(1, help="The world's seed: the same seed gives the same contact center."),
+    agents: int = typer.Option(20, min=1, max=10_000, help="Number of agents."),
+    base_url: str | None = typer.Option(
+        None, help="A server to write to over HTTP (default: this machine's database, in process)."
+    ),
+    admin_token: str | None = typer.Option(
+        None, envvar="SMARTASSIST_ADMIN_TOKEN", show_envvar=True, help="Admin token (finds or creates the account)."
+    ),
+    account: str = typer.Option("SmartAssist Simulation", help="Account name, found or created (admin token)."),
+    account_id: str | None = typer.Option(None, help="An existing account's id instead of --account."),
+    client_id: str | None = typer.Option(None, help="Write as this app (scope SmartAssist Data Ingestion)."),
+    client_secret: str | None = typer.Option(
+        None, envvar="SMARTASSIST_CLIENT_SECRET", show_envvar=True, help="The app's secret (with --client-id)."
+    ),
+    bot_id: str | None = typer.Option(None, help="The bot the sessions and conversations belong to."),
+    until: str | None = typer.Option(None, help="Cut the backfill at this ISO-8601 time instead of now."),
+    batch_size: int = typer.Option(5000, min=1, max=5000, help="Records per ingest request."),
+) -> None:
+    """Fill every route with one consistent simulated contact center, through the ingest routes (§10).
+
+    Re-running over the same period stores nothing twice: every record's id comes from the seed and the
+    event, and a record already stored unchanged is counted as a duplicate.
+    """
+    console = Console(stderr=True, soft_wrap=True)
+    options = command.Options(
+        seed=seed,
+        agents=agents,
+        days=days,
+        until=_until(until),
+        live=live,
+        speed=speed,
+        duration_s=duration,
+        bot_id=bot_id,
+        batch_size=batch_size,
+    )
+    with _target(base_url) as (client, local_admin_token):
+        token = admin_token or local_admin_token
+        try:
+            if client_id is not None:
+                if client_secret is None or account_id is None:
+                    raise typer.BadParameter("--client-id needs --client-secret and --account-id")
+                headers = {"auth": client_token.mint(client_id, client_secret)}
+                target_account = account_id
+            elif token is None:
+                raise typer.BadParameter("a remote server needs --admin-token (or --client-id and --client-secret)")
+            else:
+                headers = {"Authorization": f"Bearer {token}"}
+                if account_id is not None:
+                    setup.check_account(client, token, account_id)
+                    target_account = account_id
+                else:
+                    target_account = setup.ensure_account(client, token, account)
+            outcome = command.simulate(client, target_account, headers, options, console)
+        except (setup.SetupError, IngestError, httpx.HTTPError) as exc:
+            console.print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from exc
+    console.print(outcome.summary())
+    typer.echo(f"Account: {target_account}")
+
+
 @app.command("demo")
 def demo_command(
     base_url: str = typer.Option("http://127.0.0.1:8000", help="Where the server listens (for the curl lines)."),
 ) -> None:
-    """Load a demo account, app, bot, 20 agents and a week of data; print credentials and curl commands.
+    """`simulate --days 7` on the demo account and app (created on first use); print credentials and curls.
 
-    Safe to run again: the demo account and app are found by name and the data is upserted, so a second
-    run adds only the hours that passed since the first.
+    Safe to run again: the demo account and app are found by name and the simulated records keep their ids,
+    so a second run adds only the time that passed since the first.
     """
-    settings = Settings()
-    _prepare(settings)
-    engine = make_engine(settings.resolved_database_url())
-    try:
-        with make_sessionmaker(engine)() as session:
-            setup = demo.ensure_account_and_app(session, SecretBox(settings.resolved_secret_key()))
-            agents = demo.demo_agents()
-            end = demo.week_end(now_ms())
-            week = demo.generate_week(agents, end)
-            with typer.progressbar(length=len(agents) + week.size, label="Loading demo data", file=sys.stderr) as bar:
-                demo.load(session, setup, agents, week, bar.update)
-    finally:
-        engine.dispose()
-    executable = Path(sys.executable).with_name("smartassist")
-    command = str(executable) if executable.exists() else f"{sys.executable} -m smartassist"
-    typer.echo(demo.instructions(setup, end, base_url, command))
+    console = Console(stderr=True, soft_wrap=True)
+    with _target(None) as (client, local_admin_token):
+        admin_token = local_admin_token or ""  # always set in process
+        account_id = setup.ensure_account(client, admin_token, demo.ACCOUNT_NAME)
+        app_credentials = setup.ensure_app(client, admin_token, account_id, demo.APP_NAME, demo.WANTED_SCOPES)
+        options = command.Options(seed=demo.SEED, agents=demo.AGENT_COUNT, days=demo.DAYS, bot_id=demo.BOT_ID)
+        outcome = command.simulate(client, account_id, {"Authorization": f"Bearer {admin_token}"}, options, console)
+    console.print(outcome.summary())
+    demo_setup = demo.DemoSetup(
+        account_id=account_id,
+        client_id=app_credentials.client_id,
+        client_secret=app_credentials.client_secret,
+        bot_id=demo.BOT_ID,
+        scopes=app_credentials.scopes,
+    )
+    typer.echo(demo.instructions(demo_setup, outcome.end, base_url, _smartassist_command()))
 
 
 def main() -> None:

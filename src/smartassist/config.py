@@ -6,6 +6,7 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,11 +34,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = 10 * 1024 * 1024
     max_batch_records: int = 10_000
     rate_limit_per_minute: int = Field(default=0, ge=0)
+    # What the limit counts: each account's requests (the vendor's "account level") or each app's.
+    rate_limit_scope: Literal["account", "app"] = "account"
     redis_url: str | None = None
     # Threads per worker process for the routes that run in a thread (UserStatus, ingest, admin). Under the GIL
     # a few suffice to overlap database waits; more only contend for it, which delayed everything else the
     # worker serves (bench_load: IntentRealtimeData p99 in the mix 212 ms with 12 threads, 152 with 4).
     worker_threads: int = Field(default=4, ge=1, le=64)
+    # How long a worker may answer token checks from the app credentials it read (auth/credentials.py): an
+    # app's change or deletion takes effect everywhere within this time. 0 reads them for every request.
+    credentials_cache_seconds: float = Field(default=1.0, ge=0, le=1)
     # Per connection and request (ops/http_server.py; docs/API.md §10 Limits). The head must hold a token of
     # max_token_bytes with room to spare.
     max_request_line_bytes: int = Field(default=8192, ge=256)

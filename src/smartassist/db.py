@@ -95,10 +95,7 @@ def make_read_engine(url: str) -> Engine:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transactional session per request; services commit explicitly, the rest is rolled back.
 
-    Async although the session is sync, which saves two thread-pool hops per request (their context switches
-    were a quarter of a small ingest batch's CPU): creating a session does no I/O (its connection is checked
-    out on first use, in the sync route's thread), nor does closing it after a commit; only a request that
-    failed mid-transaction sends its ROLLBACK from here.
+    Async although the session is sync (no I/O here; see docs/ARCHITECTURE.md, Concurrency model).
     """
     session = request.app.state.runtime.sessionmaker()
     try:
@@ -109,14 +106,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 @contextmanager
 def read_connection(read_engine: Engine) -> Iterator[Connection]:
-    """A connection of the autocommit engine (make_read_engine), for reads and single-statement writes, held only
-    while the block runs: the token check and each public route take one where their queries run (on the
-    event loop, or in the route's thread), so a request waiting for a thread holds no connection.
-
-    A Core connection, not an ORM session: these routes read rows, never objects, and a session's
-    bookkeeping cost ~5% of an IntentRealtimeData request. Taking it does no I/O (_refuse_closed_connection
-    polls the socket; only a new connection connects), nor does returning it, an autocommit connection
-    being idle (no ROLLBACK is sent).
+    """A connection of the autocommit engine (make_read_engine), held only while the block runs (so a request
+    waiting for a thread holds none; docs/ARCHITECTURE.md). A Core connection, not an ORM session: these routes
+    read rows, never objects, and a session's bookkeeping cost ~5% of an IntentRealtimeData request.
     """
     connection = read_engine.connect()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -81,6 +82,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(503, "database unavailable, retry shortly", headers={"Retry-After": "1"})
         log.error("database error: %s", type(exc.orig).__name__)
         return error_response(500, "internal error")
+
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(psycopg.InterfaceError)
+    async def _async_database(_: Request, exc: psycopg.Error) -> JSONResponse:
+        """The same outage seen through the async reads (reads.py), which use psycopg without SQLAlchemy."""
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return error_response(503, "database unavailable, retry shortly", headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

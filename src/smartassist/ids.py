@@ -54,3 +54,8 @@ def new_client_id() -> str:
 
 def new_user_id() -> str:
     return f"u-{uuid.uuid4()}"
+
+
+def new_agent_key() -> str:
+    """An agent's `agentId` (the vendor's `aId`, `a-` + UUID), the id WFM routes name agents by."""
+    return f"a-{uuid.uuid4()}"

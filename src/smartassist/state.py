@@ -8,8 +8,10 @@ from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from smartassist.auth.credentials import CredentialStore
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
+from smartassist.reads import Reads
 
 SessionFactory = sessionmaker[Session]
 
@@ -23,9 +25,12 @@ class Runtime:
     read_engine: Engine
     secret_box: SecretBox
     admin_token: str
+    reads: Reads
+    credentials: CredentialStore
 
     def dispose(self) -> None:
-        """Close every pooled connection (at shutdown)."""
+        """Close the engines' pooled connections (at shutdown; the async reads' pool is closed by the app's
+        lifespan, in the event loop it belongs to)."""
         self.engine.dispose()
         self.read_engine.dispose()
 
@@ -37,3 +42,8 @@ def get_runtime(request: Request) -> Runtime:
 
 def get_secret_box(request: Request) -> SecretBox:
     return get_runtime(request).secret_box
+
+
+def get_credentials(request: Request) -> CredentialStore:
+    """The worker's app credentials store; admin routes that change an app make it forget (invalidate)."""
+    return get_runtime(request).credentials

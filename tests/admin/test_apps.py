@@ -8,21 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from tests.factories import ADMIN, ANALYTICS, INGEST, create_account, create_app
+from tests.support.errors import error
+from tests.support.tenants import ADMIN, ANALYTICS, INGEST, create_account, create_app
 
 
 def _snapshot(client: TestClient, account_id: str) -> tuple[Any, Any]:
     apps = client.get(f"/admin/accounts/{account_id}/apps", headers=ADMIN).json()
     audit = client.get(f"/admin/accounts/{account_id}/audit", headers=ADMIN).json()
     return apps, audit
-
-
-def _assert_error(response: Any, status: int, code: int) -> None:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"errors"}
-    assert body["errors"][0]["code"] == code
-    assert isinstance(body["errors"][0]["msg"], str) and body["errors"][0]["msg"]
 
 
 def test_account_create_list_get(client: TestClient) -> None:
@@ -39,8 +32,8 @@ def test_account_create_list_get(client: TestClient) -> None:
 
 
 def test_unknown_account_is_404(client: TestClient) -> None:
-    _assert_error(client.get("/admin/accounts/" + "0" * 24, headers=ADMIN), 404, 404)
-    _assert_error(client.get("/admin/accounts/not-an-id/apps", headers=ADMIN), 404, 404)
+    error(client.get("/admin/accounts/" + "0" * 24, headers=ADMIN), 404)
+    error(client.get("/admin/accounts/not-an-id/apps", headers=ADMIN), 404)
 
 
 def test_create_app_returns_secret_once_and_listing_has_none(client: TestClient) -> None:
@@ -140,11 +133,11 @@ def test_delete_requires_confirm_word(client: TestClient) -> None:
     url = f"/admin/accounts/{account_id}/apps/{app['clientId']}"
     before = _snapshot(client, account_id)
     for query in ("", "?confirm=delete", "?confirm=DELETE%20", "?confirm=yes"):
-        _assert_error(client.delete(url + query, headers=ADMIN), 400, 400)
+        error(client.delete(url + query, headers=ADMIN), 400)
     assert _snapshot(client, account_id) == before
     response = client.delete(url + "?confirm=DELETE", headers=ADMIN)
     assert response.status_code == 204 and response.content == b""
-    _assert_error(client.get(url, headers=ADMIN), 404, 404)
+    error(client.get(url, headers=ADMIN), 404)
     assert client.get(f"/admin/accounts/{account_id}/audit", headers=ADMIN).json()[0]["action"] == "app.deleted"
 
 
@@ -190,21 +183,21 @@ def test_scopes(client: TestClient) -> None:
 def test_bad_create_is_400_and_changes_nothing(client: TestClient, body: Any) -> None:
     account_id = create_account(client)
     before = _snapshot(client, account_id)
-    _assert_error(client.post(f"/admin/accounts/{account_id}/apps", json=body, headers=ADMIN), 400, 400)
+    error(client.post(f"/admin/accounts/{account_id}/apps", json=body, headers=ADMIN), 400)
     assert _snapshot(client, account_id) == before
 
 
 @pytest.mark.parametrize("raw", [b'{"name": "a\\u0000b"}', b'{"name": "\\ud800"}'])
 def test_unstorable_text_is_400_and_creates_nothing(client: TestClient, raw: bytes) -> None:
     response = client.post("/admin/accounts", content=raw, headers={**ADMIN, "Content-Type": "application/json"})
-    _assert_error(response, 400, 400)
+    error(response, 400)
     assert client.get("/admin/accounts", headers=ADMIN).json() == []
 
 
 def test_non_json_body_is_400(client: TestClient) -> None:
     account_id = create_account(client)
     response = client.post(f"/admin/accounts/{account_id}/apps", content=b"{not json", headers=ADMIN)
-    _assert_error(response, 400, 400)
+    error(response, 400)
 
 
 @pytest.mark.parametrize("body", [{"clientSecret": "x"}, {"name": None}, {"scopes": ["Nope"]}, {"enforceJwe": 1}])
@@ -213,7 +206,7 @@ def test_bad_patch_is_400_and_changes_nothing(client: TestClient, body: Any) -> 
     app = create_app(client, account_id)
     before = _snapshot(client, account_id)
     response = client.patch(f"/admin/accounts/{account_id}/apps/{app['clientId']}", json=body, headers=ADMIN)
-    _assert_error(response, 400, 400)
+    error(response, 400)
     assert _snapshot(client, account_id) == before
 
 
@@ -225,11 +218,11 @@ def test_duplicate_name_is_409_on_create_and_patch(client: TestClient) -> None:
     response = client.post(
         f"/admin/accounts/{account_id}/apps", headers=ADMIN, json={"name": "same", "scopes": [ANALYTICS]}
     )
-    _assert_error(response, 409, 409)
+    error(response, 409)
     response = client.patch(
         f"/admin/accounts/{account_id}/apps/{other['clientId']}", headers=ADMIN, json={"name": "same"}
     )
-    _assert_error(response, 409, 409)
+    error(response, 409)
     assert _snapshot(client, account_id) == before
     second_account = create_account(client, "Other")
     create_app(client, second_account, name="same")  # names are unique per account only
@@ -260,7 +253,7 @@ def test_wrong_admin_token_is_401_and_changes_nothing(client: TestClient, header
         client.post(f"{base}/{app['clientId']}/rotate-secret", json={}, headers=headers),
         client.get(f"/admin/accounts/{account_id}/audit", headers=headers),
     ):
-        _assert_error(response, 401, 401)
+        error(response, 401)
         assert app["clientSecret"] not in response.text
     assert _snapshot(client, account_id) == before
     assert len(client.get("/admin/accounts", headers=ADMIN).json()) == 1
@@ -279,7 +272,7 @@ def test_foreign_accounts_app_is_404_and_unchanged(client: TestClient) -> None:
         client.delete(base + "?confirm=DELETE", headers=ADMIN),
         client.post(base + "/rotate-secret", json={"graceSeconds": 0}, headers=ADMIN),
     ):
-        _assert_error(response, 404, 404)
+        error(response, 404)
         assert their_app["clientSecret"] not in response.text
     assert _snapshot(client, theirs) == before
     assert client.get(f"/admin/accounts/{mine}/audit", headers=ADMIN).json() == []
@@ -290,5 +283,5 @@ def test_rotate_bad_grace_is_400(client: TestClient, grace: Any) -> None:
     account_id = create_account(client)
     app = create_app(client, account_id)
     url = f"/admin/accounts/{account_id}/apps/{app['clientId']}"
-    _assert_error(client.post(url + "/rotate-secret", json={"graceSeconds": grace}, headers=ADMIN), 400, 400)
+    error(client.post(url + "/rotate-secret", json={"graceSeconds": grace}, headers=ADMIN), 400)
     assert client.get(url + "/credentials", headers=ADMIN).json()["clientSecret"] == app["clientSecret"]

@@ -12,7 +12,7 @@ import pytest
 
 from smartassist.analytics.user_status import _sweep
 from smartassist.analytics.user_status.buckets import IntervalRenderer, title_case
-from tests.analytics.data import DAY, HOUR, MINUTE, T0
+from tests.support.rows import DAY, HOUR, MINUTE, T0
 
 S = 1000
 

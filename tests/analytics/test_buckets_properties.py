@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartassist.analytics.user_status.buckets import IntervalRenderer
-from tests.analytics.data import T0
+from tests.support.rows import T0
 
 S = 1000
 STATUSES = ["Available", "busy", "Offline", "On Break", "AWAY"]

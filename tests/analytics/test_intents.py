@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import ANALYTICS, INGEST, create_account, create_app, token
-from tests.ingest.support import error, ok, post, session
+from tests.support.errors import error
+from tests.support.ingest import ok, post, session
+from tests.support.tenants import ANALYTICS, INGEST, create_account, create_app
+from tests.support.tokens import token
 
 URL = "/api/public/bot/{}/intentrealtimedata"
 
@@ -182,10 +184,10 @@ def test_isolation_between_accounts_and_bots(client: TestClient) -> None:
     assert [i["sessionId"] for i in _get(client, "other-a", other_headers)] == ["o-1"]
     foreign = client.get(URL.format("acme-a"), headers=other_headers)
     missing = client.get(URL.format("no-such-bot"), headers=other_headers)
-    assert error(foreign, 404, 404) == error(missing, 404, 404) == "bot not found"
+    assert error(foreign, 404) == error(missing, 404) == "bot not found"
     assert foreign.json() == missing.json()
     for odd in ("bad%00id", "x" * 129, "%C3%A9"):
-        assert error(client.get(URL.format(odd), headers=other_headers), 404, 404) == "bot not found"
+        assert error(client.get(URL.format(odd), headers=other_headers), 404) == "bot not found"
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
@@ -193,9 +195,9 @@ def test_auth_failures(client: TestClient, method: str) -> None:
     account, other = create_account(client), create_account(client, "Other")
     ok(post(client, account, "bots/bot-1/sessions", [session(1)]), 1, 0)
     url = URL.format("bot-1")
-    error(client.request(method, url), 401, 401)
-    error(client.request(method, url, headers={"auth": "not-a-token"}), 401, 401)
+    error(client.request(method, url), 401)
+    error(client.request(method, url, headers={"auth": "not-a-token"}), 401)
     ingest_only = {"auth": token(create_app(client, account, scopes=[INGEST]))}
-    error(client.request(method, url, headers=ingest_only), 403, 403, "scope SmartAssist Analytics")
+    error(client.request(method, url, headers=ingest_only), 403, "scope SmartAssist Analytics")
     mismatch = {**_analytics(client, account), "accountId": other}
-    error(client.request(method, url, headers=mismatch), 403, 403)
+    error(client.request(method, url, headers=mismatch), 403)

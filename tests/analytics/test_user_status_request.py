@@ -8,7 +8,8 @@ import pytest
 
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.errors import ApiError
-from tests.analytics.data import DAY, HOUR, MINUTE, user_status_body
+from tests.support.rows import DAY, HOUR, MINUTE
+from tests.support.user_status import user_status_body
 
 # 2022-08-25T00:00:00Z: 19229 days after the epoch.
 AUG25 = 1_661_385_600_000

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from smartassist.auth.deps import Principal, require_app
 from smartassist.auth.errors import AuthFailure
 from smartassist.errors import ApiError
-from tests.factories import ANALYTICS, INGEST
+from tests.support.tenants import ANALYTICS, INGEST
 
 
 def _echo(principal: Principal) -> dict[str, Any]:

@@ -8,11 +8,15 @@ from typing import Any
 import jwt
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
 from smartassist.apps.models import App
-from tests.auth.helpers import JWE_ALGS, JWE_ENCS, World, claims_json, jti_claims, jwe_token, raw_jws
-from tests.factories import ADMIN, create_app, token
+from smartassist.auth.models import UsedJti
+from tests.auth.helpers import World
+from tests.support.tenants import ADMIN, create_app
+from tests.support.tokens import JWE_ALGS, JWE_ENCS, claims_json, jti_claims, jwe_token, raw_jws, token
+
+REPLAY_MSG = "error verifying the jwt: possibly a replay"  # the vendor's sentence
 
 
 def ok(client: TestClient, world: World, app: dict[str, Any], headers: dict[str, str], path: str | None = None) -> None:
@@ -46,6 +50,10 @@ def test_vendor_recipe_hs256_sub_and_app_id_in_auth_header(client: TestClient) -
         lambda t: {"auth": t, "Authorization": f"Bearer {t}"},
         lambda t: {"auth": t, "Authorization": "Basic dXNlcjpwYXNz"},
         lambda t: {"auth": "", "Authorization": f"Bearer {t}"},
+        lambda t: {"authorization": t},
+        lambda t: {"Authorization": f"  {t} "},
+        lambda t: {"auth": t, "authorization": t},
+        lambda t: {"Authorization": t, "auth": f" {t}"},
     ],
     ids=[
         "bearer",
@@ -55,6 +63,10 @@ def test_vendor_recipe_hs256_sub_and_app_id_in_auth_header(client: TestClient) -
         "both_same",
         "auth_plus_basic",
         "empty_auth_plus_bearer",
+        "raw_authorization",
+        "raw_authorization_padded",
+        "auth_and_raw_authorization_same",
+        "raw_authorization_and_auth_same",
     ],
 )
 def test_header_variants(client: TestClient, headers: Any) -> None:
@@ -94,11 +106,11 @@ def test_time_claims_within_leeway(client: TestClient) -> None:
 
 
 def test_unrelated_claims_of_any_type_are_ignored(client: TestClient) -> None:
-    """aud, iss, header kid and (without Enforce JTI) jti are not ours to judge."""
+    """aud, iss and header kid are not ours to judge (a jti is: see the jti tests)."""
     world = World(client)
     tok = raw_jws(
         '{"alg":"HS256","typ":"JWT","kid":"k1"}',
-        claims_json(world.plain, ', "aud": ["x"], "iss": null, "jti": 7'),
+        claims_json(world.plain, ', "aud": ["x"], "iss": null'),
         world.plain["clientSecret"],
     )
     ok(client, world, world.plain, {"auth": tok})
@@ -109,7 +121,7 @@ def test_jti_each_fresh_token_once(client: TestClient) -> None:
     first, second = token(world.jti, **jti_claims()), token(world.jti, **jti_claims())
     ok(client, world, world.jti, {"auth": first})
     ok(client, world, world.jti, {"auth": second})
-    refused(client, world, first, "jti already used")
+    refused(client, world, first, REPLAY_MSG)
 
 
 def test_jti_lifetime_exactly_one_hour_and_without_iat(client: TestClient) -> None:
@@ -117,6 +129,29 @@ def test_jti_lifetime_exactly_one_hour_and_without_iat(client: TestClient) -> No
     now = int(time.time())
     ok(client, world, world.jti, {"auth": token(world.jti, jti="a", iat=now, exp=now + 3600)})
     ok(client, world, world.jti, {"auth": token(world.jti, jti="b", exp=now + 3000)})
+
+
+def test_jti_on_an_app_without_enforce_jti_is_single_use(client: TestClient, db_engine: Engine) -> None:
+    """The vendor's jti rules hold "in case jti claim is passed", whatever the app's Enforce JTI flag."""
+    world = World(client)
+    now = int(time.time())
+    tok = token(world.plain, jti="vendor-1", iat=now, exp=now + 3600)  # exactly one hour: allowed
+    ok(client, world, world.plain, {"auth": tok})
+    second = client.get(world.path, headers={"authorization": tok})
+    assert (second.status_code, second.json()) == (
+        401,
+        {"errors": [{"msg": "error verifying the jwt: possibly a replay", "code": 401}]},
+    )
+    ok(client, world, world.plain, {"auth": token(world.plain, jti="vendor-2", exp=now + 1800)})
+    with db_engine.connect() as conn:
+        assert sorted(conn.scalars(select(UsedJti.jti))) == ["vendor-1", "vendor-2"]
+
+
+def test_token_without_jti_on_an_app_without_enforce_jti_is_reusable(client: TestClient) -> None:
+    world = World(client)
+    tok = token(world.plain)
+    for _ in range(3):
+        ok(client, world, world.plain, {"auth": tok})
 
 
 def test_same_jti_on_two_apps_is_two_uses(client: TestClient) -> None:
@@ -145,7 +180,7 @@ def test_jwe_with_jti(client: TestClient) -> None:
     world = World(client)
     tok = jwe_token(world.jwe_jti, token(world.jwe_jti, **jti_claims()))
     ok(client, world, world.jwe_jti, {"auth": tok})
-    refused(client, world, tok, "jti already used")
+    refused(client, world, tok, REPLAY_MSG)
 
 
 def test_public_key_is_in_credentials_and_turning_jwe_on_refuses_plain_jws(client: TestClient) -> None:

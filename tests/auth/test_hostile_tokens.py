@@ -19,18 +19,14 @@ from sqlalchemy import Engine, func, select
 
 from smartassist.auth.errors import REASONS
 from smartassist.auth.models import UsedJti
-from tests.auth.helpers import (
-    World,
-    b64,
-    claims_json,
-    fake_jwe,
-    jti_claims,
-    jwe_token,
-    raw_jws,
-    unknown_client_id,
-)
+from tests.auth.helpers import World
 from tests.conftest import ADMIN_TOKEN
-from tests.factories import ADMIN, token
+from tests.support.tenants import ADMIN
+from tests.support.tokens import b64, claims_json, fake_jwe, jti_claims, jwe_token, raw_jws, token, unknown_client_id
+
+# The vendor's messages, verbatim from its SDK security page (restated, not imported from the code under test).
+JTI_EXP_MSG = 'error verifying the jwt: if "jti" claim "exp" must be <= 1 hour(s)'
+REPLAY_MSG = "error verifying the jwt: possibly a replay"
 
 pytestmark = pytest.mark.filterwarnings("ignore:JWE algorithm .RSA1_5. is deprecated")
 
@@ -71,9 +67,8 @@ REASON_OF_FRAGMENT = [
     ("NumericDate", "invalid_claims"),
     ("jti claim", "jti_missing"),
     ("jti must be", "jti_invalid"),
-    ("exp claim required", "jti_exp"),
-    ("over 1 hour", "jti_exp"),
-    ("jti already used", "jti_replayed"),
+    (JTI_EXP_MSG, "jti_exp"),
+    (REPLAY_MSG, "jti_replayed"),
     ("requires an encrypted", "jwe_required"),
     ("could not be decrypted", "jwe_decrypt"),
     ("zip", "jwe_zip"),
@@ -96,6 +91,14 @@ def at_app(make: Callable[[World], str]) -> Callable[[World], tuple[str, Headers
 
 def _replayed(w: World) -> tuple[str, Headers]:
     tok = token(w.jti, **jti_claims())
+    first = w.client.get(w.path, headers={"auth": tok})
+    assert first.status_code == 200, first.text
+    return w.path, [("auth", tok)]
+
+
+def _replayed_plain(w: World) -> tuple[str, Headers]:
+    """A jti on an app without Enforce JTI is single-use too."""
+    tok = token(w.plain, **jti_claims())
     first = w.client.get(w.path, headers={"auth": tok})
     assert first.status_code == 200, first.text
     return w.path, [("auth", tok)]
@@ -162,6 +165,38 @@ ATTACKS: list[Attack] = [
         ),
         401,
         "different tokens",
+    ),
+    Attack("lone_bearer_scheme", lambda w: (w.path, [("authorization", "Bearer")]), 401, "token required"),
+    Attack(
+        "auth_and_raw_authorization_differ",
+        lambda w: (w.path, [("auth", token(w.plain)), ("authorization", token(w.analytics_only))]),
+        401,
+        "different tokens",
+    ),
+    Attack(
+        "bearer_and_raw_authorization_differ",
+        lambda w: (w.path, [("authorization", f"Bearer {token(w.plain)}"), ("authorization", token(w.foreign))]),
+        401,
+        "different tokens",
+    ),
+    Attack(
+        "auth_bearer_and_raw_authorization_one_differs",
+        lambda w: (
+            w.path,
+            [
+                ("auth", token(w.plain)),
+                ("authorization", f"Bearer {token(w.plain)}"),
+                ("authorization", token(w.analytics_only)),
+            ],
+        ),
+        401,
+        "different tokens",
+    ),
+    Attack(
+        "raw_admin_token_on_ingest",
+        lambda w: (f"/probe/ingest/{w.account}", [("authorization", ADMIN_TOKEN)]),
+        401,
+        "not a compact JWS",
     ),
     Attack("non_ascii_header_bytes", auth(b"eyJhbGciOiJIUzI1NiJ9.\xff\xfe.c2ln"), 401, "not base64url"),
     Attack(
@@ -373,31 +408,78 @@ ATTACKS: list[Attack] = [
         "payload is not a JSON object",
     ),
     Attack("nbf_list", at_app(lambda w: token(w.plain, nbf=[1])), 401, "nbf must be a NumericDate"),
-    # --- Enforce JTI ---------------------------------------------------------------------------------
+    # --- jti: Enforce JTI requires one; any app's token that carries one obeys the vendor's rules ------
     Attack("jti_missing", at_app(lambda w: token(w.jti, iat=NOW, exp=NOW + 600)), 401, "jti claim"),
-    Attack("jti_number", at_app(lambda w: token(w.jti, jti=7, iat=NOW, exp=NOW + 600)), 401, "jti claim"),
-    Attack("jti_empty", at_app(lambda w: token(w.jti, jti="", iat=NOW, exp=NOW + 600)), 401, "jti claim"),
-    Attack("jti_list", at_app(lambda w: token(w.jti, jti=["a"], iat=NOW, exp=NOW + 600)), 401, "jti claim"),
+    Attack("jti_number", at_app(lambda w: token(w.jti, jti=7, iat=NOW, exp=NOW + 600)), 401, "jti must be"),
+    Attack("jti_empty", at_app(lambda w: token(w.jti, jti="", iat=NOW, exp=NOW + 600)), 401, "jti must be"),
+    Attack("jti_list", at_app(lambda w: token(w.jti, jti=["a"], iat=NOW, exp=NOW + 600)), 401, "jti must be"),
     Attack(
         "jti_too_long",
         at_app(lambda w: token(w.jti, jti="j" * 256, iat=NOW, exp=NOW + 600)),
         401,
-        "jti must be at most 255",
+        "jti must be a non-empty string of at most 255",
     ),
     Attack(
         "jti_nul_byte",
         at_app(lambda w: token(w.jti, jti="abc\x00", iat=NOW, exp=NOW + 600)),
         401,
-        "jti must be at most 255",
+        "jti must be a non-empty string of at most 255",
     ),
-    Attack("jti_without_exp", at_app(lambda w: token(w.jti, jti="j-1", iat=NOW)), 401, "exp claim required"),
+    Attack("jti_without_exp", at_app(lambda w: token(w.jti, jti="j-1", iat=NOW)), 401, JTI_EXP_MSG),
     Attack(
-        "jti_lifetime_over_1h", at_app(lambda w: token(w.jti, jti="j-2", iat=NOW, exp=NOW + 3601)), 401, "over 1 hour"
+        "jti_lifetime_over_1h", at_app(lambda w: token(w.jti, jti="j-2", iat=NOW, exp=NOW + 3601)), 401, JTI_EXP_MSG
     ),
     Attack(
-        "jti_lifetime_over_1h_no_iat", at_app(lambda w: token(w.jti, jti="j-3", exp=NOW + 3900)), 401, "over 1 hour"
+        "jti_lifetime_over_1h_no_iat",
+        at_app(lambda w: token(w.jti, jti="j-3", exp=int(time.time()) + 3900)),
+        401,
+        JTI_EXP_MSG,
     ),
-    Attack("jti_replayed", _replayed, 401, "jti already used"),
+    Attack("jti_replayed", _replayed, 401, REPLAY_MSG),
+    # The same rules on an app without Enforce JTI, once its token carries a jti (the vendor: "in case jti
+    # claim is passed").
+    Attack("plain_app_jti_without_exp", at_app(lambda w: token(w.plain, jti="p-1")), 401, JTI_EXP_MSG),
+    Attack(
+        "plain_app_jti_without_exp_with_iat", at_app(lambda w: token(w.plain, jti="p-2", iat=NOW)), 401, JTI_EXP_MSG
+    ),
+    Attack(
+        "plain_app_jti_lifetime_over_1h",
+        at_app(lambda w: token(w.plain, jti="p-3", iat=NOW, exp=NOW + 3601)),
+        401,
+        JTI_EXP_MSG,
+    ),
+    Attack(
+        "plain_app_jti_lifetime_over_1h_no_iat",
+        at_app(lambda w: token(w.plain, jti="p-4", exp=int(time.time()) + 3700)),
+        401,
+        JTI_EXP_MSG,
+    ),
+    # iat an hour before exp but the token already an hour old: the lifetime, not the time left, counts.
+    Attack(
+        "plain_app_jti_old_iat_long_lifetime",
+        at_app(lambda w: token(w.plain, jti="p-5", iat=NOW - 3000, exp=NOW + 700)),
+        401,
+        JTI_EXP_MSG,
+    ),
+    Attack(
+        "plain_app_jti_number",
+        at_app(lambda w: token(w.plain, jti=7, iat=NOW, exp=NOW + 600)),
+        401,
+        "jti must be a non-empty string",
+    ),
+    Attack(
+        "plain_app_jti_null",
+        at_app(lambda w: token(w.plain, jti=None, iat=NOW, exp=NOW + 600)),
+        401,
+        "jti must be a non-empty string",
+    ),
+    Attack("plain_app_jti_replayed", _replayed_plain, 401, REPLAY_MSG),
+    Attack(
+        "jwe_app_jti_lifetime_over_1h",
+        at_app(lambda w: jwe_token(w.jwe, token(w.jwe, jti="e-1", iat=NOW, exp=NOW + 7200))),
+        401,
+        JTI_EXP_MSG,
+    ),
     # --- Enforce JWE ---------------------------------------------------------------------------------
     Attack("jws_when_jwe_enforced", at_app(lambda w: token(w.jwe)), 401, "requires an encrypted (JWE) token"),
     Attack("jwe_wrong_key", at_app(_other_key_jwe), 401, "could not be decrypted"),
@@ -492,6 +574,8 @@ def test_hostile_request_is_refused(
     error = body["errors"][0]
     assert set(error) == {"msg", "code"} and error["code"] == attack.status
     assert attack.fragment in error["msg"]
+    if attack.fragment in (JTI_EXP_MSG, REPLAY_MSG):
+        assert error["msg"] == attack.fragment  # the vendor's sentence, exactly
     for sent in _sent_tokens(headers):
         assert sent not in response.text
         for segment in sent.split("."):
@@ -499,7 +583,7 @@ def test_hostile_request_is_refused(
     assert '"ok"' not in response.text
     with db_engine.connect() as conn:
         used = conn.scalar(select(func.count()).select_from(UsedJti))
-    assert used == (1 if attack.name == "jti_replayed" else 0)
+    assert used == (1 if attack.name.endswith("jti_replayed") else 0)
 
 
 def test_refused_jti_token_is_not_burnt_and_works_on_the_right_route(client: TestClient, db_engine: Engine) -> None:
@@ -532,3 +616,11 @@ def test_admin_token_is_still_required_to_be_exact_on_ingest(client: TestClient)
     response = client.get(f"/probe/ingest/{world.account}", headers=ADMIN)
     assert response.status_code == 200
     assert response.json() == {"ok": True, "accountId": world.account, "clientId": None}
+
+
+def test_admin_routes_take_the_admin_token_only_as_bearer(client: TestClient) -> None:
+    """A bare token in `Authorization` is an app token; the admin token must come with its Bearer scheme."""
+    raw = client.get("/admin/accounts", headers={"Authorization": ADMIN_TOKEN})
+    assert raw.status_code == 401
+    assert raw.json()["errors"][0]["code"] == 401 and ADMIN_TOKEN not in raw.text
+    assert client.get("/admin/accounts", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code == 200

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from smartassist import migrate
 from smartassist.app import create_app
 from smartassist.config import Settings
-from tests.auth.helpers import World, jti_claims
+from tests.auth.helpers import World
 from tests.conftest import ADMIN_TOKEN, SERVER_KEY
-from tests.factories import token
+from tests.support.tokens import jti_claims, token
 
 LOCK_S = 1.0
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from smartassist.auth.deps import Principal, require_app
 from smartassist.cli import app as cli
-from tests.factories import ANALYTICS, create_account, create_app
+from tests.support.tenants import ANALYTICS, create_account, create_app
 
 runner = CliRunner()
 

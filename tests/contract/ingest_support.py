@@ -1,18 +1,15 @@
-"""Black-box helpers for the IntentRealtimeData and ingest contract tests (API.md §2, §5): data goes in
+"""Black-box helpers for the IntentRealtimeData and ingest contract tests (docs/API.md §3, §9): data goes in
 through the ingest routes and is observed only through the public read routes, never the database."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from tests.contract.support import Tenant
-from tests.factories import ADMIN, create_account, create_app, token
+from tests.support.tenants import Tenant
 
 INTENTS_PATH = "/api/public/bot/{}/intentrealtimedata"
 # §2: the item's keys, in the documented order.
@@ -30,20 +27,6 @@ ITEM_KEYS = [
     "sessionId",
 ]
 CALLER = "u-6b184e56-1111-4222-8333-944445555666"
-
-
-@dataclass(frozen=True)
-class AppTenant(Tenant):
-    """A tenant that keeps its app, to mint other kinds of token (Bearer) for the same app."""
-
-    app: dict[str, Any]
-
-
-def app_tenant(client: TestClient, **app_fields: Any) -> AppTenant:
-    """A fresh account with one app (both scopes unless overridden), authenticating with header `auth`."""
-    account_id = create_account(client)
-    app = create_app(client, account_id, **app_fields)
-    return AppTenant(account_id, {"auth": token(app)}, app)
 
 
 def new_bot() -> str:
@@ -73,28 +56,6 @@ def sessions_path(account_id: str, bot_id: str) -> str:
     return f"/ingest/accounts/{account_id}/bots/{bot_id}/sessions"
 
 
-def ndjson(records: list[dict[str, Any]]) -> bytes:
-    return "".join(json.dumps(r) + "\n" for r in records).encode()
-
-
-def send(
-    client: TestClient, path: str, records: Any, headers: dict[str, str] | None = None, method: str = "POST"
-) -> Response:
-    """A JSON batch to an ingest route (the admin token unless other headers are given)."""
-    response: Response = client.request(method, path, json=records, headers=ADMIN if headers is None else headers)
-    return response
-
-
-def accepted(
-    client: TestClient, path: str, records: Any, headers: dict[str, str] | None = None, method: str = "POST"
-) -> dict[str, Any]:
-    """The 200 body of an ingest call."""
-    response = send(client, path, records, headers, method)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
 def intents(client: TestClient, bot_id: str, headers: dict[str, str], method: str = "POST") -> Response:
     response: Response = client.request(method, INTENTS_PATH.format(bot_id), headers=headers)
     return response
@@ -115,8 +76,3 @@ def realtime(client: TestClient, t: Tenant, bot_id: str) -> list[dict[str, Any]]
 
 def session_ids(client: TestClient, t: Tenant, bot_id: str) -> list[str]:
     return [item["sessionId"] for item in realtime(client, t, bot_id)]
-
-
-def error_msg(response: Response) -> str:
-    msg: str = response.json()["errors"][0]["msg"]
-    return msg

@@ -1,67 +1,48 @@
 """Black-box helpers for the UserStatus contract tests: data goes in through the ingest routes and comes
-out of the two public UserStatus paths, so the suite depends on the wire contract (API.md) only."""
+out of the two public UserStatus paths, so the suite depends on the wire contract (docs/API.md) only.
+Tenants, ingest posts, error checks and request bodies are tests/support's."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from tests.factories import ADMIN, create_account, create_app, token
+from tests.support.errors import error
+from tests.support.ingest import accepted, ingest_path
+from tests.support.tenants import Tenant, tenant
+from tests.support.user_status import user_status_body as body
+
+# Re-exported: the contract tests take them from here with the contract's own helpers.
+__all__ = ["DOC_PATH", "SEED_PATH", "Tenant", "agent_row", "agents", "body", "bucket", "error", "held"]
+__all__ += ["interactions", "page", "post", "statuses", "tenant", "user_status"]
 
 DOC_PATH = "/agentassist/api/public/analytics/1.1/account/{}/userstatus"
 SEED_PATH = "/agentassist/api/public/analytics/account/{}/userstatus"
 
 
-@dataclass(frozen=True)
-class Tenant:
-    account_id: str
-    headers: dict[str, str]
-
-
-def tenant(client: TestClient, **app_fields: Any) -> Tenant:
-    """A fresh account with an app (both scopes unless overridden) and its `auth` header."""
-    account_id = create_account(client)
-    app = create_app(client, account_id, **app_fields)
-    return Tenant(account_id, {"auth": token(app)})
-
-
-def _ingest(client: TestClient, method: str, account_id: str, route: str, records: list[dict[str, Any]]) -> None:
-    response = client.request(method, f"/ingest/accounts/{account_id}/{route}", json=records, headers=ADMIN)
-    assert response.status_code == 200, response.text
+def _ingest(client: TestClient, account_id: str, route: str, records: list[dict[str, Any]]) -> None:
+    accepted(client, ingest_path(account_id, route), records)
 
 
 def agents(client: TestClient, t: Tenant, *rows: tuple[str, str, str, str, str]) -> None:
     """Upsert agents given as (userId, email, firstName, lastName, customId)."""
     records = [{"userId": u, "email": e, "firstName": f, "lastName": la, "customId": c} for u, e, f, la, c in rows]
-    _ingest(client, "PUT", t.account_id, "agents", records)
+    _ingest(client, t.account_id, "agents", records)
 
 
 def statuses(client: TestClient, t: Tenant, agent: str, *changes: tuple[str, str]) -> None:
     """Status events of one agent given as (status, timestamp)."""
     records = [{"eventId": uuid.uuid4().hex, "agent": agent, "status": s, "timestamp": ts} for s, ts in changes]
-    _ingest(client, "POST", t.account_id, "agent-status-events", records)
+    _ingest(client, t.account_id, "agent-status-events", records)
 
 
 def interactions(client: TestClient, t: Tenant, agent: str, *spans: tuple[str, str]) -> None:
     """Ended interactions of one agent given as (startTime, endTime)."""
     records = [{"interactionId": uuid.uuid4().hex, "agent": agent, "startTime": s, "endTime": e} for s, e in spans]
-    _ingest(client, "POST", t.account_id, "agent-interactions", records)
-
-
-def body(
-    start: str, end: str, granularity: Any = "PT30M", tz: int | None = None, emails: list[str] | None = None
-) -> dict[str, Any]:
-    date_filter: dict[str, Any] = {"startDate": start, "endDate": end}
-    if tz is not None:
-        date_filter["timeZoneOffSet"] = tz
-    flt: dict[str, Any] = {"dateFilter": date_filter}
-    if emails is not None:
-        flt["agents"] = emails
-    return {"filter": flt, "granularity": granularity}
+    _ingest(client, t.account_id, "agent-interactions", records)
 
 
 def post(
@@ -116,13 +97,3 @@ def agent_row(
         "customId": custom_id,
         "timeInterval": time_interval,
     }
-
-
-def error(response: Response, status: int, code: int) -> None:
-    """The contract's error shape: one error with a human msg and the code."""
-    assert response.status_code == status, response.text
-    payload = response.json()
-    assert set(payload) == {"errors"} and len(payload["errors"]) == 1, payload
-    assert set(payload["errors"][0]) == {"msg", "code"}, payload
-    assert payload["errors"][0]["code"] == code
-    assert isinstance(payload["errors"][0]["msg"], str) and payload["errors"][0]["msg"]

@@ -6,22 +6,15 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.contract.ingest_support import (
-    accepted,
-    app_tenant,
-    intents,
-    new_bot,
-    realtime,
-    session,
-    session_ids,
-    sessions_path,
-)
-from tests.contract.support import Tenant, error
-from tests.factories import ANALYTICS, INGEST, create_account, create_app, token
+from tests.contract.ingest_support import intents, new_bot, realtime, session, session_ids, sessions_path
+from tests.contract.support import Tenant, error, tenant
+from tests.support.ingest import accepted
+from tests.support.tenants import ANALYTICS, INGEST, create_account, create_app
+from tests.support.tokens import token
 
 
 def test_item_is_exactly_the_documented_one(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     record = {
         "sessionId": "6364a8616d8e6a6a0eff0001",
@@ -93,7 +86,7 @@ def test_item_is_exactly_the_documented_one(client: TestClient) -> None:
 def test_times_come_out_in_utc_with_milliseconds(
     client: TestClient, start_in: str, end_in: str, start_out: str, end_out: str
 ) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1", startTime=start_in, end=end_in)])
 
@@ -118,7 +111,7 @@ def test_times_come_out_in_utc_with_milliseconds(
     ],
 )
 def test_time_handled_is_h_m_s_without_padding(client: TestClient, seconds: int, shown: str) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1", timeHandled=seconds)])
 
@@ -126,7 +119,7 @@ def test_time_handled_is_h_m_s_without_padding(client: TestClient, seconds: int,
 
 
 def test_intent_order_deflection_and_empty_intents_are_kept(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(
         client,
@@ -145,7 +138,7 @@ def test_intent_order_deflection_and_empty_intents_are_kept(client: TestClient) 
 
 
 def test_deflected_to_omitted_is_null(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     record = session("s1")
     del record["deflectedTo"]
@@ -156,7 +149,7 @@ def test_deflected_to_omitted_is_null(client: TestClient) -> None:
 
 
 def test_newest_end_first_ties_by_session_id_descending(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(
         client,
@@ -177,7 +170,7 @@ def test_newest_end_first_ties_by_session_id_descending(client: TestClient) -> N
 
 
 def test_at_most_the_newest_25(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     # Inserted oldest-last so that insertion order cannot pass for endTime order.
     records = [session(f"s{i:02d}", end=f"2022-01-06T15:{i:02d}:00.000+00:00") for i in range(29, -1, -1)]
@@ -190,7 +183,7 @@ def test_at_most_the_newest_25(client: TestClient) -> None:
 
 
 def test_open_sessions_are_left_out_until_an_upsert_ends_them(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     path = sessions_path(t.account_id, bot)
     accepted(client, path, [session("open-1", end=None), session("open-2", end=None)])
@@ -211,7 +204,7 @@ def test_open_sessions_are_left_out_until_an_upsert_ends_them(client: TestClient
 
 
 def test_bots_and_accounts_are_isolated(client: TestClient) -> None:
-    a, b = app_tenant(client), app_tenant(client)
+    a, b = tenant(client), tenant(client)
     a1, a2, b1 = new_bot(), new_bot(), new_bot()
     accepted(client, sessions_path(a.account_id, a1), [session("x1"), session("shared-id-a1")])
     accepted(client, sessions_path(a.account_id, a2), [session("x2")])
@@ -227,16 +220,16 @@ def test_bots_and_accounts_are_isolated(client: TestClient) -> None:
     client.post(sessions_path(b.account_id, b1), json=[session("x1", status="theirs")], headers=b.headers)
     assert realtime(client, a, a1) == before
 
-    error(unknown_before, 404, 404)
+    error(unknown_before, 404)
     for method in ("POST", "GET"):
         foreign = intents(client, b1, a.headers, method=method)
-        error(foreign, 404, 404)
+        error(foreign, 404)
         assert foreign.json() == unknown_before.json()  # no existence leak
-        error(intents(client, a1, b.headers, method=method), 404, 404)
+        error(intents(client, a1, b.headers, method=method), 404)
 
 
 def test_authorization_bearer_is_accepted_like_auth(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1")])
     via_auth = realtime(client, t, bot)
@@ -257,25 +250,25 @@ def test_authorization_bearer_is_accepted_like_auth(client: TestClient) -> None:
     ],
 )
 def test_missing_or_bad_token_is_401(client: TestClient, headers: dict[str, str]) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1")])
 
     for method in ("POST", "GET"):
-        error(intents(client, bot, headers, method=method), 401, 401)
+        error(intents(client, bot, headers, method=method), 401)
 
 
 def test_auth_and_bearer_with_different_tokens_is_401(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1")])
     other = token(t.app, sub="someone-else")
 
-    error(intents(client, bot, {**t.headers, "Authorization": f"Bearer {other}"}), 401, 401)
+    error(intents(client, bot, {**t.headers, "Authorization": f"Bearer {other}"}), 401)
 
 
 def test_account_id_header_must_be_the_apps_account(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     other_account = create_account(client, "Other")
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1")])
@@ -284,7 +277,7 @@ def test_account_id_header_must_be_the_apps_account(client: TestClient) -> None:
     assert session_ids(client, Tenant(t.account_id, {**t.headers, "Format": "json"}), bot) == ["s1"]
     for wrong in (other_account, "0" * 24):
         for method in ("POST", "GET"):
-            error(intents(client, bot, {**t.headers, "accountId": wrong}, method=method), 403, 403)
+            error(intents(client, bot, {**t.headers, "accountId": wrong}, method=method), 403)
 
 
 def test_app_without_analytics_scope_is_403(client: TestClient) -> None:
@@ -295,7 +288,7 @@ def test_app_without_analytics_scope_is_403(client: TestClient) -> None:
 
     for method in ("POST", "GET"):
         response = intents(client, bot, {"auth": token(ingest_only)}, method=method)
-        error(response, 403, 403)
+        error(response, 403)
         assert ANALYTICS in response.json()["errors"][0]["msg"]
 
 
@@ -310,7 +303,7 @@ def test_app_without_analytics_scope_is_403(client: TestClient) -> None:
     ],
 )
 def test_post_body_is_ignored(client: TestClient, content: bytes, content_type: str) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1"), session("s2", end="2022-01-06T15:00:00Z")])
     expected = realtime(client, t, bot)
@@ -326,7 +319,7 @@ def test_post_body_is_ignored(client: TestClient, content: bytes, content_type: 
 
 
 def test_empty_array_when_the_bot_has_no_ended_session(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("open", end=None)])
 
@@ -337,7 +330,7 @@ def test_empty_array_when_the_bot_has_no_ended_session(client: TestClient) -> No
 
 
 def test_user_id_is_kept_as_ingested(client: TestClient) -> None:
-    t = app_tenant(client)
+    t = tenant(client)
     bot = new_bot()
     accepted(client, sessions_path(t.account_id, bot), [session("s1", userId="caller:42@example.com")])
 

@@ -63,16 +63,16 @@ def test_filter_by_email_case_insensitive_unknown_skipped(client: TestClient) ->
     t = _three_agents(client)
     # zed@x.com belongs to another account: unknown here, skipped like nobody@x.com.
     emails = ["CAT@X.com", "nobody@x.com", "Ann@x.COM", "zed@x.com"]
-    assert user_status(client, t, body(*WINDOW, emails=emails)) == page([ANN_ROW, CAT_ROW])
-    assert user_status(client, t, body(*WINDOW, emails=emails), limit=1) == page([ANN_ROW], True, 1, 0)
-    assert user_status(client, t, body(*WINDOW, emails=emails), limit=1, offset=1) == page([CAT_ROW], False, 1, 1)
-    assert user_status(client, t, body(*WINDOW, emails=["nobody@x.com"])) == page([])
+    assert user_status(client, t, body(*WINDOW, agents=emails)) == page([ANN_ROW, CAT_ROW])
+    assert user_status(client, t, body(*WINDOW, agents=emails), limit=1) == page([ANN_ROW], True, 1, 0)
+    assert user_status(client, t, body(*WINDOW, agents=emails), limit=1, offset=1) == page([CAT_ROW], False, 1, 1)
+    assert user_status(client, t, body(*WINDOW, agents=["nobody@x.com"])) == page([])
 
 
 def test_filter_accepts_a_thousand_emails(client: TestClient) -> None:
     t = _three_agents(client)
     emails = [f"n{i}@x.com" for i in range(999)] + ["bob@x.com"]
-    assert user_status(client, t, body(*WINDOW, emails=emails)) == page([BOB_ROW])
+    assert user_status(client, t, body(*WINDOW, agents=emails)) == page([BOB_ROW])
 
 
 def test_iid_header_is_accepted_and_ignored(client: TestClient) -> None:

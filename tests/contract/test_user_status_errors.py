@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.contract.support import DOC_PATH, SEED_PATH, body, error, post, tenant, user_status
-from tests.factories import ANALYTICS, INGEST
+from tests.support.tenants import ANALYTICS, INGEST
 
 DAY = ("2022-08-25", "2022-08-25")
 
@@ -26,30 +26,30 @@ DAY = ("2022-08-25", "2022-08-25")
         body(*DAY, granularity="P1D"),
         body(*DAY, granularity=0),
         body(*DAY, granularity=1441),
-        body(*DAY, tz=900),
-        body(*DAY, tz=841),
-        body(*DAY, tz=-841),
-        body(*DAY, emails=[f"n{i}@x.com" for i in range(1001)]),
+        body(*DAY, offset=900),
+        body(*DAY, offset=841),
+        body(*DAY, offset=-841),
+        body(*DAY, agents=[f"n{i}@x.com" for i in range(1001)]),
         body("2022-13-01", "2022-13-01"),
     ],
 )
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_bad_bodies_are_400(client: TestClient, payload: dict[str, Any], path: str) -> None:
     t = tenant(client)
-    error(post(client, t, payload, path=path), 400, 400)
+    error(post(client, t, payload, path=path), 400)
 
 
 @pytest.mark.parametrize("granularity", ["PT7M", "PT3H"])
 def test_iso_durations_outside_the_list_are_400(client: TestClient, granularity: str) -> None:
     # §3: granularity is one of PT15M PT30M PT1H PT2H PT4H PT8H PT12H PT24H, or a whole number of minutes.
     t = tenant(client)
-    error(post(client, t, body(*DAY, granularity=granularity)), 400, 400)
+    error(post(client, t, body(*DAY, granularity=granularity)), 400)
 
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 51}, {"offset": -1}, {"limit": "x"}])
 def test_bad_paging_is_400(client: TestClient, params: dict[str, Any]) -> None:
     t = tenant(client)
-    error(post(client, t, body(*DAY), **params), 400, 400)
+    error(post(client, t, body(*DAY), **params), 400)
 
 
 @pytest.mark.parametrize(
@@ -58,8 +58,8 @@ def test_bad_paging_is_400(client: TestClient, params: dict[str, Any]) -> None:
         body("2022-08-01", "2022-08-31", granularity="PT24H"),  # exactly 31 days
         body("2022-08-01T00:00:00.000Z", "2022-09-01T00:00:00.000Z", granularity="PT24H"),
         body("2022-08-25T00:00:00Z", "2022-08-28T11:20:00Z", granularity=1),  # exactly 5000 buckets
-        body(*DAY, tz=840),
-        body(*DAY, tz=-840),
+        body(*DAY, offset=840),
+        body(*DAY, offset=-840),
     ],
 )
 def test_limits_themselves_are_accepted(client: TestClient, payload: dict[str, Any]) -> None:
@@ -70,18 +70,18 @@ def test_limits_themselves_are_accepted(client: TestClient, payload: dict[str, A
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_no_token_is_401(client: TestClient, path: str) -> None:
     t = tenant(client)
-    error(post(client, t, body(*DAY), path=path, headers={}), 401, 401)
+    error(post(client, t, body(*DAY), path=path, headers={}), 401)
 
 
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_another_accounts_path_is_403(client: TestClient, path: str) -> None:
     mine, theirs = tenant(client), tenant(client)
     response = client.post(path.format(theirs.account_id), json=body(*DAY), headers=mine.headers)
-    error(response, 403, 403)
+    error(response, 403)
 
 
 @pytest.mark.parametrize("path", [DOC_PATH, SEED_PATH])
 def test_app_without_analytics_scope_is_403(client: TestClient, path: str) -> None:
     t = tenant(client, scopes=[INGEST])
-    error(post(client, t, body(*DAY), path=path), 403, 403)
+    error(post(client, t, body(*DAY), path=path), 403)
     assert user_status(client, tenant(client, scopes=[ANALYTICS]), body(*DAY))["data"] == []

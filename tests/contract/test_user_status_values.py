@@ -195,7 +195,7 @@ def test_last_status_runs_until_now_through_a_past_window(client: TestClient) ->
     t = tenant(client)
     agents(client, t, JOCE)
     statuses(client, t, "u-joce", ("Available", "2022-08-25T09:00:00Z"))
-    got = user_status(client, t, body("2022-08-26", "2022-08-26", granularity="PT24H", tz=0))
+    got = user_status(client, t, body("2022-08-26", "2022-08-26", granularity="PT24H", offset=0))
     # The only event is before the window and nothing follows: Available the whole day, 24 * 3600 = 86400.
     assert got == page(
         [joce([bucket("2022-08-26T00:00:00Z", "2022-08-27T00:00:00Z", held("Available", 86400, 86400, 0))])]

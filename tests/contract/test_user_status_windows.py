@@ -41,7 +41,7 @@ def test_dates_at_minus_330_are_indian_local_days(client: TestClient) -> None:
         ("Offline", "2022-08-25T18:40:00Z"),
     )
     interactions(client, t, "u-a", ("2022-08-25T18:20:00Z", "2022-08-25T18:45:00Z"))
-    got = user_status(client, t, body("2022-08-25", "2022-08-25", granularity="PT24H", tz=-330))
+    got = user_status(client, t, body("2022-08-25", "2022-08-25", granularity="PT24H", offset=-330))
     # Local midnight 2022-08-25 at UTC+05:30 = 2022-08-24T18:30Z; the window ends at 2022-08-25T18:30Z.
     # Available 18:30-19:00 on the 24th (1800) + 18:00-18:30 on the 25th (1800) = 3600;
     # interacting 18:20-18:30 on the 25th = 600; idle 3000.
@@ -60,7 +60,7 @@ def test_dates_at_300_are_new_york_winter_days(client: TestClient) -> None:
         ("Available", "2022-01-12T04:30:00Z"),
         ("Offline", "2022-01-12T05:30:00Z"),
     )
-    got = user_status(client, t, body("2022-01-10", "2022-01-11", granularity="PT24H", tz=300))
+    got = user_status(client, t, body("2022-01-10", "2022-01-11", granularity="PT24H", offset=300))
     # Local midnight at UTC-05:00 = 05:00Z; two local days. Busy 05:00-06:00 = 3600 on day one;
     # Available 04:30-05:00Z on the 12th = 1800 (the rest is after the window).
     assert got == one(
@@ -83,7 +83,7 @@ def test_dates_at_utc_and_an_event_at_the_window_end(client: TestClient, tz: int
         ("Offline", "2022-08-25T00:10:00Z"),
         ("Available", "2022-08-26T00:00:00Z"),
     )
-    got = user_status(client, t, body("2022-08-25", "2022-08-25", granularity="PT12H", tz=tz))
+    got = user_status(client, t, body("2022-08-25", "2022-08-25", granularity="PT12H", offset=tz))
     # Window [2022-08-25T00:00Z, 2022-08-26T00:00Z) (offset default 0). Away 00:00-00:10 = 600; the
     # Available event at the window end is outside it, so the second bucket is empty.
     assert got == one(
@@ -111,7 +111,7 @@ def test_timestamp_window_last_bucket_cut(client: TestClient, start: str, end: s
     agents(client, t, AGENT)
     statuses(client, t, "u-a", ("Available", "2022-08-25T10:00:00Z"))
     interactions(client, t, "u-a", ("2022-08-25T11:35:00Z", "2022-08-25T11:50:00Z"))
-    got = user_status(client, t, body(start, end, tz=tz))
+    got = user_status(client, t, body(start, end, offset=tz))
     # Window 10:30-11:40Z: buckets 10:30, 11:00 (1800 each) and 11:30-11:40 cut to 600 s, of which
     # 11:35-11:40 = 300 interacting.
     assert got == one(
@@ -204,7 +204,7 @@ def test_every_granularity_lists_every_bucket_of_a_day(
     t = tenant(client)
     agents(client, t, AGENT)
     statuses(client, t, "u-a", ("Busy", "2022-08-24T12:00:00Z"))
-    got = user_status(client, t, body("2022-08-25", "2022-08-25", granularity=granularity, tz=0))
+    got = user_status(client, t, body("2022-08-25", "2022-08-25", granularity=granularity, offset=0))
     day = datetime(2022, 8, 25, tzinfo=UTC)
     expected = []
     for i in range(count):

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine, text
 
-from tests.factories import ADMIN, INGEST, create_account, create_app, token
-from tests.ingest.support import agent, counts, event, interaction, ok, post, session
+from tests.support.ingest import agent, counts, event, interaction, ok, post, session
+from tests.support.tenants import ADMIN, INGEST, create_account, create_app
+from tests.support.tokens import token
 
 SESSIONS = "bots/bot-1/sessions"
 EVENTS = "agent-status-events"

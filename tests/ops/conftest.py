@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
 from smartassist.auth.deps import Principal, require_app
-from tests.factories import ANALYTICS
+from tests.support.tenants import ANALYTICS
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from smartassist.config import Settings
-from tests.factories import ADMIN, create_account
+from tests.support.tenants import ADMIN, create_account
 
 LIMIT = 1000
 TOO_LARGE = {"errors": [{"msg": f"request body is larger than {LIMIT} bytes", "code": 413}]}

@@ -13,7 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from smartassist.app import create_app as build_app
 from smartassist.config import Settings
-from tests.factories import ADMIN, create_account, create_app, token
+from tests.support.tenants import ADMIN, create_account, create_app
+from tests.support.tokens import token
 
 REQUESTS = "smartassist_http_requests_total"
 

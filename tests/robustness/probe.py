@@ -13,7 +13,7 @@ from smartassist.app import create_app
 from smartassist.auth.deps import Principal, require_app
 from smartassist.config import Settings
 from smartassist.scopes import ANALYTICS
-from tests.factories import token
+from tests.support.tokens import token
 
 
 def add_probe_route(app: FastAPI) -> FastAPI:

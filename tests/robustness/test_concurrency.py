@@ -9,8 +9,9 @@ import threading
 import httpx
 import pytest
 
-from tests.factories import ADMIN, create_account, create_app, token
 from tests.server_process import ServerProcess
+from tests.support.tenants import ADMIN, create_account, create_app
+from tests.support.tokens import token
 
 pytestmark = pytest.mark.postgres_only
 

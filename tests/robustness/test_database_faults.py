@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from tests.factories import ADMIN
 from tests.robustness.conftest import allow_connections, database_name, terminate_backends
 from tests.server_process import ServerProcess
+from tests.support.tenants import ADMIN
 
 pytestmark = pytest.mark.postgres_only
 

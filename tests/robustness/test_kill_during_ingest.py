@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.factories import ADMIN
 from tests.server_process import ServerProcess
+from tests.support.tenants import ADMIN
 
 pytestmark = pytest.mark.postgres_only
 

@@ -1,4 +1,5 @@
-"""Per-app rate limiting on the database backend: 429 in the error shape, shared by all workers."""
+"""Rate limiting on the database backend: per account (the default, as the vendor) or per app; 429 in the error
+shape with the vendor's message and Retry-After; shared by all workers."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import Engine, func, insert, select
 
 from smartassist.auth import ratelimit
 from smartassist.auth.ratelimit import RateLimitWindow, count_in_database
 from smartassist.config import Settings
 from smartassist.periodic import Every
-from tests.factories import create_account, create_app, token
 from tests.robustness.probe import add_probe_route, ping, server_instance
+from tests.support.tenants import create_account, create_app
+from tests.support.tokens import token
 
 LIMIT = 3
+# The vendor's sentence, verbatim (its contact-center rate-limit page).
+VENDOR_MSG = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying."
 # A window boundary: 1_700_000_040_000 = 28_333_334 * 60_000.
 WINDOW = 1_700_000_040_000
 
@@ -44,7 +49,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def _window_rows(engine: Engine) -> list[tuple[str, int, int]]:
     with engine.connect() as conn:
-        rows = conn.execute(select(RateLimitWindow.client_id, RateLimitWindow.window_start, RateLimitWindow.count))
+        rows = conn.execute(select(RateLimitWindow.subject, RateLimitWindow.window_start, RateLimitWindow.count))
         return [(r[0], r[1], r[2]) for r in rows]
 
 
@@ -55,10 +60,10 @@ def test_over_the_limit_is_429_in_the_error_shape_with_retry_after(
     assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200, 200]
     limited = ping(probe_client, app)
     assert limited.status_code == 429
-    assert limited.json() == {"errors": [{"msg": "rate limit of 3 requests per minute exceeded", "code": 429}]}
+    assert limited.json() == {"errors": [{"msg": VENDOR_MSG, "code": 429}]}
     # 20.5 s into the window: 39.5 s left, rounded up to whole seconds.
     assert limited.headers["Retry-After"] == "40"
-    assert _window_rows(db_engine) == [(app["clientId"], WINDOW, 4)]
+    assert _window_rows(db_engine) == [(app["accountId"], WINDOW, 4)]  # counted against the account
 
 
 def test_retry_after_is_at_least_one_second_and_the_next_window_starts_fresh(
@@ -74,13 +79,38 @@ def test_retry_after_is_at_least_one_second_and_the_next_window_starts_fresh(
     assert ping(probe_client, app).status_code == 200
 
 
-def test_each_app_has_its_own_count(probe_client: TestClient, clock: list[int]) -> None:
+def test_apps_of_one_account_share_the_account_count(probe_client: TestClient, clock: list[int]) -> None:
+    """The default scope, as the vendor: "Enforcement level: account"."""
     account = create_account(probe_client)
     first, second = create_app(probe_client, account), create_app(probe_client, account)
-    for _ in range(LIMIT):
-        assert ping(probe_client, first).status_code == 200
+    other_account_app = create_app(probe_client, create_account(probe_client, "Globex"))
+    assert [ping(probe_client, app).status_code for app in (first, second, first)] == [200, 200, 200]
+    assert ping(probe_client, second).status_code == 429
     assert ping(probe_client, first).status_code == 429
-    assert ping(probe_client, second).status_code == 200
+    assert ping(probe_client, other_account_app).status_code == 200
+
+
+@pytest.mark.usefixtures("app")  # empties the tables afterwards
+def test_app_scope_gives_each_app_its_own_count(settings: Settings, clock: list[int], db_engine: Engine) -> None:
+    with server_instance(settings.model_copy(update={"rate_limit_scope": "app"})) as client:
+        account = create_account(client)
+        first, second = create_app(client, account), create_app(client, account)
+        for _ in range(LIMIT):
+            assert ping(client, first).status_code == 200
+        limited = ping(client, first)
+        assert (limited.status_code, limited.json()["errors"][0]["msg"]) == (429, VENDOR_MSG)
+        assert ping(client, second).status_code == 200
+    assert sorted(_window_rows(db_engine)) == sorted([(first["clientId"], WINDOW, 4), (second["clientId"], WINDOW, 1)])
+
+
+def test_scope_setting_reads_account_or_app_and_refuses_anything_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SMARTASSIST_RATE_LIMIT_SCOPE", raising=False)
+    assert Settings(_env_file=None).rate_limit_scope == "account"  # type: ignore[call-arg]
+    monkeypatch.setenv("SMARTASSIST_RATE_LIMIT_SCOPE", "app")
+    assert Settings(_env_file=None).rate_limit_scope == "app"  # type: ignore[call-arg]
+    monkeypatch.setenv("SMARTASSIST_RATE_LIMIT_SCOPE", "user")
+    with pytest.raises(ValidationError, match="rate_limit_scope"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
 
 
 def test_failed_authentication_is_not_counted(probe_client: TestClient, clock: list[int], db_engine: Engine) -> None:
@@ -121,12 +151,12 @@ def test_windows_older_than_the_previous_one_are_purged(
         conn.execute(
             insert(RateLimitWindow),
             [
-                {"client_id": app["clientId"], "window_start": WINDOW - 120_000, "count": 9},
-                {"client_id": app["clientId"], "window_start": WINDOW - 60_000, "count": 9},
+                {"subject": app["accountId"], "window_start": WINDOW - 120_000, "count": 9},
+                {"subject": app["accountId"], "window_start": WINDOW - 60_000, "count": 9},
             ],
         )
     assert ping(probe_client, app).status_code == 200
-    assert sorted(_window_rows(db_engine)) == [(app["clientId"], WINDOW - 60_000, 9), (app["clientId"], WINDOW, 1)]
+    assert sorted(_window_rows(db_engine)) == [(app["accountId"], WINDOW - 60_000, 9), (app["accountId"], WINDOW, 1)]
 
 
 @pytest.mark.usefixtures("app")  # empties the tables afterwards

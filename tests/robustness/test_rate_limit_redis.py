@@ -1,4 +1,5 @@
-"""Per-app rate limiting on the Redis backend (SMARTASSIST_REDIS_URL): same contract, no database rows."""
+"""Rate limiting on the Redis backend (SMARTASSIST_REDIS_URL): same contract (per account by default, or per
+app), no database rows."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from sqlalchemy import Engine, func, select
 from smartassist.auth import ratelimit
 from smartassist.auth.ratelimit import RateLimitWindow
 from smartassist.config import Settings
-from tests.factories import create_account, create_app
 from tests.robustness.probe import add_probe_route, ping, server_instance
+from tests.support.tenants import create_account, create_app
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIMIT = 2
@@ -51,21 +52,41 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ratelimit, "now_ms", lambda: WINDOW + 30_000)
 
 
-def test_redis_counts_per_app_and_window_with_an_expiry(
+def test_redis_counts_per_account_and_window_with_an_expiry(
     probe_client: TestClient, redis_client: redis.Redis, db_engine: Engine
 ) -> None:
-    app = create_app(probe_client, create_account(probe_client))
-    assert [ping(probe_client, app).status_code for _ in range(LIMIT)] == [200, 200]
+    account = create_account(probe_client)
+    app, sibling = create_app(probe_client, account), create_app(probe_client, account)
+    assert [ping(probe_client, app).status_code, ping(probe_client, sibling).status_code] == [200, 200]
     limited = ping(probe_client, app)
     assert limited.status_code == 429
-    assert limited.json()["errors"][0]["code"] == 429
+    assert limited.json() == {
+        "errors": [
+            {"msg": "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.", "code": 429}
+        ]
+    }
     assert limited.headers["Retry-After"] == "30"
-    key = f"smartassist:ratelimit:{app['clientId']}:{WINDOW}"
+    key = f"smartassist:ratelimit:{account}:{WINDOW}"
     assert redis_client.get(key) == b"3"
     assert 0 < redis_client.ttl(key) <= 120  # type: ignore[operator]
     with db_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(RateLimitWindow)).scalar_one() == 0
     redis_client.delete(key)
+
+
+@pytest.mark.usefixtures("app")  # empties the tables afterwards
+def test_redis_app_scope_counts_each_app(settings: Settings, redis_client: redis.Redis) -> None:
+    with server_instance(settings.model_copy(update={"rate_limit_scope": "app"})) as client:
+        account = create_account(client)
+        app, sibling = create_app(client, account), create_app(client, account)
+        keys = [f"smartassist:ratelimit:{a['clientId']}:{WINDOW}" for a in (app, sibling)]
+        try:
+            assert [ping(client, app).status_code for _ in range(LIMIT + 1)] == [200, 200, 429]
+            assert ping(client, sibling).status_code == 200
+            assert [redis_client.get(key) for key in keys] == [b"3", b"1"]
+            assert redis_client.get(f"smartassist:ratelimit:{account}:{WINDOW}") is None
+        finally:
+            redis_client.delete(*keys)
 
 
 def test_two_server_instances_share_the_redis_count(
@@ -79,7 +100,7 @@ def test_two_server_instances_share_the_redis_count(
             assert ping(probe_client, app).status_code == 429
             assert ping(other_client, app).status_code == 429
     finally:
-        redis_client.delete(f"smartassist:ratelimit:{app['clientId']}:{WINDOW}")
+        redis_client.delete(f"smartassist:ratelimit:{app['accountId']}:{WINDOW}")
 
 
 @pytest.mark.usefixtures("app")  # empties the tables afterwards

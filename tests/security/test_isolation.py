@@ -10,8 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from tests.factories import ADMIN, create_account, create_app, token
-from tests.ingest.support import agent, counts, error, ok, post, session
+from tests.support.errors import error
+from tests.support.ingest import agent, counts, ok, post, session
+from tests.support.tenants import ADMIN, create_account, create_app
+from tests.support.tokens import token
 
 USER_STATUS = "/agentassist/api/public/analytics/account/{}/userstatus"
 DAY_BODY = {"filter": {"dateFilter": {"startDate": "2022-08-25", "endDate": "2022-08-25"}}, "granularity": "PT24H"}
@@ -53,8 +55,8 @@ def test_admin_token_on_a_missing_account_is_404_and_stores_nothing(
         "agent-interactions": [_interaction("i", "x")],
     }[route]
     for account in ("0" * 24, "f" * 24, "not-an-account"):
-        error(post(client, account, route, records), 404, 404, "account not found")
-        error(post(client, account, route, []), 404, 404, "account not found")
+        error(post(client, account, route, records), 404, "account not found")
+        error(post(client, account, route, []), 404, "account not found")
     assert set(counts(db_engine).values()) == {0}
 
 
@@ -150,7 +152,7 @@ def test_another_accounts_agent_cannot_be_referenced(
     a, b = two_accounts
     ok(post(client, b, "agents", [agent(2, userId="u-of-b")]), 1, 0)
     record = _event("e-1", ref) if route == "agent-status-events" else _interaction("i-1", ref)
-    error(post(client, a, route, [record]), 400, 400, "record 0: agent: ")
+    error(post(client, a, route, [record]), 400, "record 0: agent: ")
     assert counts(db_engine)["agent_status_events"] == counts(db_engine)["agent_interactions"] == 0
 
 
@@ -172,7 +174,7 @@ def test_app_of_one_account_cannot_touch_another(
     a, b = two_accounts
     headers_a = {"auth": token(create_app(client, a))}
     for route in ("agents", "bots/st-x/sessions", "agent-status-events", "agent-interactions"):
-        error(post(client, b, route, [agent(1)], headers=headers_a), 403, 403)
+        error(post(client, b, route, [agent(1)], headers=headers_a), 403)
     response = client.post(USER_STATUS.format(b), json=DAY_BODY, headers=headers_a)
     assert response.status_code == 403
     # The accountId header may not point elsewhere either, and the admin token is no app token.

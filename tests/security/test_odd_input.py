@@ -12,7 +12,8 @@ from sqlalchemy import Engine, text
 from smartassist.ids import is_account_id, is_caller_id, normalize_email
 from smartassist.ingest.parsing import count_array_records
 from tests.factories import ADMIN, create_account
-from tests.ingest.support import agent, counts, error, event, ok, post, session
+from tests.support.errors import error
+from tests.support.ingest import agent, counts, event, ok, post, session
 
 KELVIN = "\u212a"  # KELVIN SIGN: NFKC makes it a plain K
 
@@ -37,7 +38,7 @@ def test_email_key() -> None:
 @pytest.mark.parametrize("field", ["sessionId", "userId"])
 def test_a_final_newline_in_a_body_id_is_400(client: TestClient, db_engine: Engine, field: str) -> None:
     account = create_account(client)
-    error(post(client, account, "bots/st-1/sessions", [session(1, **{field: "a" * 127 + "\n"})]), 400, 400, "record 0")
+    error(post(client, account, "bots/st-1/sessions", [session(1, **{field: "a" * 127 + "\n"})]), 400, "record 0")
     assert counts(db_engine)["bot_sessions"] == 0
 
 
@@ -61,15 +62,15 @@ def test_sharp_s_folds_to_ss(client: TestClient, db_engine: Engine) -> None:
 def test_an_email_longer_than_its_column_once_folded_is_400(client: TestClient, db_engine: Engine) -> None:
     account = create_account(client)
     email = "İ" * 161 + "@x.io"  # 166 characters; lower-cased or folded, over 320
-    msg = error(post(client, account, "agents", [agent(1, email=email)]), 400, 400, "record 0: email: ")
+    msg = error(post(client, account, "agents", [agent(1, email=email)]), 400, "record 0: email: ")
     assert "case-folded" in msg
     assert counts(db_engine)["agents"] == 0
 
 
 def test_intent_lists_are_bounded(client: TestClient, db_engine: Engine) -> None:
     account = create_account(client)
-    error(post(client, account, "bots/st-1/sessions", [session(1, intent=["x"] * 101)]), 400, 400, "record 0: intent")
-    error(post(client, account, "bots/st-1/sessions", [session(1, intent=["x" * 501])]), 400, 400, "record 0: intent")
+    error(post(client, account, "bots/st-1/sessions", [session(1, intent=["x"] * 101)]), 400, "record 0: intent")
+    error(post(client, account, "bots/st-1/sessions", [session(1, intent=["x" * 501])]), 400, "record 0: intent")
     ok(post(client, account, "bots/st-1/sessions", [session(1, intent=["x" * 500] * 100)]), 1, 0)
 
 
@@ -86,4 +87,4 @@ def test_the_record_cap_comes_before_records_are_built(client: TestClient) -> No
     response = client.put(
         f"/ingest/accounts/{account}/agents", content=body, headers={"Content-Type": "application/json", **ADMIN}
     )
-    error(response, 413, 413, "a batch holds at most 10000 records")
+    error(response, 413, "a batch holds at most 10000 records")

@@ -19,11 +19,12 @@ from smartassist.apps.schemas import (
     ScopesOut,
 )
 from smartassist.auth.admin import require_admin
+from smartassist.auth.credentials import CredentialStore
 from smartassist.crypto import SecretBox
 from smartassist.db import get_session
 from smartassist.errors import bad_request
 from smartassist.scopes import ALL_SCOPES
-from smartassist.state import get_secret_box
+from smartassist.state import get_credentials, get_secret_box
 from smartassist.timefmt import iso_ms
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
@@ -130,6 +131,7 @@ def update_app(
     body: AppPatch,
     session: Session = Depends(get_session),  # noqa: N803
     box: SecretBox = Depends(get_secret_box),
+    credentials: CredentialStore = Depends(get_credentials),
 ) -> AppOut:
     changes = service.AppChanges(
         name=body.name,
@@ -138,7 +140,9 @@ def update_app(
         enforce_jwe=body.enforceJwe,
         algorithms=body.algorithms,
     )
-    return _out(service.update_app(session, box, accountId, clientId, changes))
+    app = service.update_app(session, box, accountId, clientId, changes)
+    credentials.invalidate()
+    return _out(app)
 
 
 @router.delete(APP, status_code=204, response_class=Response)
@@ -147,10 +151,12 @@ def delete_app(
     clientId: str,
     confirm: str | None = None,  # noqa: N803
     session: Session = Depends(get_session),
+    credentials: CredentialStore = Depends(get_credentials),
 ) -> Response:
     if confirm != "DELETE":
         raise bad_request("confirm the deletion with ?confirm=DELETE")
     service.delete_app(session, accountId, clientId)
+    credentials.invalidate()
     return Response(status_code=204)
 
 
@@ -166,9 +172,11 @@ def rotate_secret(
     body: RotateSecret | None = None,  # noqa: N803
     session: Session = Depends(get_session),
     box: SecretBox = Depends(get_secret_box),
+    credentials: CredentialStore = Depends(get_credentials),
 ) -> RotatedSecret:
     grace = body.graceSeconds if body else 0
     app, secret = service.rotate_secret(session, box, accountId, clientId, grace)
+    credentials.invalidate()
     until = iso_ms(app.previous_secret_until) if app.previous_secret_until else None
     return RotatedSecret(**_credentials(app, secret).model_dump(), previousSecretValidUntil=until)
 

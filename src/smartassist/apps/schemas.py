@@ -74,7 +74,7 @@ class AppCredentials(BaseModel):
 
 
 class RotatedSecret(AppCredentials):
-    previousSecretValidUntil: str | None
+    previousSecretValidUntil: str | None = None  # omitted without a grace period (exclude_none)
 
 
 class AuditOut(BaseModel):

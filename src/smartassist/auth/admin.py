@@ -17,6 +17,18 @@ def parse_bearer(header: str) -> str | None:
     return value.strip()
 
 
+def parse_app_authorization(header: str) -> str | None:
+    """The app token of an `Authorization` value: `Bearer <token>`, or the bare token with no scheme (a vendor
+    sample sends the raw JWT in `authorization`). Another scheme (`Basic …`) or a lone `Bearer` carries none.
+
+    Only app tokens are read this way; the admin token stays `Authorization: Bearer` only (require_admin).
+    """
+    value = header.strip()
+    if " " in value:
+        return parse_bearer(value)
+    return None if value.lower() == "bearer" else value or None
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
     return parse_bearer(header) if header else None

@@ -9,11 +9,11 @@ import anyio.to_thread
 from fastapi import Request
 
 from smartassist.auth import failed_auth
-from smartassist.auth.admin import bearer_token, is_admin_token, parse_bearer
+from smartassist.auth.admin import bearer_token, is_admin_token, parse_app_authorization
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
-from smartassist.auth.ratelimit import enforce_rate_limit
-from smartassist.auth.tokens import Verified, verify_token
+from smartassist.auth.ratelimit import enforce_rate_limit, rate_limit_subject
+from smartassist.auth.tokens import Verified, present, verify_token
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
 from smartassist.state import Runtime, get_runtime
@@ -28,14 +28,15 @@ class Principal:
 
 
 def read_token(request: Request) -> str:
-    """The one token of the request, from `auth:` (doc) or `Authorization: Bearer`.
+    """The one token of the request, from `auth:` (doc), `Authorization: Bearer <token>` or `Authorization:
+    <token>` with no scheme (a vendor sample).
 
     Every `auth` and `Authorization` header is looked at, so a proxy-added or repeated header carrying
     a second, different token is refused (401) rather than resolved by whichever comes first.
     Empty values count as absent.
     """
     tokens = {value.strip() for value in request.headers.getlist("auth")}
-    tokens.update(parse_bearer(value) or "" for value in request.headers.getlist("authorization"))
+    tokens.update(parse_app_authorization(value) or "" for value in request.headers.getlist("authorization"))
     tokens.discard("")
     if len(tokens) > 1:
         raise AuthFailure("conflicting_headers", "auth and Authorization headers carry different tokens")
@@ -47,12 +48,9 @@ def read_token(request: Request) -> str:
 def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting apps granted `scope` (and, with allow_admin, the admin bearer token).
 
-    Async, so the token check runs on the event loop although it waits for the database: its one read (an
-    indexed single-row query of the app's credentials) is cheaper to wait for than the thread-pool hop a
-    sync dependency costs (measured on IntentRealtimeData: ~0.5 ms of CPU per request, a fifth of it).
-    What writes (the rate-limit count, an Enforce-JTI app's jti) runs in a thread: a write may wait for a
-    lock (SQLite's single writer, a concurrent claim of the same jti) or for Redis, and the event loop
-    must not. Routes with long work stay sync and run that work in the thread pool.
+    Async: the token check reads the app's credentials on the event loop (remembered by the worker for up to a
+    second, read through reads.Reads otherwise, which on PostgreSQL awaits instead of blocking), and its writes
+    (rate-limit count, jti) run in a thread; why, in docs/ARCHITECTURE.md (Concurrency model).
     """
 
     async def dependency(request: Request) -> Principal:
@@ -65,14 +63,10 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             return Principal(account_id=path_account, client_id=None)
 
         settings = runtime.settings
-        with failed_auth.guarded(request), read_connection(runtime.read_engine) as connection:
-            verified = verify_token(
-                connection,
-                runtime.secret_box,
-                token,
-                leeway_s=settings.jwt_leeway_seconds,
-                max_bytes=settings.max_token_bytes,
-            )
+        with failed_auth.guarded(request):
+            presented = present(token, max_bytes=settings.max_token_bytes)
+            stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
+            verified = verify_token(presented, stored, runtime.secret_box, leeway_s=settings.jwt_leeway_seconds)
         app = verified.app
         if scope not in app.scopes:
             raise AuthFailure("scope", f"scope {scope} not granted", status=403)
@@ -90,9 +84,10 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
 
 
 def _count_and_claim(runtime: Runtime, verified: Verified) -> None:
-    """Count the request against the app's rate limit, then claim its jti: in this order, so a 429 doesn't
-    burn a single-use token."""
-    enforce_rate_limit(runtime, verified.app.client_id)
+    """Count the request against the rate limit (of its account or app), then claim its jti: in this order,
+    so a 429 doesn't burn a single-use token."""
+    app = verified.app
+    enforce_rate_limit(runtime, rate_limit_subject(runtime.settings.rate_limit_scope, app.account_id, app.client_id))
     if verified.jti is not None:
         with read_connection(runtime.read_engine) as connection:
             claim_jti(connection, verified.app.client_id, verified.jti, verified.jti_expires_at, now_ms())

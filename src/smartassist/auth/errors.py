@@ -18,10 +18,10 @@ Reason = Literal[
     "invalid_claims",  # exp/nbf/iat present but not a NumericDate
     "expired",  # exp passed (beyond leeway)
     "not_yet_valid",  # nbf or iat in the future (beyond leeway)
-    "jti_missing",  # Enforce JTI: no non-empty string jti
-    "jti_invalid",  # Enforce JTI: jti too long or with control characters
-    "jti_exp",  # Enforce JTI: exp missing or lifetime over one hour
-    "jti_replayed",  # Enforce JTI: jti already used by this app
+    "jti_missing",  # Enforce JTI: no jti claim
+    "jti_invalid",  # a jti claim (any app) that is not a non-empty string of printable characters ≤ 255
+    "jti_exp",  # a token with a jti (any app): exp missing or lifetime over one hour
+    "jti_replayed",  # a token with a jti (any app): jti already used by this app
     "jwe_required",  # Enforce JWE: a plain JWS was sent
     "jwe_kid",  # JWE kid missing or not the key of an app that uses JWE
     "jwe_alg",  # JWE alg/enc outside the allowed lists

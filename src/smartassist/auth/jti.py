@@ -17,6 +17,7 @@ PURGE = Every(60_000)
 # A row outlives its token by this much, so a worker whose clock runs behind (and so still accepts the
 # token) finds the row; only rows older than that are purged or replaced.
 KEEP_AFTER_EXPIRY_MS = 60_000
+REPLAY_MSG = "error verifying the jwt: possibly a replay"  # the vendor's message, verbatim
 
 
 def claim_jti(connection: Connection, client_id: str, jti: str, expires_at_ms: int, now: int) -> None:
@@ -35,7 +36,7 @@ def claim_jti(connection: Connection, client_id: str, jti: str, expires_at_ms: i
         )
         connection.commit()
         if stale.rowcount != 1 or not _insert(connection, client_id, jti, expires_at_ms):
-            raise AuthFailure("jti_replayed", "jti already used")
+            raise AuthFailure("jti_replayed", REPLAY_MSG)
     _maybe_purge(connection, now)
 
 

@@ -1,8 +1,10 @@
-"""Per-app rate limiting: a fixed one-minute window counted where every worker sees it.
+"""Rate limiting: a fixed one-minute window per subject, counted where every worker sees it.
 
-The count lives in the database (one row per app and window, incremented by an atomic upsert) or, when
-`SMARTASSIST_REDIS_URL` is set, in Redis (INCR + EXPIRE). Either way all worker processes share it, so
-the limit holds for the app, not per process.
+The subject is the caller's account (`SMARTASSIST_RATE_LIMIT_SCOPE=account`, the default: the vendor
+limits "at account level", 60 per minute) or its app (`app`). The count lives in the database (one row
+per subject and window, incremented by an atomic upsert) or, when `SMARTASSIST_REDIS_URL` is set, in
+Redis (INCR + EXPIRE). Either way all worker processes share it, so the limit holds for the subject, not
+per process.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ REDIS_KEY_PREFIX = "smartassist:ratelimit:"
 REDIS_TIMEOUT_S = 0.5
 
 
+# The vendor's message, verbatim (rate-limit page of its contact-center APIs).
+RATE_LIMIT_MSG = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying."
+
+
 class RateLimitWindow(Base):
-    """Requests an app made in the minute starting at `window_start` (epoch ms)."""
+    """Requests a subject (an account id, or an app's client id) made in the minute starting at `window_start`
+    (epoch ms). The two kinds of id never collide: 24 hex characters vs `cs-` + UUID."""
 
     __tablename__ = "rate_limit_windows"
 
-    client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True)
     window_start: Mapped[int] = mapped_column(primary_key=True, index=True)
     count: Mapped[int]
 
@@ -48,8 +55,13 @@ def retry_after_seconds(now: int) -> int:
     return max(1, -(-remaining_ms // 1000))
 
 
-def enforce_rate_limit(runtime: Runtime, client_id: str) -> None:
-    """Count one request of the app; over the configured per-minute limit → 429 with Retry-After."""
+def rate_limit_subject(scope: str, account_id: str, client_id: str) -> str:
+    """What a request is counted against under the configured scope: its account, or its app."""
+    return client_id if scope == "app" else account_id
+
+
+def enforce_rate_limit(runtime: Runtime, subject: str) -> None:
+    """Count one request of the subject; over the configured per-minute limit → 429 with Retry-After."""
     limit = runtime.settings.rate_limit_per_minute
     if limit <= 0:
         return
@@ -57,25 +69,21 @@ def enforce_rate_limit(runtime: Runtime, client_id: str) -> None:
     window_start = window_start_of(now)
     redis_url = runtime.settings.redis_url
     if redis_url:
-        count = count_in_redis(redis_url, client_id, window_start)
+        count = count_in_redis(redis_url, subject, window_start)
     else:
-        count = count_in_database(runtime.engine, client_id, window_start)
+        count = count_in_database(runtime.engine, subject, window_start)
         _maybe_purge(runtime.engine, now)
     if count is not None and count > limit:
-        raise ApiError(
-            429,
-            f"rate limit of {limit} requests per minute exceeded",
-            headers={"Retry-After": str(retry_after_seconds(now))},
-        )
+        raise ApiError(429, RATE_LIMIT_MSG, headers={"Retry-After": str(retry_after_seconds(now))})
 
 
-def count_in_database(engine: Engine, client_id: str, window_start: int) -> int:
-    """Add one to the app's window row and return the new count, in one atomic statement."""
+def count_in_database(engine: Engine, subject: str, window_start: int) -> int:
+    """Add one to the subject's window row and return the new count, in one atomic statement."""
     insert = dialect_insert(engine.dialect.name, RateLimitWindow)
     stmt = (
-        insert.values(client_id=client_id, window_start=window_start, count=1)
+        insert.values(subject=subject, window_start=window_start, count=1)
         .on_conflict_do_update(
-            index_elements=[RateLimitWindow.client_id, RateLimitWindow.window_start],
+            index_elements=[RateLimitWindow.subject, RateLimitWindow.window_start],
             set_={"count": RateLimitWindow.count + 1},
         )
         .returning(RateLimitWindow.count)
@@ -84,12 +92,12 @@ def count_in_database(engine: Engine, client_id: str, window_start: int) -> int:
         return int(conn.execute(stmt).scalar_one())
 
 
-def count_in_redis(url: str, client_id: str, window_start: int) -> int | None:
-    """Add one to the app's window key and return the new count; None when Redis is unreachable.
+def count_in_redis(url: str, subject: str, window_start: int) -> int | None:
+    """Add one to the subject's window key and return the new count; None when Redis is unreachable.
 
     Fails open: the limiter protects the service, so its own outage must not take the API down.
     """
-    key = f"{REDIS_KEY_PREFIX}{client_id}:{window_start}"
+    key = f"{REDIS_KEY_PREFIX}{subject}:{window_start}"
     try:
         pipe = _redis_client(url).pipeline(transaction=True)
         pipe.incr(key)

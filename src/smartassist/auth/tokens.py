@@ -14,10 +14,8 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select
-
-from smartassist.apps.models import App
 from smartassist.auth.compact import b64url_decode, json_object
+from smartassist.auth.credentials import StoredCredentials
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jwe import checked_header, decrypt_nested, header_kid
 from smartassist.clock import now_ms
@@ -27,112 +25,78 @@ from smartassist.ids import MAX_CLIENT_ID_LENGTH, plausible_key
 DIGESTS = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}
 KNOWN_ALGS = tuple(DIGESTS)
 MAX_JTI_LIFETIME_S = 3600
+# The vendor's messages, verbatim (SDK security page); clients written for the vendor may match on them.
+JTI_EXP_MSG = 'error verifying the jwt: if "jti" claim "exp" must be <= 1 hour(s)'
 MAX_JTI_LENGTH = 255
 MAX_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z: anything later is not a date
 TIME_CLAIMS = ("exp", "nbf", "iat")
 
 
 @dataclass(frozen=True, slots=True)
-class StoredCredentials:
-    """What token checks read of an app: a plain row, not an ORM object (read on every request)."""
+class Presented:
+    """A token parsed as far as it can be before its app's credentials are read (credentials.CredentialStore):
+    a JWE names its app's key by `kid`; a JWS names its app by the `appId` claim."""
 
-    client_id: str
-    account_id: str
-    scopes: list[str]
-    algorithms: list[str]
-    enforce_jti: bool
-    enforce_jwe: bool
-    secret_enc: str
-    previous_secret_enc: str | None
-    previous_secret_until: int | None
-    jwe_private_key_enc: str | None
-
-
-# Built once, as Core statements with bound parameters: constructing an ORM statement per request (and its
-# cache key, and the ORM result loading) cost more CPU than the query's round trip.
-_apps = App.__table__.c
-_CREDENTIALS = select(
-    _apps.client_id,
-    _apps.account_id,
-    _apps.scopes,
-    _apps.algorithms,
-    _apps.enforce_jti,
-    _apps.enforce_jwe,
-    _apps.secret_enc,
-    _apps.previous_secret_enc,
-    _apps.previous_secret_until,
-    _apps.jwe_private_key_enc,
-)
-BY_CLIENT_ID = _CREDENTIALS.where(_apps.client_id == bindparam("key"))
-BY_JWE_KID = _CREDENTIALS.where(_apps.jwe_kid == bindparam("key"))
-
-
-def _credentials(connection: Connection, statement: Select[Any], key: str) -> StoredCredentials | None:
-    row = connection.execute(statement, {"key": key}).first()
-    return None if row is None else StoredCredentials(**row._mapping)
+    token: str
+    by_kid: bool
+    key: str  # the JWE kid, or the JWS appId
+    alg: str = ""  # JWS only: header alg and claims, parsed once
+    claims: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Verified:
-    """A genuine token's app, and for an Enforce-JTI app the jti to claim (claim_jti) before serving."""
+    """A genuine token's app, and the jti it carries, if any, to claim (claim_jti) before serving."""
 
     app: StoredCredentials
     jti: str | None = None
     jti_expires_at: int = 0  # the last instant the token is accepted (exp plus leeway), epoch ms
 
 
-def verify_token(
-    connection: Connection,
-    box: SecretBox,
-    token: str,
-    *,
-    leeway_s: int,
-    max_bytes: int,
-) -> Verified:
-    """The app that signed `token`, or AuthFailure naming what is wrong (never echoing the token). Reads only:
-    the caller claims the returned jti, if any, once it has nothing else to refuse the request for.
-    """
-    # Header values are latin-1 decoded, one character per byte: len() is the size on the wire.
+def present(token: str, *, max_bytes: int) -> Presented:
+    """Size and shape checks, then the parts that name the app: cheap work that refuses most garbage before
+    any lookup. Header values are latin-1 decoded, one character per byte: len() is the size on the wire."""
     if len(token) > max_bytes:
         raise AuthFailure("too_large", f"token larger than {max_bytes} bytes")
     segments = token.split(".")
-    app: StoredCredentials | None = None
     if len(segments) == 5:
-        app = _app_for_jwe(connection, checked_header(segments[0]))
-        jws = decrypt_nested(token, box.open(app.jwe_private_key_enc or ""))
-        segments = jws.split(".")
-    elif len(segments) == 3:
-        jws = token
-    else:
+        return Presented(token, True, header_kid(checked_header(segments[0])))
+    if len(segments) != 3:
         raise AuthFailure("malformed", "token is not a compact JWS or JWE")
     alg = _header_alg(json_object(segments[0], "token header"))
     claims = json_object(segments[1], "token payload")
-    app_id = _app_id(claims)
-    if app is None:
-        app = _credentials(connection, BY_CLIENT_ID, app_id)
+    return Presented(token, False, _app_id(claims), alg, claims)
+
+
+def verify_token(presented: Presented, app: StoredCredentials | None, box: SecretBox, *, leeway_s: int) -> Verified:
+    """`app` (the credentials `presented` names, None when there are none) signed the token, or AuthFailure
+    naming what is wrong (never echoing the token). Reads nothing: the caller claims the returned jti, if
+    any, once it has nothing else to refuse the request for.
+    """
+    if presented.by_kid:
+        if app is None or not app.enforce_jwe or app.jwe_private_key_enc is None:
+            raise AuthFailure("jwe_kid", "JWE kid does not name the key of an app that uses JWE")
+        jws = decrypt_nested(presented.token, box.open(app.jwe_private_key_enc))
+        header_segment, claims_segment, _ = jws.split(".")
+        alg = _header_alg(json_object(header_segment, "token header"))
+        claims = json_object(claims_segment, "token payload")
+        if app.client_id != _app_id(claims):
+            raise AuthFailure("app_id", "appId does not match the app the token was encrypted for")
+    else:
         if app is None:
             raise AuthFailure("unknown_app", "appId does not name an app")
         if app.enforce_jwe:
             raise AuthFailure("jwe_required", "this app requires an encrypted (JWE) token")
-    elif app.client_id != app_id:
-        raise AuthFailure("app_id", "appId does not match the app the token was encrypted for")
+        jws, alg, claims = presented.token, presented.alg, presented.claims or {}
     if alg not in app.algorithms:
         raise AuthFailure("alg_not_allowed", f"algorithm {alg} not allowed for this app")
     now = now_ms()
     _verify_signature(jws, alg, _secrets(app, box, now))
     times = _time_claims(claims, now, leeway_s * 1000)
-    jti = _jti(claims, times, now) if app.enforce_jti else None
+    jti = _jti(claims, times, now, required=app.enforce_jti)
     if jti is None:
         return Verified(app)
     return Verified(app, jti, int(times["exp"] * 1000) + leeway_s * 1000)
-
-
-def _app_for_jwe(connection: Connection, header: dict[str, Any]) -> StoredCredentials:
-    """The app whose key the JWE is encrypted to, found by the `kid` header."""
-    app = _credentials(connection, BY_JWE_KID, header_kid(header))
-    if app is None or not app.enforce_jwe or app.jwe_private_key_enc is None:
-        raise AuthFailure("jwe_kid", "JWE kid does not name the key of an app that uses JWE")
-    return app
 
 
 def _header_alg(header: dict[str, Any]) -> str:
@@ -198,16 +162,23 @@ def _time_claims(claims: dict[str, Any], now: int, leeway_ms: int) -> dict[str, 
     return times
 
 
-def _jti(claims: dict[str, Any], times: dict[str, float], now: int) -> str:
-    """The jti of an Enforce-JTI app's token, whose lifetime must be at most one hour."""
-    jti = claims.get("jti")
-    if not isinstance(jti, str) or not jti:
-        raise AuthFailure("jti_missing", "jti claim (a non-empty string) required by this app")
+def _jti(claims: dict[str, Any], times: dict[str, float], now: int, *, required: bool) -> str | None:
+    """The token's jti, to be claimed once, or None when it carries none (refused when the app requires one).
+
+    The rules hold for every app whose token carries a jti, as the vendor's SDK security page states them
+    ("in case jti claim is passed"): a jti that could not be claimed (not a printable string) is refused
+    rather than ignored, so no token escapes the single-use rule by its jti's type; and the token must
+    carry `exp` no more than an hour after `iat` (or after now, without iat).
+    """
+    if "jti" not in claims:
+        if required:
+            raise AuthFailure("jti_missing", "jti claim (a non-empty string) required by this app")
+        return None
+    jti = claims["jti"]
     if not plausible_key(jti, MAX_JTI_LENGTH):
-        raise AuthFailure("jti_invalid", f"jti must be at most {MAX_JTI_LENGTH} printable characters")
-    if "exp" not in times:
-        raise AuthFailure("jti_exp", "exp claim required when jti is enforced")
-    start = times.get("iat", now / 1000)
-    if times["exp"] - start > MAX_JTI_LIFETIME_S:
-        raise AuthFailure("jti_exp", "token lifetime over 1 hour is not allowed when jti is enforced")
+        raise AuthFailure(
+            "jti_invalid", f"jti must be a non-empty string of at most {MAX_JTI_LENGTH} printable characters"
+        )
+    if "exp" not in times or times["exp"] - times.get("iat", now / 1000) > MAX_JTI_LIFETIME_S:
+        raise AuthFailure("jti_exp", JTI_EXP_MSG)
     return jti

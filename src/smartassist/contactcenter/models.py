@@ -1,7 +1,9 @@
-"""Contact-center tables that ingest writes and the analytics read: bots, agents, bot sessions, status
-events, interactions.
+"""Contact-center tables that ingest writes and the analytics read: bots, agents, queues, bot sessions,
+status and login events, interactions, conversations with their queue entries and agent segments.
 
-Every row carries its account; times are integer epoch milliseconds (UTC).
+Every row carries its account; times are integer epoch milliseconds (UTC). Columns named `*_pk` in the
+newer tables reference another table's surrogate `id`; `agent_id` in the older ones does too (a
+vendor-visible id is always `user_id`, `agent_key`, `queue_id`, `conversation_id` or `session_id`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Agent(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "email_norm", name="uq_agents_account_id_email_norm"),
         UniqueConstraint("account_id", "user_id", name="uq_agents_account_id_user_id"),
+        # WFM routes name agents by this id and page over them ordered by it.
+        UniqueConstraint("account_id", "agent_key", name="uq_agents_account_id_agent_key"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
@@ -42,6 +46,8 @@ class Agent(Base):
     first_name: Mapped[str] = mapped_column(String(200))
     last_name: Mapped[str] = mapped_column(String(200))
     custom_id: Mapped[str | None] = mapped_column(String(128))
+    # The vendor's `aId` / WFM `agentId` (`a-` + UUID): generated when not given, kept on later upserts.
+    agent_key: Mapped[str] = mapped_column(String(128))
 
 
 class BotSession(Base):
@@ -114,3 +120,133 @@ class AgentInteraction(Base):
     interaction_id: Mapped[str] = mapped_column(String(128))
     start_time: Mapped[int]
     end_time: Mapped[int | None]
+
+
+class Queue(Base):
+    __tablename__ = "queues"
+    __table_args__ = (
+        UniqueConstraint("account_id", "queue_id", name="uq_queues_account_id_queue_id"),
+        # WFM queues: an account's queues ordered by name, then id.
+        Index("ix_queues_account_name", "account_id", "name", "queue_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    queue_id: Mapped[str] = mapped_column(String(128))  # `qu-...`, as given
+    name: Mapped[str] = mapped_column(String(200))
+    skills: Mapped[list[Any]] = mapped_column(JSON)  # [{"skillId", "skillName"}], as given
+
+
+class AgentQueue(Base):
+    """Queue membership: which agents serve which queues (replaced whole by an agent upsert with `queues`)."""
+
+    __tablename__ = "agent_queues"
+    __table_args__ = (Index("ix_agent_queues_queue_agent", "queue_pk", "agent_pk"),)
+
+    agent_pk: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True)
+    queue_pk: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True)
+
+
+class AgentLoginEvent(Base):
+    __tablename__ = "agent_login_events"
+    __table_args__ = (
+        UniqueConstraint("account_id", "event_id", name="uq_agent_login_events_account_id_event_id"),
+        # Agent Status Details v3 `events`: an agent's logins in a window, oldest first.
+        Index("ix_agent_login_events_agent_at", "agent_pk", "at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    agent_pk: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8))  # "entry" | "exit"
+    at: Mapped[int]
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class Conversation(Base):
+    """One contact: a bot-only session (no conversation_id) or a conversation that reached the contact center.
+
+    `row` keeps the vendor's Call Details row as ingested (fields this server only echoes, in their order);
+    the typed columns and the queue_entries / agent_segments tables hold what the routes compute on.
+    """
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        # Upsert key: conversationId, else "<botId>/<sessionId>" for a bot-only row.
+        UniqueConstraint("account_id", "contact_key", name="uq_conversations_account_id_contact_key"),
+        # Call Details: an account's rows whose sessionStartTime falls in the window, in order.
+        Index("ix_conversations_account_start", "account_id", "start_time", "contact_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    contact_key: Mapped[str] = mapped_column(String(300))
+    conversation_id: Mapped[str | None] = mapped_column(String(128))
+    bot_id: Mapped[str] = mapped_column(String(128))
+    session_id: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(32))
+    direction: Mapped[str | None] = mapped_column(String(16))
+    start_time: Mapped[int]
+    end_time: Mapped[int | None]
+    skills: Mapped[list[Any]] = mapped_column(JSON)
+    csat_score: Mapped[int | None]
+    hold_ms: Mapped[int | None]
+    message_count: Mapped[int | None]
+    saved_message_count: Mapped[int | None]
+    row: Mapped[str] = mapped_column(Text)
+
+
+class QueueEntry(Base):
+    """A `QueueEntry` of a conversation's `destinations`: the contact entered this queue."""
+
+    __tablename__ = "queue_entries"
+    __table_args__ = (
+        # Contact Volume and Queue Size: a queue's entries by EnterTime.
+        Index("ix_queue_entries_queue_enter", "queue_pk", "enter_time"),
+        Index("ix_queue_entries_account_enter", "account_id", "enter_time"),
+        Index("ix_queue_entries_conversation", "conversation_pk", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    conversation_pk: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    queue_pk: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
+    position: Mapped[int]  # index in `destinations`
+    enter_time: Mapped[int | None]
+    accepted_time: Mapped[int | None]  # the responding agent's acceptedTime, when one answered
+    callback_opted_time: Mapped[int | None]
+    callback_accept_time: Mapped[int | None]
+
+
+class AgentSegment(Base):
+    """An agent's part in a conversation: a responding or non-responding agent of a queue entry, or a bare
+    top-level `AgentSegment` of `destinations`."""
+
+    __tablename__ = "agent_segments"
+    __table_args__ = (
+        # Agent Performance: an agent's segments by assignedAt; all of an account's by assignedAt.
+        Index("ix_agent_segments_agent_assigned", "agent_pk", "assigned_at"),
+        Index("ix_agent_segments_account_assigned", "account_id", "assigned_at"),
+        Index("ix_agent_segments_conversation", "conversation_pk", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    conversation_pk: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    queue_entry_pk: Mapped[int | None] = mapped_column(ForeignKey("queue_entries.id", ondelete="CASCADE"))
+    agent_pk: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    position: Mapped[int]  # order of the segment within the conversation
+    responded: Mapped[bool]  # accepted the contact (respondingAgent / status Answered)
+    transferred: Mapped[bool]  # answered, and another destination followed
+    non_response_event: Mapped[str | None] = mapped_column(String(64))
+    assigned_at: Mapped[int | None]
+    accepted_time: Mapped[int | None]
+    first_response_time: Mapped[int | None]
+    interaction_end_time: Mapped[int | None]
+    acw_end_time: Mapped[int | None]
+    interaction_duration_s: Mapped[int | None]  # as ingested; computed from the times when absent
+    first_response_duration_s: Mapped[int | None]
+    acw_duration_s: Mapped[int | None]

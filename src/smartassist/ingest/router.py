@@ -1,18 +1,27 @@
-"""/ingest routes: batches of agents, bot sessions, agent status events and interactions."""
+"""/ingest routes: batches of agents, queues, bot sessions, agent status and login events, interactions and
+conversations."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import get_session
-from smartassist.ingest import service
+from smartassist.ingest import conversations, logins, queues, service
 from smartassist.ingest.parsing import JSON, NDJSON, RawBatch, parse_batch, read_batch
-from smartassist.ingest.schemas import AgentIn, IngestOut, InteractionIn, SessionIn, StatusEventIn
+from smartassist.ingest.schemas import (
+    AgentIn,
+    IngestOut,
+    InteractionIn,
+    LoginEventIn,
+    QueueIn,
+    SessionIn,
+    StatusEventIn,
+)
 from smartassist.scopes import INGEST
 from smartassist.state import get_runtime
 
@@ -26,8 +35,27 @@ def _max_records(request: Request) -> int:
 
 def _doc(model: type[BaseModel]) -> dict[str, Any]:
     """The request body in OpenAPI: it is read raw (to bound its size), so FastAPI can't infer it."""
-    schema = {"type": "array", "items": model.model_json_schema()}
+    schema = {"type": "array", "items": _inlined(model.model_json_schema())}
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}, NDJSON: {"schema": schema}}}}
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its `$defs` written in place of their `$ref`s (QueueIn's skills): embedded in the operation,
+    a `#/$defs/...` reference points nowhere, and client generators drop the operation."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                rest = {key: value for key, value in node.items() if key != "$ref"}
+                return {**resolve(defs[node["$ref"].rsplit("/", 1)[1]]), **resolve(rest)}
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    inlined: dict[str, Any] = resolve(schema)
+    return inlined
 
 
 def _out(result: service.IngestResult) -> IngestOut:
@@ -43,6 +71,17 @@ def put_agents(
 ) -> IngestOut:
     records = parse_batch(AgentIn, raw, _max_records(request))
     return _out(service.upsert_agents(session, principal.account_id, records))
+
+
+@router.put("/queues", response_model=IngestOut, openapi_extra=_doc(QueueIn))
+def put_queues(
+    request: Request,
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
+    records = parse_batch(QueueIn, raw, _max_records(request))
+    return _out(queues.upsert_queues(session, principal.account_id, records))
 
 
 @router.post("/bots/{botId}/sessions", response_model=IngestOut, openapi_extra=_doc(SessionIn))
@@ -68,6 +107,17 @@ def post_status_events(
     return _out(service.add_status_events(session, principal.account_id, records))
 
 
+@router.post("/agent-login-events", response_model=IngestOut, openapi_extra=_doc(LoginEventIn))
+def post_login_events(
+    request: Request,
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
+    records = parse_batch(LoginEventIn, raw, _max_records(request))
+    return _out(logins.add_login_events(session, principal.account_id, records))
+
+
 @router.post("/agent-interactions", response_model=IngestOut, openapi_extra=_doc(InteractionIn))
 def post_interactions(
     request: Request,
@@ -77,3 +127,46 @@ def post_interactions(
 ) -> IngestOut:
     records = parse_batch(InteractionIn, raw, _max_records(request))
     return _out(service.upsert_interactions(session, principal.account_id, records))
+
+
+_ROW_DOC = {
+    "type": "object",
+    "required": ["sessionId", "botId", "channel", "sessionStartTime"],
+    "description": "A row of the vendor's Call Details response, as it returns it (docs/API.md §9)",
+}
+_CONVERSATIONS_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            JSON: {
+                "schema": {
+                    "oneOf": [
+                        {"type": "array", "items": _ROW_DOC},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "numResults": {"type": "integer"},
+                                "data": {"type": "array", "items": _ROW_DOC},
+                            },
+                        },
+                    ]
+                }
+            },
+            NDJSON: {"schema": {"type": "array", "items": _ROW_DOC}},
+        },
+    }
+}
+
+
+@router.post("/conversations", response_model=IngestOut, openapi_extra=_CONVERSATIONS_DOC)
+def post_conversations(
+    request: Request,
+    timeZoneOffset: int | None = Query(  # noqa: N803 - the vendor's parameter name
+        None, ge=-840, le=840, description="minutes, UTC - local (JS sign); required when a row has a naive time"
+    ),
+    principal: Principal = Depends(ingest_principal),
+    raw: RawBatch = Depends(read_batch),
+    session: Session = Depends(get_session),
+) -> IngestOut:
+    rows = conversations.read_rows(raw, _max_records(request))
+    return _out(conversations.ingest_conversations(session, principal.account_id, rows, timeZoneOffset))

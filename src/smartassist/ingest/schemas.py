@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from smartassist.ids import CALLER_ID_PATTERN, MAX_EMAIL_LENGTH, normalize_email
 from smartassist.schemas import StorableText, StrictBody
+
+T = TypeVar("T")
 
 
 def _in_range(value: datetime) -> datetime:
@@ -52,6 +55,14 @@ MAX_INTENT_CHARS = 500
 Intent = Annotated[str, StringConstraints(max_length=MAX_INTENT_CHARS), StorableText]
 Dni = Annotated[str, StringConstraints(max_length=320), StorableText]
 Seconds = Annotated[int, Field(ge=0, le=10**12)]
+# Bounds of the contact-center records (docs/API.md §9): lists a request could otherwise make unbounded.
+MAX_AGENT_QUEUES = 1000
+MAX_QUEUE_SKILLS = 100
+# An agent's `agentId`: `a-` and caller-id characters (generated ones are `a-` + UUID, 38 characters).
+AgentKey = Annotated[str, StringConstraints(pattern=r"^a-[A-Za-z0-9._:@+\-]{1,126}$")]
+QueueName = Annotated[str, StringConstraints(min_length=1, max_length=200), StorableText]
+# An address as the vendor writes it ("10.32.130.10"; IPv6, or with a port); column width 64.
+IpAddress = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.:%\[\]_-]{1,64}$")]
 
 
 class AgentIn(StrictBody):
@@ -60,6 +71,14 @@ class AgentIn(StrictBody):
     firstName: PersonName
     lastName: PersonName
     customId: NonEmpty128 | None = None
+    agentId: AgentKey | None = None
+    # None (absent): membership unchanged; a list replaces it ([] = no queue).
+    queues: Annotated[list[CallerId], Field(max_length=MAX_AGENT_QUEUES)] | None = None
+
+    @model_validator(mode="after")
+    def _queues_once(self) -> AgentIn:
+        _no_repeats(self.queues or [], "queues", lambda queue_id: queue_id)
+        return self
 
 
 class SessionIn(StrictBody):
@@ -101,6 +120,40 @@ class InteractionIn(StrictBody):
         if self.endTime is not None and self.endTime < self.startTime:
             raise ValueError("endTime: must not be before startTime")
         return self
+
+
+class SkillIn(StrictBody):
+    skillId: CallerId
+    skillName: QueueName
+
+
+class QueueIn(StrictBody):
+    queueId: CallerId
+    name: QueueName
+    # Absent = no skills: a PUT replaces the queue's fields.
+    skills: Annotated[list[SkillIn], Field(max_length=MAX_QUEUE_SKILLS)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _skills_once(self) -> QueueIn:
+        _no_repeats(self.skills, "skills", lambda skill: skill.skillId)
+        return self
+
+
+class LoginEventIn(StrictBody):
+    eventId: CallerId
+    agent: AgentRef
+    type: Literal["entry", "exit"]
+    at: Timestamp
+    ip: IpAddress | None = None
+
+
+def _no_repeats(items: Sequence[T], field: str, key: Callable[[T], str]) -> None:
+    """A list of ids holds each once: a repeat is refused, naming its position (the value is not echoed)."""
+    seen: set[str] = set()
+    for position, item in enumerate(items):
+        if key(item) in seen:
+            raise ValueError(f"{field}.{position}: repeats an earlier entry of the list")
+        seen.add(key(item))
 
 
 class IngestOut(BaseModel):

@@ -24,7 +24,8 @@ from smartassist.contactcenter.intent_items import EndedSession, render_item
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.db import dialect_insert
 from smartassist.errors import ApiError, bad_request
-from smartassist.ids import CALLER_ID_RULE, is_caller_id, new_user_id, normalize_email
+from smartassist.ids import CALLER_ID_RULE, is_caller_id, new_agent_key, new_user_id, normalize_email
+from smartassist.ingest.memberships import Memberships
 from smartassist.ingest.schemas import AgentIn, InteractionIn, SessionIn, StatusEventIn
 from smartassist.timefmt import datetime_to_ms
 
@@ -90,18 +91,26 @@ def _transaction(session: Session, records: Sequence[Any], work: Callable[[], In
 def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) -> IngestResult:
     emails = sorted({normalize_email(r.email) for r in records})
     given = sorted({r.userId for r in records if r.userId})
-    state: dict[str, tuple[str, str, str, str, str | None]] = {}
+    state: dict[str, tuple[str, str, str, str, str | None, str]] = {}
     for chunk_emails, chunk_ids in _paired_chunks(emails, given):
         found = session.execute(
             select(
-                Agent.email_norm, Agent.user_id, Agent.email, Agent.first_name, Agent.last_name, Agent.custom_id
+                Agent.email_norm,
+                Agent.user_id,
+                Agent.email,
+                Agent.first_name,
+                Agent.last_name,
+                Agent.custom_id,
+                Agent.agent_key,
             ).where(
                 Agent.account_id == account_id, or_(Agent.email_norm.in_(chunk_emails), Agent.user_id.in_(chunk_ids))
             )
         )
-        state.update((row[0], (row[1], row[2], row[3], row[4], row[5])) for row in found)
+        state.update((row[0], (row[1], row[2], row[3], row[4], row[5], row[6])) for row in found)
     owner = {values[0]: norm for norm, values in state.items()}
-    changed: dict[str, tuple[str, str, str, str, str | None]] = {}
+    key_owner = _agent_key_owners(session, account_id, state, [r.agentId for r in records if r.agentId])
+    memberships = Memberships(session, account_id, records, emails)
+    changed: dict[str, tuple[str, str, str, str, str | None, str]] = {}
     duplicates = 0
     for index, record in enumerate(records):
         norm = normalize_email(record.email)
@@ -109,13 +118,20 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
         user_id = record.userId or (current[0] if current else new_user_id())
         if owner.get(user_id, norm) != norm:
             raise bad_request(f"record {index}: userId: already belongs to the agent with another email")
-        new = (user_id, record.email, record.firstName, record.lastName, record.customId)
+        agent_key = record.agentId or (current[5] if current else new_agent_key())
+        if key_owner.get(agent_key, norm) != norm:
+            raise bad_request(f"record {index}: agentId: already belongs to the agent with another email")
+        new = (user_id, record.email, record.firstName, record.lastName, record.customId, agent_key)
+        moved = memberships.assign(norm, record.queues)
         if new == current:
-            duplicates += 1
+            if not moved:
+                duplicates += 1
             continue
         if current is not None:
             owner.pop(current[0], None)
+            key_owner.pop(current[5], None)
         owner[user_id] = norm
+        key_owner[agent_key] = norm
         state[norm] = changed[norm] = new
     rows = [
         {
@@ -126,10 +142,12 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
             "first_name": v[2],
             "last_name": v[3],
             "custom_id": v[4],
+            "agent_key": v[5],
         }
         for norm, v in sorted(changed.items())
     ]
     _upsert(session, AGENTS, rows, ("account_id", "email_norm"))
+    memberships.write(session)
     return IngestResult(len(records) - duplicates, duplicates)
 
 
@@ -354,3 +372,17 @@ def _paired_chunks(first: list[str], second: list[str]) -> Iterator[tuple[list[s
     """Both lists cut into chunks side by side (the shorter one runs out with empty chunks)."""
     for start in range(0, max(len(first), len(second), 1), _IN_CHUNK):
         yield first[start : start + _IN_CHUNK], second[start : start + _IN_CHUNK]
+
+
+def _agent_key_owners(
+    session: Session, account_id: str, state: dict[str, tuple[str, str, str, str, str | None, str]], given: list[str]
+) -> dict[str, str]:
+    """Which agent (normalised email) holds each agentId: those of the batch's stored agents, and the agents
+    holding an agentId the batch gives (a given agentId held by another agent is a 400)."""
+    owners = {values[5]: norm for norm, values in state.items()}
+    for chunk in _chunks(sorted(set(given))):
+        query = select(Agent.agent_key, Agent.email_norm).where(
+            Agent.account_id == account_id, Agent.agent_key.in_(chunk)
+        )
+        owners.update((key, norm) for key, norm in session.execute(query))
+    return owners

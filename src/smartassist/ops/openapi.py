@@ -1,12 +1,16 @@
-"""The OpenAPI document: error responses in the contract's shape and the security schemes, per route family.
+"""The OpenAPI document: error responses in the contract's shape, the security schemes per route family, and
+every path parameter of every operation.
 
-FastAPI infers neither from our dependencies (they read headers directly), so they are added here, in one
-place, from the path prefix: /admin (admin bearer), /ingest (app token or admin bearer), public analytics
-(app token in `auth` or `Authorization: Bearer`).
+FastAPI infers none of these from our dependencies (they read headers and `request.path_params` directly), so
+they are added here, in one place: security and errors from the path prefix (/admin: admin bearer; /ingest:
+app token or admin bearer; public analytics: app token in `auth` or `Authorization: Bearer`), and a string
+path parameter for each `{name}` of the path template that no handler argument declares (the ingest routes'
+`accountId` is read by `require_app`, not by the handler), so generated clients keep those operations.
 """
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 from typing import Any
 
@@ -85,6 +89,18 @@ def _family(path: str) -> tuple[list[dict[str, list[str]]], list[str]]:
     return [], []
 
 
+_TEMPLATE_PARAM = re.compile(r"{([^}/]+)}")
+
+
+def _declare_path_parameters(path: str, operation: dict[str, Any]) -> None:
+    """Add each `{name}` of the path that the operation does not declare, in template order."""
+    parameters = operation.setdefault("parameters", [])
+    declared = {p["name"] for p in parameters if p.get("in") == "path"}
+    missing = [name for name in _TEMPLATE_PARAM.findall(path) if name not in declared]
+    added = [{"name": n, "in": "path", "required": True, "schema": {"type": "string", "title": n}} for n in missing]
+    operation["parameters"] = added + parameters
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     components = schema.setdefault("components", {})
@@ -97,6 +113,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for path, item in schema.get("paths", {}).items():
         security, statuses = _family(path)
         for operation in item.values():
+            _declare_path_parameters(path, operation)
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             if security:

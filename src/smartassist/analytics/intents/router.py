@@ -6,7 +6,6 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from smartassist.analytics.intents.service import IntentSession, latest_ended_sessions_json
 from smartassist.auth.deps import Principal, require_app
-from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
@@ -21,7 +20,6 @@ async def intent_realtime_data(
     botId: str,  # noqa: N803
     principal: Principal = Depends(require_app(ANALYTICS)),
 ) -> Response:
-    # On the event loop, like require_app: one indexed LIMIT 25 query waits less than a thread-pool hop costs.
-    with read_connection(get_runtime(request).read_engine) as connection:
-        body = latest_ended_sessions_json(connection, principal.account_id, botId)
+    # On the event loop, like require_app (reads.Reads awaits PostgreSQL instead of blocking the loop).
+    body = await latest_ended_sessions_json(get_runtime(request).reads, principal.account_id, botId)
     return Response(body, media_type="application/json")

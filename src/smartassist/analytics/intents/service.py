@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import bindparam, select
 
 from smartassist.contactcenter.models import Bot, BotSession
 from smartassist.errors import not_found
 from smartassist.ids import is_caller_id
+from smartassist.reads import Reads
 
 LATEST = 25
 
@@ -45,7 +46,7 @@ _bots = Bot.__table__.c
 BOT_EXISTS = select(_bots.id).where(_bots.account_id == bindparam("account_id"), _bots.bot_id == bindparam("bot_id"))
 
 
-def latest_ended_sessions_json(connection: Connection, account_id: str, bot_id: str) -> str:
+async def latest_ended_sessions_json(reads: Reads, account_id: str, bot_id: str) -> str:
     """The response body: newest endTime first, ties by sessionId descending. The bot is looked up within the
     token's account only: another account's bot of the same botId is not this account's bot, so 404.
 
@@ -57,7 +58,7 @@ def latest_ended_sessions_json(connection: Connection, account_id: str, bot_id: 
     if not is_caller_id(bot_id):
         raise not_found("bot")
     params = {"bot_id": bot_id, "account_id": account_id}
-    items = connection.execute(LATEST_ENDED, params).scalars().all()
-    if not items and connection.scalar(BOT_EXISTS, params) is None:
+    items = [row[0] for row in await reads.rows(LATEST_ENDED, params)]
+    if not items and not await reads.rows(BOT_EXISTS, params):
         raise not_found("bot")
     return f"[{','.join(items)}]"

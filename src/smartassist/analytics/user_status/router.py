@@ -114,7 +114,7 @@ class AgentStatusSummary(BaseModel):
     firstName: str
     lastName: str
     email: str
-    customId: str | None
+    customId: str = Field(description='"" when the agent has none (as the vendor), never null')
     timeInterval: list[TimeInterval]
 
 

@@ -193,7 +193,7 @@ def _rendered(
                 "firstName": agent.first_name,
                 "lastName": agent.last_name,
                 "email": agent.email,
-                "customId": agent.custom_id,
+                "customId": agent.custom_id or "",  # the vendor's sample: "" for an agent without one
             },
             separators=(",", ":"),
         )

@@ -1,12 +1,11 @@
-"""Test data for UserStatus: rows written straight to the database with the ORM models (not via ingest
-routes), and request bodies."""
+"""Rows written straight to the database with the ORM models (not via the ingest routes), and the time
+constants the UserStatus tests count in."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -19,19 +18,6 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 # 2022-12-12T00:00:00Z: 19338 days after the epoch x 86 400 000 ms.
 T0 = 1_670_803_200_000
-
-
-def user_status_body(
-    start: Any, end: Any, *, granularity: Any = "PT30M", offset: Any = None, agents: Any = None
-) -> dict[str, Any]:
-    """A UserStatus request body; timeZoneOffSet and filter.agents only when given."""
-    date_filter: dict[str, Any] = {"startDate": start, "endDate": end}
-    if offset is not None:
-        date_filter["timeZoneOffSet"] = offset
-    filters: dict[str, Any] = {"dateFilter": date_filter}
-    if agents is not None:
-        filters["agents"] = agents
-    return {"filter": filters, "granularity": granularity}
 
 
 def add_account(engine: Engine, name: str = "Acme") -> str:
@@ -61,6 +47,7 @@ def add_agent(
         first_name=first_name,
         last_name=last_name,
         custom_id=custom_id,
+        agent_key=f"a-{uuid.uuid4()}",
     )
     with Session(engine) as session:
         session.add(agent)

@@ -1,0 +1,94 @@
+"""Reads of the hot path (token checks, IntentRealtimeData, the live routes) that never block the event loop.
+
+On PostgreSQL they go through psycopg's own async connections (a psycopg_pool AsyncConnectionPool per worker,
+autocommit): while one request waits for the server the worker serves others. With the blocking driver on the
+event loop, a worker stood still for every round trip (IntentRealtimeData at 0.20 of /healthz under wrk on
+PostgreSQL, see bench/README.md). The statements are SQLAlchemy Core statements compiled once to psycopg's SQL
+(one definition of each query for both backends); SQLAlchemy's own async engine would need greenlet and adds
+its execution layer's CPU to a request that is mostly that.
+
+On SQLite the same statements run on the sync autocommit connection (db.read_connection): a read of a local
+file has no network wait to overlap, and the event loop would only add a thread hop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import select as io_select
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import Engine, Select, make_url
+from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
+
+from smartassist.db import CONNECT_TIMEOUT_S, read_connection
+
+_DIALECT = pg_psycopg.dialect()  # type: ignore[no-untyped-call]
+POOL_MAX = 15  # per worker, as the sync read pool (5 + 10 overflow)
+POOL_TIMEOUT_S = 10.0
+
+
+class Reads:
+    """Runs prebuilt Core statements and returns their rows as tuples; one per app instance."""
+
+    def __init__(self, database_url: str, read_engine: Engine) -> None:
+        self._read_engine = read_engine
+        self._sql: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._conninfo: str | None = None
+        if make_url(database_url).get_backend_name() == "postgresql":
+            self._conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._pool: AsyncConnectionPool | None = None
+        self._opening = asyncio.Lock()
+
+    async def rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
+        if self._conninfo is None:
+            with read_connection(self._read_engine) as connection:
+                return [tuple(row) for row in connection.execute(statement, dict(params))]
+        sql, defaults = self._compiled(statement)
+        pool = self._pool or await self._open_pool()
+        async with pool.connection() as connection:
+            cursor = await connection.execute(sql, {**defaults, **params})
+            return await cursor.fetchall()
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def _open_pool(self) -> AsyncConnectionPool:
+        """Opened on first use, inside the event loop that serves the app (the pool is bound to that loop)."""
+        async with self._opening:
+            if self._pool is None:
+                pool = AsyncConnectionPool(
+                    str(self._conninfo),
+                    min_size=1,
+                    max_size=POOL_MAX,
+                    timeout=POOL_TIMEOUT_S,
+                    kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+                    check=_refuse_closed_connection,
+                    open=False,
+                )
+                await pool.open()
+                self._pool = pool
+            return self._pool
+
+    def _compiled(self, statement: Select[Any]) -> tuple[str, dict[str, Any]]:
+        """psycopg's SQL text (`%(name)s` placeholders) and the statement's literal parameters (its LIMIT)."""
+        cached = self._sql.get(id(statement))
+        if cached is None:
+            compiled = statement.compile(dialect=_DIALECT)
+            cached = self._sql[id(statement)] = (str(compiled), dict(compiled.params))
+        return cached
+
+
+async def _refuse_closed_connection(connection: psycopg.AsyncConnection[Any]) -> None:
+    """Discard a pooled connection the server has closed, before it is used: the socket check of
+    db._refuse_closed_connection, without a round trip per checkout."""
+    if connection.closed:
+        raise psycopg.OperationalError("connection closed")
+    poller = io_select.poll()
+    poller.register(connection.fileno(), io_select.POLLIN | io_select.POLLPRI)
+    if poller.poll(0):
+        raise psycopg.OperationalError("the server closed the connection")

@@ -1,0 +1,107 @@
+"""Posting simulated records through the ingest routes (contract §5), in batches, over any httpx client.
+
+The writer knows nothing of the model: it takes records of one kind and sends them. A server that lacks a
+kind's route (404 or 405 on it) gets that kind skipped, with one warning, so the simulator still fills what
+the server can hold. Agents' `agentId` and `queues` are newer fields: a server whose agent route refuses
+them as unknown gets the agents without them (one warning), rather than no agents at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+Record = dict[str, Any]
+MAX_BATCH = 5000
+_NEWER_AGENT_FIELDS = ("agentId", "queues")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    method: str
+    path: str  # below /ingest/accounts/{accountId}; may hold {botId}
+
+
+QUEUES = Kind("queues", "PUT", "/queues")
+AGENTS = Kind("agents", "PUT", "/agents")
+SESSIONS = Kind("sessions", "POST", "/bots/{botId}/sessions")
+CONVERSATIONS = Kind("conversations", "POST", "/conversations")
+STATUS_EVENTS = Kind("status events", "POST", "/agent-status-events")
+LOGIN_EVENTS = Kind("login events", "POST", "/agent-login-events")
+KINDS = (QUEUES, AGENTS, SESSIONS, CONVERSATIONS, STATUS_EVENTS, LOGIN_EVENTS)
+
+
+class IngestError(Exception):
+    """The server refused a batch (anything but success or a missing route)."""
+
+
+@dataclass
+class Tally:
+    accepted: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class Writer:
+    client: httpx.Client
+    account_id: str
+    bot_id: str
+    headers: Mapping[str, str]
+    warn: Callable[[str], None]
+    on_progress: Callable[[int], None] = lambda _: None
+    batch_size: int = MAX_BATCH
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    unsupported: set[str] = field(default_factory=set)
+    _strip_agent_fields: bool = False
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be 1..{MAX_BATCH}")
+
+    def url(self, kind: Kind) -> str:
+        return f"/ingest/accounts/{self.account_id}" + kind.path.format(botId=self.bot_id)
+
+    def write(self, kind: Kind, records: Sequence[Record]) -> None:
+        tally = self.tallies.setdefault(kind.name, Tally())
+        for start in range(0, len(records), self.batch_size):
+            batch = list(records[start : start + self.batch_size])
+            if kind.name in self.unsupported:
+                tally.skipped += len(batch)
+            else:
+                self._post(kind, batch, tally)
+            self.on_progress(len(batch))
+
+    def _post(self, kind: Kind, batch: list[Record], tally: Tally) -> None:
+        if kind is AGENTS and self._strip_agent_fields:
+            batch = [{k: v for k, v in record.items() if k not in _NEWER_AGENT_FIELDS} for record in batch]
+        response = self.client.request(kind.method, self.url(kind), json=batch, headers=dict(self.headers))
+        if response.status_code in (404, 405):
+            self.unsupported.add(kind.name)
+            tally.skipped += len(batch)
+            self.warn(
+                f"warning: the server has no {kind.method} {self.url(kind)} ({response.status_code}); "
+                f"{kind.name} are skipped"
+            )
+            return
+        if kind is AGENTS and not self._strip_agent_fields and _refuses_newer_agent_fields(response):
+            self._strip_agent_fields = True
+            self.warn("warning: the server's agent route does not take agentId/queues; agents are sent without them")
+            self._post(kind, batch, tally)
+            return
+        if response.status_code != 200:
+            raise IngestError(f"{kind.method} {self.url(kind)} -> {response.status_code}: {response.text[:500]}")
+        body = response.json()
+        tally.accepted += int(body["accepted"])
+        tally.duplicates += int(body["duplicates"])
+
+
+def _refuses_newer_agent_fields(response: httpx.Response) -> bool:
+    if response.status_code != 400:
+        return False
+    text = response.text
+    return "Extra inputs" in text and any(f"{name}:" in text or f"{name}'" in text for name in _NEWER_AGENT_FIELDS)

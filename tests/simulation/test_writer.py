@@ -1,0 +1,156 @@
+"""The writer: batches per kind, kinds the server lacks skipped with one warning, and the real ingest routes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+
+from smartassist.contactcenter.models import Agent, AgentStatusEvent, BotSession
+from smartassist.simulation.model import day_start
+from smartassist.simulation.run import Days, backfill_batches, send
+from smartassist.simulation.world import build_world
+from smartassist.simulation.writer import (
+    AGENTS,
+    CONVERSATIONS,
+    SESSIONS,
+    STATUS_EVENTS,
+    IngestError,
+    Record,
+    Writer,
+)
+from tests.conftest import ADMIN_TOKEN
+
+MONDAY = date(2025, 3, 10)
+
+
+class FakeServer:
+    """Answers like an ingest server without some routes; remembers every request."""
+
+    def __init__(self, missing: tuple[str, ...] = (), strict_agents: bool = False) -> None:
+        self.missing = missing
+        self.strict_agents = strict_agents
+        self.requests: list[tuple[str, str, list[Record]]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        self.requests.append((request.method, request.url.path, body))
+        if request.url.path.endswith(self.missing):
+            return httpx.Response(404, json={"errors": [{"msg": "route not found", "code": 404}]})
+        if self.strict_agents and request.url.path.endswith("/agents") and "queues" in body[0]:
+            msg = "record 0: queues: Extra inputs are not permitted"
+            return httpx.Response(400, json={"errors": [{"msg": msg, "code": 400}]})
+        if any(record.get("bad") for record in body):
+            return httpx.Response(400, json={"errors": [{"msg": "record 0: bad", "code": 400}]})
+        return httpx.Response(200, json={"accepted": len(body), "duplicates": 0})
+
+
+def writer_for(server: FakeServer, warnings: list[str], progress: list[int], batch_size: int = 3) -> Writer:
+    return Writer(
+        client=httpx.Client(transport=httpx.MockTransport(server), base_url="http://fake"),
+        account_id="acc",
+        bot_id="st-bot",
+        headers={"Authorization": "Bearer x"},
+        warn=warnings.append,
+        on_progress=progress.append,
+        batch_size=batch_size,
+    )
+
+
+def records(n: int) -> list[Record]:
+    return [{"eventId": f"e{i}"} for i in range(n)]
+
+
+def test_batches_are_split_to_the_batch_size_and_counted() -> None:
+    server, warnings, progress = FakeServer(), list[str](), list[int]()
+    writer = writer_for(server, warnings, progress)
+    writer.write(STATUS_EVENTS, records(7))
+    writer.write(SESSIONS, records(2))
+    assert [(m, p, len(b)) for m, p, b in server.requests] == [
+        ("POST", "/ingest/accounts/acc/agent-status-events", 3),
+        ("POST", "/ingest/accounts/acc/agent-status-events", 3),
+        ("POST", "/ingest/accounts/acc/agent-status-events", 1),
+        ("POST", "/ingest/accounts/acc/bots/st-bot/sessions", 2),
+    ]
+    assert [r["eventId"] for _, _, batch in server.requests[:3] for r in batch] == [f"e{i}" for i in range(7)]
+    assert progress == [3, 3, 1, 2] and warnings == []
+    assert writer.tallies["status events"].accepted == 7
+
+
+def test_a_kind_the_server_lacks_is_skipped_after_one_request_and_one_warning() -> None:
+    server, warnings, progress = FakeServer(missing=("/conversations",)), list[str](), list[int]()
+    writer = writer_for(server, warnings, progress)
+    writer.write(CONVERSATIONS, records(7))
+    writer.write(CONVERSATIONS, records(4))
+    writer.write(STATUS_EVENTS, records(2))
+    assert [p for _, p, _ in server.requests] == [
+        "/ingest/accounts/acc/conversations",
+        "/ingest/accounts/acc/agent-status-events",
+    ]
+    assert len(warnings) == 1 and "conversations" in warnings[0] and "404" in warnings[0]
+    assert "\n" not in warnings[0]
+    assert writer.tallies["conversations"].skipped == 11 and writer.unsupported == {"conversations"}
+    assert sum(progress) == 13  # skipped records still move the progress bar
+
+
+def test_agents_go_without_the_newer_fields_to_a_server_that_refuses_them() -> None:
+    server, warnings, progress = FakeServer(strict_agents=True), list[str](), list[int]()
+    writer = writer_for(server, warnings, progress, batch_size=2)
+    agents = [{"email": f"a{i}@x", "agentId": f"a-{i}", "queues": ["qu-1"]} for i in range(3)]
+    writer.write(AGENTS, agents)
+    bodies = [body for _, _, body in server.requests]
+    assert bodies == [agents[:2], [{"email": "a0@x"}, {"email": "a1@x"}], [{"email": "a2@x"}]]
+    assert len(warnings) == 1 and writer.tallies["agents"].accepted == 3
+
+
+def test_any_other_refusal_stops_the_run() -> None:
+    writer = writer_for(FakeServer(), [], [])
+    with pytest.raises(IngestError, match="400"):
+        writer.write(STATUS_EVENTS, [{"bad": True}])
+
+
+def test_batch_size_is_bounded() -> None:
+    with pytest.raises(ValueError):
+        writer_for(FakeServer(), [], [], batch_size=5001)
+
+
+def count(engine: Engine, model: type[Agent] | type[BotSession] | type[AgentStatusEvent]) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_a_backfill_through_the_real_routes_is_stored_once(client: TestClient, db_engine: Engine) -> None:
+    account = client.post("/admin/accounts", json={"name": "Sim"}, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    account_id = account.json()["accountId"]
+    world = build_world(4, 5)
+    end = day_start(MONDAY) + 15 * 3600
+    batches = backfill_batches(world, Days(world), MONDAY, end)
+    expected = {kind.name: sum(len(r) for k, r in batches if k is kind) for kind, _ in batches}
+
+    def run() -> Writer:
+        writer = Writer(
+            client=client,
+            account_id=account_id,
+            bot_id=world.bot_id,
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            warn=lambda _: None,
+        )
+        send(writer, batches)
+        return writer
+
+    first = run()
+    assert count(db_engine, Agent) == len(world.agents)
+    assert count(db_engine, BotSession) == expected["sessions"] > 0
+    assert count(db_engine, AgentStatusEvent) == expected["status events"] > 0
+    for name, tally in first.tallies.items():
+        assert tally.accepted + tally.skipped == expected[name], name
+    second = run()
+    for name, tally in second.tallies.items():
+        if name not in second.unsupported:
+            assert (tally.accepted, tally.duplicates) == (0, expected[name]), name
+    assert count(db_engine, BotSession) == expected["sessions"]
+    assert count(db_engine, AgentStatusEvent) == expected["status events"]
