@@ -16,6 +16,7 @@ from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.user_status.router import router as user_status_router
 from smartassist.apps.router import router as apps_router
 from smartassist.auth.credentials import CredentialStore
+from smartassist.auth.failed_auth import FailedAuthLimiter
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_engine, make_sessionmaker
@@ -65,9 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="smartassist-server",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,  # ops.openapi serves /docs and /redoc from installed assets
+        redoc_url=None,
         description="Self-hosted replica of the SmartAssist public analytics API.",
     )
     app.state.runtime = runtime
+    app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import httpx
 import typer
-import uvicorn
 from rich.console import Console
 
 from smartassist import client_token, demo, migrate
 from smartassist.config import Settings
+from smartassist.ops import http_server
 from smartassist.ops.logging_config import server_log_config
 from smartassist.ops.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 from smartassist.simulation import command, setup
@@ -35,8 +35,8 @@ def _prepare(settings: Settings) -> None:
         created = not token_file.exists()
         settings.resolved_admin_token()
         if created:
-            typer.echo(f"Generated an admin token (shown once) into {token_file}:", err=True)
-            typer.echo(f"  {settings.resolved_admin_token()}", err=True)
+            # Never the token itself: this stream ends up in logs (journald, docker logs) others may read.
+            typer.echo(f"Generated an admin token into {token_file} (mode 0600); read it from there", err=True)
         else:
             typer.echo(f"Admin token: read from {token_file} (or set SMARTASSIST_ADMIN_TOKEN)", err=True)
 
@@ -53,12 +53,13 @@ def serve(
     if workers > 1 or os.environ.get(MULTIPROC_ENV):
         # prometheus-client reads this at import, in each worker: set it before uvicorn spawns them.
         os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir / "prometheus"))
-    uvicorn.run(
+    http_server.serve(
         "smartassist.app:create_app",
+        settings,
+        workers,
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         log_level=settings.log_level,
         log_config=server_log_config(settings.log_level),
         access_log=False,

@@ -417,6 +417,21 @@ def test_charset_parameter_is_accepted(client: TestClient, content_type: str, en
 # --- access ---------------------------------------------------------------------------------------------------
 
 
+def test_another_accounts_bot_id_is_its_own_bot_and_leaves_the_first_untouched(client: TestClient) -> None:
+    """Contract §5: the same botId in two accounts names two bots; neither can learn of or block the other's."""
+    a = tenant(client)
+    b = tenant(client)
+    bot = new_bot()
+    accepted(client, sessions_path(a.account_id, bot), [session("s1")])
+    before = realtime(client, a, bot)
+
+    error(intents(client, bot, b.headers), 404)  # B has no such bot yet
+    same_ids = [session("s1", status="stolen"), session("s2")]
+    accepted(client, sessions_path(b.account_id, bot), same_ids)
+    assert realtime(client, a, bot) == before
+    assert sorted(item["status"] for item in realtime(client, b, bot)) == ["completed", "stolen"]
+
+
 def _every_route(t: Tenant, bot: str) -> list[tuple[str, str, list[dict[str, Any]]]]:
     return [
         ("PUT", _agents_path(t), [{"userId": USER, "email": "jsmith@domain.com", "firstName": "J", "lastName": "S"}]),

@@ -57,7 +57,7 @@ def test_sessions_upsert_and_bot_created_on_first_use(client: TestClient, db_eng
     ok(post(client, account, SESSIONS, [open_session, session(2)]), 2, 0)
     ok(post(client, account, SESSIONS, [open_session, session(2)]), 0, 2)
     ok(post(client, account, SESSIONS, [session(1, endTime="2022-01-06T15:00:00.001+01:00")]), 1, 0)
-    assert _rows(db_engine, "SELECT id, account_id FROM bots") == [("bot-1", account)]
+    assert _rows(db_engine, "SELECT bot_id, account_id FROM bots") == [("bot-1", account)]
     rows = _rows(
         db_engine, "SELECT session_id, start_time, end_time, time_handled FROM bot_sessions ORDER BY session_id"
     )

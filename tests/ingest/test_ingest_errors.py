@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from tests.support.errors import error
 from tests.support.ingest import agent, counts, event, ingest_path, interaction, ok, post, send_raw, session
@@ -230,24 +230,31 @@ def test_chunked_body_over_10_mb_is_413_while_reading(client: TestClient, seeded
     error(response, 413, "request body is larger than")
 
 
-def test_foreign_bot_is_404_and_untouched(client: TestClient, seeded: str) -> None:
-    """bot-1 is the seeded account's: another account can neither write to it (admin token or its own app)
-    nor read it, and the seeded session is served unchanged."""
+def test_another_account_writing_bot_1_gets_its_own_bot_and_the_seeded_one_is_untouched(
+    client: TestClient, db_engine: Engine, seeded: str
+) -> None:
+    """Contract §5: bot-1 is the seeded account's; another account's bot-1 is another bot (no 404, nothing to
+    learn from an empty batch), and the seeded session is served unchanged."""
     owner = create_app(client, seeded)
     before = client.get("/api/public/bot/bot-1/intentrealtimedata", headers={"auth": token(owner)})
     assert before.status_code == 200 and len(before.json()) == 1, before.text
     other = tenant(client, "Other")
-    hijack = [session(1, status="stolen"), session(5)]
-    for headers in (None, other.headers):
-        error(post(client, other.account_id, SESSIONS, hijack, headers=headers), 404, "bot not found")
-        error(post(client, other.account_id, SESSIONS, [], headers=headers), 404, "bot not found")
     error(client.get("/api/public/bot/bot-1/intentrealtimedata", headers=other.headers), 404)
+    ok(post(client, other.account_id, SESSIONS, [], headers=other.headers), 0, 0)
+    ok(post(client, other.account_id, SESSIONS, [session(1, status="stolen")], headers=other.headers), 1, 0)
     after = client.get("/api/public/bot/bot-1/intentrealtimedata", headers={"auth": token(owner)})
     assert after.json() == before.json()
+    mine = client.get("/api/public/bot/bot-1/intentrealtimedata", headers=other.headers).json()
+    assert [item["status"] for item in mine] == ["stolen"]
+    with db_engine.begin() as conn:  # the seeded fixture checks its counts afterwards
+        conn.execute(text("DELETE FROM bots WHERE account_id = :a"), {"a": other.account_id})
 
 
-def test_bad_bot_id_is_400(client: TestClient, seeded: str) -> None:
-    error(post(client, seeded, "bots/bad%20id/sessions", [session(5)]), 400, "botId must be")
+@pytest.mark.parametrize("bot_id", ["bad%20id", "a" * 128 + "%0A", "a%0A", "%0A", "a" * 129, "%C3%A9"])
+def test_bad_bot_id_is_400(client: TestClient, db_engine: Engine, seeded: str, bot_id: str) -> None:
+    """Matched whole: a final newline is not allowed by `$`-anchored matching to slip through."""
+    error(post(client, seeded, f"bots/{bot_id}/sessions", [session(5)]), 400, "botId must be")
+    assert counts(db_engine)["bots"] == 1
 
 
 @pytest.mark.parametrize("agent_ref", ["agent1@example.com", "u-two"], ids=["email", "userId"])

@@ -91,7 +91,6 @@ def test_session_ids_are_per_bot_and_bots_per_account(
     a, b = two_accounts
     ok(post(client, a, "bots/st-a/sessions", [session(1, ANI="+1-A")]), 1, 0)
     ok(post(client, b, "bots/st-b/sessions", [session(1, ANI="+1-B")]), 1, 0)
-    error(post(client, b, "bots/st-a/sessions", [session(1, ANI="+1-B")]), 404, "bot not found")
     headers_a = {"auth": token(create_app(client, a))}
     items = client.get("/api/public/bot/st-a/intentrealtimedata", headers=headers_a).json()
     assert [(item["sessionId"], item["ANI"]) for item in items] == [("s-001", "+1-A")]
@@ -100,6 +99,30 @@ def test_session_ids_are_per_bot_and_bots_per_account(
         ("st-a", "+1-A"),
         ("st-b", "+1-B"),
     ]
+
+
+def test_the_same_bot_id_in_two_accounts_names_two_bots(
+    client: TestClient, db_engine: Engine, two_accounts: tuple[str, str]
+) -> None:
+    """Contract §5: B claiming A's bot id neither blocks A nor touches A's sessions (it was a 404 for whoever
+    came second, and an empty batch told B whether the id existed elsewhere)."""
+    a, b = two_accounts
+    ok(post(client, b, "bots/st-shared/sessions", []), 0, 0)  # before A: tells nothing
+    ok(post(client, b, "bots/st-shared/sessions", [session(1, ANI="+1-B")]), 1, 0)
+    ok(post(client, a, "bots/st-shared/sessions", [session(1, ANI="+1-A")]), 1, 0)  # the same sessionId too
+    ok(post(client, a, "bots/st-shared/sessions", []), 0, 0)
+    ok(post(client, b, "bots/st-shared/sessions", [session(1, ANI="+1-B")]), 0, 1)  # B's own row, unchanged
+    for account, ani in ((a, "+1-A"), (b, "+1-B")):
+        headers = {"auth": token(create_app(client, account))}
+        items = client.get("/api/public/bot/st-shared/intentrealtimedata", headers=headers).json()
+        assert [(item["sessionId"], item["ANI"]) for item in items] == [("s-001", ani)]
+    assert sorted(_rows(db_engine, "SELECT account_id, bot_id FROM bots")) == sorted(
+        [(a, "st-shared"), (b, "st-shared")]
+    )
+    assert sorted(_rows(db_engine, "SELECT account_id, ani FROM bot_sessions")) == sorted([(a, "+1-A"), (b, "+1-B")])
+    c = create_account(client, "C")
+    headers_c = {"auth": token(create_app(client, c))}
+    assert client.get("/api/public/bot/st-shared/intentrealtimedata", headers=headers_c).status_code == 404
 
 
 def test_same_user_id_in_two_accounts_stays_apart(

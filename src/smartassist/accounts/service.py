@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from smartassist.accounts.models import Account
 from smartassist.clock import now_ms
 from smartassist.errors import not_found
-from smartassist.ids import ACCOUNT_ID, new_account_id
+from smartassist.ids import is_account_id, new_account_id
 
 
 def create_account(session: Session, name: str) -> Account:
@@ -23,7 +23,7 @@ def list_accounts(session: Session) -> list[Account]:
 
 
 def get_account(session: Session, account_id: str) -> Account:
-    account = session.get(Account, account_id) if ACCOUNT_ID.match(account_id) else None
+    account = session.get(Account, account_id) if is_account_id(account_id) else None
     if account is None:
         raise not_found("account")
     return account

@@ -17,6 +17,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from smartassist.errors import bad_request
+from smartassist.ids import normalize_email
 from smartassist.timefmt import datetime_to_ms
 
 DAY_MS = 86_400_000
@@ -140,7 +141,7 @@ def _encodable(text: str) -> bool:
 
 
 def parse_agents(value: object) -> tuple[str, ...] | None:
-    """Lower-cased, de-duplicated emails; None means every agent of the account."""
+    """De-duplicated emails by ids.normalize_email (the key agents are stored by); None means every agent."""
     if value is None:
         return None
     if not isinstance(value, list):
@@ -153,5 +154,5 @@ def parse_agents(value: object) -> tuple[str, ...] | None:
             raise bad_request(f"filter.agents must hold email strings of 1..{MAX_EMAIL_CHARS} characters")
         if "\x00" in item or (not item.isascii() and not _encodable(item)):
             raise bad_request("filter.agents: emails must not contain NUL characters or lone surrogates")
-        emails[item.strip().lower()] = None
+        emails[normalize_email(item)] = None
     return tuple(emails) or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartassist.db import Base, BigIntPK
@@ -33,6 +33,8 @@ class App(Base):
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    # The audit list: WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ? -> a backward scan of it.
+    __table_args__ = (Index("ix_audit_events_account_at_id", "account_id", "at", "id"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -40,3 +42,6 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     client_id: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Who made the change: "admin" (the admin token), or "app:<clientId>". Rows older than 0008 are "admin":
+    # only the admin routes wrote the trail.
+    actor: Mapped[str] = mapped_column(String(64), server_default="admin")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from smartassist.apps import service
@@ -29,6 +29,13 @@ from smartassist.timefmt import iso_ms
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
 APP = "/accounts/{accountId}/apps/{clientId}"
+DEFAULT_AUDIT_PAGE = 500
+
+
+def no_store(response: Response) -> None:
+    """For responses carrying a client secret: no cache (browser, proxy) may keep a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
 
 
 def _out(app: App) -> AppOut:
@@ -56,7 +63,9 @@ def _credentials(app: App, secret: str) -> AppCredentials:
 
 
 def _audit_out(event: AuditEvent) -> AuditOut:
-    return AuditOut(at=iso_ms(event.at), action=event.action, clientId=event.client_id, detail=event.detail)
+    return AuditOut(
+        at=iso_ms(event.at), action=event.action, clientId=event.client_id, detail=event.detail, actor=event.actor
+    )
 
 
 @router.get("/scopes", response_model=ScopesOut)
@@ -64,7 +73,13 @@ def list_scopes() -> ScopesOut:
     return ScopesOut(scopes=list(ALL_SCOPES))
 
 
-@router.post("/accounts/{accountId}/apps", status_code=201, response_model=AppCreated, response_model_exclude_none=True)
+@router.post(
+    "/accounts/{accountId}/apps",
+    status_code=201,
+    response_model=AppCreated,
+    response_model_exclude_none=True,
+    dependencies=[Depends(no_store)],
+)
 def post_app(
     accountId: str,
     body: AppCreate,
@@ -94,7 +109,12 @@ def get_app(accountId: str, clientId: str, session: Session = Depends(get_sessio
     return _out(service.get_app(session, accountId, clientId))
 
 
-@router.get(APP + "/credentials", response_model=AppCredentials, response_model_exclude_none=True)
+@router.get(
+    APP + "/credentials",
+    response_model=AppCredentials,
+    response_model_exclude_none=True,
+    dependencies=[Depends(no_store)],
+)
 def view_credentials(
     accountId: str,
     clientId: str,
@@ -140,7 +160,12 @@ def delete_app(
     return Response(status_code=204)
 
 
-@router.post(APP + "/rotate-secret", response_model=RotatedSecret, response_model_exclude_none=True)
+@router.post(
+    APP + "/rotate-secret",
+    response_model=RotatedSecret,
+    response_model_exclude_none=True,
+    dependencies=[Depends(no_store)],
+)
 def rotate_secret(
     accountId: str,
     clientId: str,
@@ -157,5 +182,11 @@ def rotate_secret(
 
 
 @router.get("/accounts/{accountId}/audit", response_model=list[AuditOut])
-def list_audit(accountId: str, session: Session = Depends(get_session)) -> list[AuditOut]:  # noqa: N803
-    return [_audit_out(e) for e in service.list_audit(session, accountId)]
+def list_audit(
+    accountId: str,  # noqa: N803
+    limit: int = Query(DEFAULT_AUDIT_PAGE, ge=1, le=service.MAX_AUDIT_PAGE),
+    offset: int = Query(0, ge=0, le=2**53),
+    session: Session = Depends(get_session),
+) -> list[AuditOut]:
+    """Newest first; page on with offset += limit until a page is shorter than limit."""
+    return [_audit_out(e) for e in service.list_audit(session, accountId, limit, offset)]

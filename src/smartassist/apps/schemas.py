@@ -82,6 +82,7 @@ class AuditOut(BaseModel):
     action: str
     clientId: str | None
     detail: dict[str, Any]
+    actor: str  # "admin", or "app:<clientId>"
 
 
 class ScopesOut(BaseModel):

@@ -27,9 +27,26 @@ class AppChanges:
     algorithms: Sequence[str] | None = None
 
 
+ADMIN_ACTOR = "admin"
+MAX_AUDIT_PAGE = 1000
+
+
+def app_actor(client_id: str) -> str:
+    return f"app:{client_id}"
+
+
 def _audit(session: Session, app: App, action: str, detail: dict[str, Any] | None = None) -> None:
+    """Every change is made through the admin routes today, so the actor is the admin; an app acting on its
+    own account would be recorded as app_actor(its clientId)."""
     session.add(
-        AuditEvent(account_id=app.account_id, at=now_ms(), action=action, client_id=app.client_id, detail=detail or {})
+        AuditEvent(
+            account_id=app.account_id,
+            at=now_ms(),
+            action=action,
+            client_id=app.client_id,
+            detail=detail or {},
+            actor=ADMIN_ACTOR,
+        )
     )
 
 
@@ -184,12 +201,15 @@ def rotate_secret(
     return app, secret
 
 
-def list_audit(session: Session, account_id: str, limit: int = 500) -> list[AuditEvent]:
+def list_audit(session: Session, account_id: str, limit: int, offset: int) -> list[AuditEvent]:
+    """A page of the account's trail, newest first (ties by id): every entry is reachable by paging on.
+    Reads ix_audit_events_account_at_id backwards."""
     get_account(session, account_id)
     query = (
         select(AuditEvent)
         .where(AuditEvent.account_id == account_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
+        .offset(offset)
     )
     return list(session.scalars(query))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import anyio.to_thread
 from fastapi import Request
 
+from smartassist.auth import failed_auth
 from smartassist.auth.admin import bearer_token, is_admin_token, parse_app_authorization
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
@@ -62,9 +63,10 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             return Principal(account_id=path_account, client_id=None)
 
         settings = runtime.settings
-        presented = present(token, max_bytes=settings.max_token_bytes)
-        stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
-        verified = verify_token(presented, stored, runtime.secret_box, leeway_s=settings.jwt_leeway_seconds)
+        with failed_auth.guarded(request):
+            presented = present(token, max_bytes=settings.max_token_bytes)
+            stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
+            verified = verify_token(presented, stored, runtime.secret_box, leeway_s=settings.jwt_leeway_seconds)
         app = verified.app
         if scope not in app.scopes:
             raise AuthFailure("scope", f"scope {scope} not granted", status=403)

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartassist.db import Base, BigIntPK
 
 
 class Bot(Base):
-    __tablename__ = "bots"
+    """A bot of one account: its botId names it only within the account (contract §5), so two accounts can
+    each have a bot "st-1" and neither can learn of or block the other's."""
 
-    id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    __tablename__ = "bots"
+    __table_args__ = (UniqueConstraint("account_id", "bot_id", name="uq_bots_account_id_bot_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    bot_id: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[int]
 
 
@@ -48,15 +53,22 @@ class Agent(Base):
 class BotSession(Base):
     __tablename__ = "bot_sessions"
     __table_args__ = (
-        UniqueConstraint("bot_id", "session_id", name="uq_bot_sessions_bot_id_session_id"),
-        # IntentRealtimeData: WHERE bot_id = ? AND end_time IS NOT NULL ORDER BY end_time DESC,
-        # session_id DESC LIMIT 25 -> a backward range scan of this index on SQLite and PostgreSQL.
-        Index("ix_bot_sessions_bot_end", "bot_id", "end_time", "session_id"),
+        # The bot is (account_id, bot_id): a session references its account's bot, never another's.
+        ForeignKeyConstraint(
+            ["account_id", "bot_id"],
+            ["bots.account_id", "bots.bot_id"],
+            name="fk_bot_sessions_account_id_bot_id_bots",
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("account_id", "bot_id", "session_id", name="uq_bot_sessions_account_id_bot_id_session_id"),
+        # IntentRealtimeData: WHERE account_id = ? AND bot_id = ? AND end_time IS NOT NULL ORDER BY end_time
+        # DESC, session_id DESC LIMIT 25 -> a backward range scan of this index on SQLite and PostgreSQL.
+        Index("ix_bot_sessions_bot_end", "account_id", "bot_id", "end_time", "session_id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
-    bot_id: Mapped[str] = mapped_column(String(128), ForeignKey("bots.id", ondelete="CASCADE"))
+    bot_id: Mapped[str] = mapped_column(String(128))
     session_id: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[str] = mapped_column(String(128))
     intents: Mapped[list[Any]] = mapped_column(JSON)

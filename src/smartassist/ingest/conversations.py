@@ -34,13 +34,12 @@ from smartassist.contactcenter.models import (
     Agent,
     AgentInteraction,
     AgentSegment,
-    Bot,
     Conversation,
     Queue,
     QueueEntry,
 )
-from smartassist.errors import bad_request, not_found
-from smartassist.ids import CALLER_ID
+from smartassist.errors import bad_request
+from smartassist.ids import CALLER_ID, normalize_email
 from smartassist.ingest.parsing import RawBatch, too_large
 from smartassist.ingest.service import IngestResult, _chunks, _ensure_bot, _transaction, _upsert
 
@@ -406,10 +405,7 @@ def ingest_conversations(
         except RowError as exc:
             raise bad_request(f"{label}: {exc}") from None
     labels = [label for label, _ in rows]
-    for bot_id in sorted({record.bot_id for record in records}):
-        owner = session.scalar(select(Bot.account_id).where(Bot.id == bot_id))
-        if owner is not None and owner != account_id:
-            raise not_found("bot")
+    # A bot id names a bot of this account only (contract §5): another account's bot of that id is another bot.
     return _transaction(session, records, lambda: _apply(session, account_id, records, labels))
 
 
@@ -423,7 +419,7 @@ def _apply(session: Session, account_id: str, records: list[ConversationIn], lab
                 raise bad_request(f"{labels[record.index]}: {entry.path}.queueId: no queue of this account has this id")
         for seg in record.segments:
             agent_pk = (by_user.get(seg.agent_id) if seg.agent_id else None) or (
-                by_email.get(seg.email.lower()) if seg.email else None
+                by_email.get(normalize_email(seg.email)) if seg.email else None
             )
             if agent_pk is None:
                 named = "agentId" if seg.agent_id is not None else "email"
@@ -469,7 +465,7 @@ def _agent_pks(session: Session, account_id: str, segs: list[SegmentIn]) -> tupl
     for chunk in _chunks(sorted({seg.agent_id for seg in segs if seg.agent_id})):
         query = select(Agent.user_id, Agent.id).where(Agent.account_id == account_id, Agent.user_id.in_(chunk))
         by_user.update((user_id, pk) for user_id, pk in session.execute(query))
-    for chunk in _chunks(sorted({seg.email.lower() for seg in segs if seg.email})):
+    for chunk in _chunks(sorted({normalize_email(seg.email) for seg in segs if seg.email})):
         query = select(Agent.email_norm, Agent.id).where(Agent.account_id == account_id, Agent.email_norm.in_(chunk))
         by_email.update((email, pk) for email, pk in session.execute(query))
     return by_user, by_email

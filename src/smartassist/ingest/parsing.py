@@ -7,6 +7,8 @@ the submitted value is never echoed back.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar
@@ -57,10 +59,33 @@ def _list_adapter(model: type[BaseModel], max_records: int) -> TypeAdapter[list[
     return TypeAdapter(batch)
 
 
+# Counting a JSON array's records without building them: strings are blanked, everything but brackets and
+# commas dropped, and the innermost groups (a session's intent list, then each record) removed, twice, C-speed
+# passes all. What is left of a batch is "[,,,]": its commas count the records. Building 10 MB of `[{},{},…]`
+# first cost +470 MB and ~1 s before the 413 (pydantic parses the whole document before checking its length).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b"[]{},")
+_INNERMOST_GROUP = re.compile(rb"[\[{][^\[\]{}]*[\]}]")
+_RECORD_DEPTH = 2  # groups inside a record: the record itself and one list (SessionIn.intent)
+_NDJSON_RECORD = re.compile(rb"[^\n]*[^\s][^\n]*")
+
+
+def count_array_records(body: bytes) -> int:
+    """An upper bound of the records of a JSON array (exact for a well-formed batch of flat records)."""
+    structure = _JSON_STRING.sub(b"", body).translate(None, _NOT_STRUCTURE)
+    for _ in range(_RECORD_DEPTH):
+        structure = _INNERMOST_GROUP.sub(b"", structure[1:-1])
+        structure = b"[" + structure + b"]"
+    return structure.count(b",") + 1
+
+
 def parse_batch(model: type[M], raw: RawBatch, max_records: int) -> list[M]:
-    """Every record of the batch validated, or an ApiError (400 naming the first bad record, 413 when too many)."""
+    """Every record of the batch validated, or an ApiError (400 naming the first bad record, 413 when too many).
+    The record count is checked before any record is built."""
     if raw.ndjson:
         return _parse_ndjson(model, raw.body, max_records)
+    if raw.body.count(b",") >= max_records and count_array_records(raw.body) > max_records:
+        raise too_large(f"a batch holds at most {max_records} records")
     try:
         records: list[M] = _list_adapter(model, max_records).validate_json(raw.body)
     except ValidationError as exc:
@@ -76,12 +101,21 @@ def parse_batch(model: type[M], raw: RawBatch, max_records: int) -> list[M]:
     return records
 
 
+def _ndjson_lines(body: bytes) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of the non-blank lines, found by a C-speed search (blank lines cost no Python step)."""
+    number, counted_to = 1, 0
+    for match in _NDJSON_RECORD.finditer(body):
+        number += body.count(b"\n", counted_to, match.start())
+        counted_to = match.start()
+        yield number, match.group()
+
+
 def _parse_ndjson(model: type[M], body: bytes, max_records: int) -> list[M]:
-    lines = [(number, line) for number, line in enumerate(body.split(b"\n"), start=1) if line.strip()]
-    if len(lines) > max_records:
-        raise too_large(f"a batch holds at most {max_records} records")
+    for count, _ in enumerate(_ndjson_lines(body), start=1):
+        if count > max_records:
+            raise too_large(f"a batch holds at most {max_records} records")
     records: list[M] = []
-    for index, (number, line) in enumerate(lines):
+    for index, (number, line) in enumerate(_ndjson_lines(body)):
         try:
             records.append(model.model_validate_json(line))
         except ValidationError as exc:

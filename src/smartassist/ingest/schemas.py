@@ -8,7 +8,7 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
-from smartassist.ids import CALLER_ID_PATTERN
+from smartassist.ids import CALLER_ID_PATTERN, MAX_EMAIL_LENGTH, normalize_email
 from smartassist.schemas import StorableText, StrictBody
 
 T = TypeVar("T")
@@ -25,16 +25,34 @@ def _in_range(value: datetime) -> datetime:
     return value
 
 
+def _key_fits(value: str) -> str:
+    """The email's comparison key (ids.normalize_email) is stored too, and can be longer than the email (161
+    dotted capital I fold to 322 characters): its length is checked after normalisation, so it is a 400 here
+    and not a column overflow (500) on PostgreSQL."""
+    if len(normalize_email(value)) > MAX_EMAIL_LENGTH:
+        raise ValueError(f"must be at most {MAX_EMAIL_LENGTH} characters once case-folded (NFKC + casefold)")
+    return value
+
+
 Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range)]
 CallerId = Annotated[str, StringConstraints(pattern=CALLER_ID_PATTERN)]
 # Column widths of ingest/models.py: PostgreSQL refuses longer values, so they are 400s here.
 Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64), StorableText]
 Text128 = Annotated[str, StringConstraints(max_length=128), StorableText]
 NonEmpty128 = Annotated[str, StringConstraints(min_length=1, max_length=128), StorableText]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320), StorableText]
+Email = Annotated[
+    str,
+    StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=MAX_EMAIL_LENGTH),
+    StorableText,
+    AfterValidator(_key_fits),
+]
 AgentRef = Annotated[str, StringConstraints(min_length=1, max_length=320), StorableText]
 PersonName = Annotated[str, StringConstraints(max_length=200), StorableText]
-Intent = Annotated[str, StringConstraints(max_length=500), StorableText]
+# A session's intents: at most MAX_INTENTS names of at most MAX_INTENT_CHARS characters (docs/API.md §10
+# Limits), so an IntentRealtimeData response of 25 sessions stays under ~1.3 MB (unbounded lists made 237 MB).
+MAX_INTENTS = 100
+MAX_INTENT_CHARS = 500
+Intent = Annotated[str, StringConstraints(max_length=MAX_INTENT_CHARS), StorableText]
 Dni = Annotated[str, StringConstraints(max_length=320), StorableText]
 Seconds = Annotated[int, Field(ge=0, le=10**12)]
 # Bounds of the contact-center records (docs/API.md §9): lists a request could otherwise make unbounded.
@@ -66,7 +84,7 @@ class AgentIn(StrictBody):
 class SessionIn(StrictBody):
     sessionId: CallerId
     userId: CallerId
-    intent: list[Intent] = Field(default_factory=list)
+    intent: list[Intent] = Field(default_factory=list, max_length=MAX_INTENTS)
     ANI: Text128
     DNI: Dni
     channel: Text64

@@ -23,8 +23,8 @@ from smartassist.clock import now_ms
 from smartassist.contactcenter.intent_items import EndedSession, render_item
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.db import dialect_insert
-from smartassist.errors import ApiError, bad_request, not_found
-from smartassist.ids import CALLER_ID, new_agent_key, new_user_id
+from smartassist.errors import ApiError, bad_request
+from smartassist.ids import CALLER_ID_RULE, is_caller_id, new_agent_key, new_user_id, normalize_email
 from smartassist.ingest.memberships import Memberships
 from smartassist.ingest.schemas import AgentIn, InteractionIn, SessionIn, StatusEventIn
 from smartassist.timefmt import datetime_to_ms
@@ -46,19 +46,18 @@ class IngestResult:
 
 
 def upsert_agents(session: Session, account_id: str, records: list[AgentIn]) -> IngestResult:
-    """Upsert by email (case-insensitive); a userId is generated for a new agent that has none."""
+    """Upsert by email (ids.normalize_email: NFKC + case folding); a userId is generated for a new agent that has
+    none."""
     get_account(session, account_id)
     return _transaction(session, records, lambda: _upsert_agents(session, account_id, records))
 
 
 def upsert_sessions(session: Session, account_id: str, bot_id: str, records: list[SessionIn]) -> IngestResult:
-    """Upsert by sessionId; the bot is created in the account on first use, another account's bot is 404."""
+    """Upsert by sessionId; the bot, named by botId within the account, is created on first use. Another
+    account's bot of the same botId is another bot, never seen here."""
     get_account(session, account_id)
-    if not CALLER_ID.match(bot_id):
-        raise bad_request("botId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ + -")
-    owner = session.scalar(select(Bot.account_id).where(Bot.id == bot_id))
-    if owner is not None and owner != account_id:
-        raise not_found("bot")
+    if not is_caller_id(bot_id):
+        raise bad_request(f"botId must be {CALLER_ID_RULE}")
     return _transaction(session, records, lambda: _upsert_sessions(session, account_id, bot_id, records))
 
 
@@ -90,7 +89,7 @@ def _transaction(session: Session, records: Sequence[Any], work: Callable[[], In
 
 
 def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) -> IngestResult:
-    emails = sorted({r.email.lower() for r in records})
+    emails = sorted({normalize_email(r.email) for r in records})
     given = sorted({r.userId for r in records if r.userId})
     state: dict[str, tuple[str, str, str, str, str | None, str]] = {}
     for chunk_emails, chunk_ids in _paired_chunks(emails, given):
@@ -114,7 +113,7 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
     changed: dict[str, tuple[str, str, str, str, str | None, str]] = {}
     duplicates = 0
     for index, record in enumerate(records):
-        norm = record.email.lower()
+        norm = normalize_email(record.email)
         current = state.get(norm)
         user_id = record.userId or (current[0] if current else new_user_id())
         if owner.get(user_id, norm) != norm:
@@ -167,7 +166,11 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
         "deflected_to",
     )
     stored = _stored(
-        session, SESSIONS.c.session_id, [r.sessionId for r in records], columns, SESSIONS.c.bot_id == bot_id
+        session,
+        SESSIONS.c.session_id,
+        [r.sessionId for r in records],
+        columns,
+        (SESSIONS.c.account_id == account_id) & (SESSIONS.c.bot_id == bot_id),
     )
     incoming = [
         (
@@ -198,7 +201,7 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
         }
         for key, values in changed
     ]
-    _upsert(session, SESSIONS, rows, ("bot_id", "session_id"))
+    _upsert(session, SESSIONS, rows, ("account_id", "bot_id", "session_id"))
     return IngestResult(len(records) - duplicates, duplicates)
 
 
@@ -269,11 +272,11 @@ def _diff(
 
 
 def _resolve_agents(session: Session, account_id: str, refs: list[str]) -> dict[str, int]:
-    """Agent row ids by reference (a userId, else an email, case-insensitive); an unknown one is a 400."""
+    """Agent row ids by reference (a userId, else an email by ids.normalize_email); an unknown one is a 400."""
     wanted = sorted(set(refs))
     by_user: dict[str, int] = {}
     by_email: dict[str, int] = {}
-    for ids, emails in _paired_chunks(wanted, sorted({ref.lower() for ref in wanted})):
+    for ids, emails in _paired_chunks(wanted, sorted({normalize_email(ref) for ref in wanted})):
         for row_id, user_id, email_norm in session.execute(
             select(Agent.id, Agent.user_id, Agent.email_norm).where(
                 Agent.account_id == account_id, or_(Agent.user_id.in_(ids), Agent.email_norm.in_(emails))
@@ -283,7 +286,7 @@ def _resolve_agents(session: Session, account_id: str, refs: list[str]) -> dict[
             by_email[email_norm] = row_id
     resolved: dict[str, int] = {}
     for index, ref in enumerate(refs):
-        agent_id = by_user.get(ref) or by_email.get(ref.lower())
+        agent_id = by_user.get(ref) or by_email.get(normalize_email(ref))
         if agent_id is None:
             raise bad_request(f"record {index}: agent: no agent of this account has this email or userId")
         resolved[ref] = agent_id
@@ -291,13 +294,11 @@ def _resolve_agents(session: Session, account_id: str, refs: list[str]) -> dict[
 
 
 def _ensure_bot(session: Session, account_id: str, bot_id: str) -> None:
-    """Create the bot on first use; if a concurrent request gave it to another account, 404."""
-    session.execute(
-        _insert(session, Bot.__table__).on_conflict_do_nothing(index_elements=["id"]),  # type: ignore[arg-type]
-        [{"id": bot_id, "account_id": account_id, "created_at": now_ms()}],
+    """Create the account's bot on first use (a concurrent first use inserts nothing)."""
+    stmt = _insert(session, Bot.__table__).on_conflict_do_nothing(  # type: ignore[arg-type]
+        index_elements=["account_id", "bot_id"]
     )
-    if session.scalar(select(Bot.account_id).where(Bot.id == bot_id)) != account_id:
-        raise not_found("bot")
+    session.execute(stmt, [{"account_id": account_id, "bot_id": bot_id, "created_at": now_ms()}])
 
 
 def _upsert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:

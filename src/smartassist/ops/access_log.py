@@ -24,7 +24,7 @@ from smartassist.timefmt import iso_ms
 access_log = logging.getLogger("smartassist.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # HTTP servers accept any token as a method: a label per caller-chosen method would let anyone grow the
 # metrics (and /metrics) without bound, so other methods share one label.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -36,7 +36,7 @@ def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
     for name, value in headers:
         if name == b"x-request-id":
             candidate = value.decode("latin-1")
-            if _SANE_REQUEST_ID.match(candidate):
+            if _SANE_REQUEST_ID.fullmatch(candidate):
                 return candidate
             break
     return uuid.uuid4().hex

@@ -11,10 +11,19 @@ path parameter for each `{name}` of the path template that no handler argument d
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from starlette.staticfiles import StaticFiles
+
+# /docs and /redoc load their JavaScript and CSS from here, never from a CDN: this server is meant to run where
+# there is no network. The assets are those the fastapi-offline package ships (swagger-ui, redoc).
+DOCS_ASSETS = "/docs-assets"
+_ASSET_DIR = str(files("fastapi_offline") / "static")
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -115,9 +124,35 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def install_openapi(app: FastAPI) -> None:
+    """The OpenAPI document, and /docs and /redoc served from the package's own assets (the app is created with
+    docs_url=None and redoc_url=None, so FastAPI's CDN pages are not mounted)."""
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = build_openapi(app)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.mount(DOCS_ASSETS, StaticFiles(directory=_ASSET_DIR), name="docs-assets")
+    title, spec = app.title, app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=spec,
+            title=f"{title} - Swagger UI",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            swagger_ui_parameters={"validatorUrl": None},  # Swagger UI's default validator is an online service
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=spec,
+            title=f"{title} - ReDoc",
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select
 
 from smartassist.contactcenter.models import Bot, BotSession
 from smartassist.errors import not_found
-from smartassist.ids import CALLER_ID
+from smartassist.ids import is_caller_id
 from smartassist.reads import Reads
 
 LATEST = 25
@@ -42,19 +42,23 @@ LATEST_ENDED = (
     .order_by(_sessions.end_time.desc(), _sessions.session_id.desc())
     .limit(LATEST)
 )
-BOT_OWNER = select(Bot.__table__.c.account_id).where(Bot.__table__.c.id == bindparam("bot_id"))
+_bots = Bot.__table__.c
+BOT_EXISTS = select(_bots.id).where(_bots.account_id == bindparam("account_id"), _bots.bot_id == bindparam("bot_id"))
 
 
 async def latest_ended_sessions_json(reads: Reads, account_id: str, bot_id: str) -> str:
-    """The response body: newest endTime first, ties by sessionId descending. Another account's bot is 404
-    like a missing one.
+    """The response body: newest endTime first, ties by sessionId descending. The bot is looked up within the
+    token's account only: another account's bot of the same botId is not this account's bot, so 404.
 
-    Hot path: one indexed query (ix_bot_sessions_bot_end, read backwards) of the stored item texts; the bot's
-    owner is only looked up when the account has no ended session of that bot, to tell [] from 404.
+    Hot path: one indexed query of the stored item texts (ix_bot_sessions_bot_end = (account_id, bot_id,
+    end_time, session_id): equality on the first two, read backwards along end_time, session_id, stopping
+    after 25 rows). Only when that finds nothing is the account's bot looked up (uq_bots_account_id_bot_id,
+    one index probe), to tell [] from 404.
     """
-    if not CALLER_ID.match(bot_id):
+    if not is_caller_id(bot_id):
         raise not_found("bot")
-    items = [row[0] for row in await reads.rows(LATEST_ENDED, {"bot_id": bot_id, "account_id": account_id})]
-    if not items and await reads.rows(BOT_OWNER, {"bot_id": bot_id}) != [(account_id,)]:
+    params = {"bot_id": bot_id, "account_id": account_id}
+    items = [row[0] for row in await reads.rows(LATEST_ENDED, params)]
+    if not items and not await reads.rows(BOT_EXISTS, params):
         raise not_found("bot")
     return f"[{','.join(items)}]"
