@@ -32,7 +32,8 @@ def test_0008_renormalises_rebuilds_bots_and_downgrades(backend: str, tmp_path: 
                 ]
                 conn.execute(
                     text(
-                        "INSERT INTO agents (id, account_id, user_id, agent_key, email, email_norm, first_name, last_name) "
+                        "INSERT INTO agents (id, account_id, user_id, agent_key, email, email_norm, first_name, "
+                        "last_name) "
                         "VALUES (:id, :account, :user, :key, :email, :norm, 'F', 'L')"
                     ),
                     [
