@@ -1,0 +1,290 @@
+"""The per-contact metric definitions every route that counts contacts uses: offered, answered, abandoned,
+completed, transferred, queue hold, talk, after-call work, hold and handle time. Pure, no I/O.
+
+Two views of the same data:
+- a queue contact (one QueueEntry: the contact entered a queue) - Contact Volume and Queue Size;
+- an agent contact (one AgentSegment: the contact was assigned to an agent of a queue) - Agent Performance.
+
+Both derive answered/abandoned from the same two functions (`contact_answered`, `contact_abandoned`), so
+the routes agree: an agent's abandoned contact is a queue contact that was abandoned while assigned to
+that agent. Durations are milliseconds: ingested second counts times 1000, else computed from the
+stored millisecond times (so a computed duration is exact, not rounded to seconds).
+
+Conversation-level quantities (holdDuration, messageCount, savedMessageCount, csatScore) belong to the
+whole contact, not to one queue or agent: each is counted once, on the conversation's last queue entry
+(Contact Volume) and holdDuration on its last answering segment (Agent Performance), so sums over queues
+or agents never count a contact twice. An agent's csatScore is the mean over the contacts that agent
+answered (each agent who handled the contact is rated by its survey).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+SECOND_MS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """An agent segment's facts as stored (AgentSegment); `responded` = the agent accepted the contact."""
+
+    responded: bool
+    transferred: bool = False
+    accepted_time: int | None = None
+    interaction_end_time: int | None = None
+    acw_end_time: int | None = None
+    interaction_duration_s: int | None = None
+    acw_duration_s: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactTotals:
+    """What the whole conversation carries once: counted only where `owner` is true (see the module doc)."""
+
+    owner: bool = True
+    hold_ms: int | None = None
+    message_count: int | None = None
+    saved_message_count: int | None = None
+    csat_score: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueContact:
+    """A contact in one queue: its QueueEntry, the session end and the entry's agent segments in order."""
+
+    enter_time: int
+    accepted_time: int | None  # QueueEntry.accepted_time: the responding agent's acceptedTime
+    session_end: int | None  # None: the session is still open
+    segments: Sequence[Segment] = ()
+    totals: ContactTotals = field(default_factory=ContactTotals)
+
+
+def talk_ms(segment: Segment) -> int:
+    """interactionDuration: as ingested (seconds), else acceptedTime -> interactionEndTime; 0 when unknown."""
+    if segment.interaction_duration_s is not None:
+        return max(0, segment.interaction_duration_s) * SECOND_MS
+    if segment.accepted_time is not None and segment.interaction_end_time is not None:
+        return max(0, segment.interaction_end_time - segment.accepted_time)
+    return 0
+
+
+def acw_ms(segment: Segment) -> int:
+    """afterCallWorkDuration: as ingested (seconds), else interactionEndTime -> afterCallWorkEndTime."""
+    if segment.acw_duration_s is not None:
+        return max(0, segment.acw_duration_s) * SECOND_MS
+    if segment.interaction_end_time is not None and segment.acw_end_time is not None:
+        return max(0, segment.acw_end_time - segment.interaction_end_time)
+    return 0
+
+
+def contact_answered(accepted_time: int | None, segments: Iterable[Segment]) -> bool:
+    """An agent accepted the contact in this queue: the entry has an acceptedTime or a responding segment."""
+    return accepted_time is not None or any(segment.responded for segment in segments)
+
+
+def contact_abandoned(answered: bool, session_end: int | None) -> bool:
+    """The session ended with no agent of this queue having accepted the contact."""
+    return not answered and session_end is not None
+
+
+def answered_at(contact: QueueContact) -> int | None:
+    """When an agent accepted: the entry's acceptedTime, else the first responding segment's."""
+    if contact.accepted_time is not None:
+        return contact.accepted_time
+    return next((s.accepted_time for s in contact.segments if s.responded and s.accepted_time is not None), None)
+
+
+def is_answered(contact: QueueContact) -> bool:
+    return contact_answered(contact.accepted_time, contact.segments)
+
+
+def is_abandoned(contact: QueueContact) -> bool:
+    return contact_abandoned(is_answered(contact), contact.session_end)
+
+
+def is_waiting(contact: QueueContact) -> bool:
+    """Still in the queue: not answered and the session not ended (Queue Size `waiting`)."""
+    return not is_answered(contact) and contact.session_end is None
+
+
+def is_engaged(contact: QueueContact) -> bool:
+    """An agent accepted and is still interacting (its segment has no interactionEndTime), session open."""
+    return contact.session_end is None and any(s.responded and s.interaction_end_time is None for s in contact.segments)
+
+
+def is_completed(contact: QueueContact) -> bool:
+    """Answered, and the last agent segment that accepted it has ended."""
+    responding = [s for s in contact.segments if s.responded]
+    return is_answered(contact) and bool(responding) and responding[-1].interaction_end_time is not None
+
+
+def queue_hold_answered_ms(contact: QueueContact) -> int:
+    """EnterTime -> acceptedTime for an answered contact (0 when not answered or no acceptedTime)."""
+    accepted = answered_at(contact) if is_answered(contact) else None
+    return 0 if accepted is None else max(0, accepted - contact.enter_time)
+
+
+def queue_hold_abandoned_ms(contact: QueueContact) -> int:
+    """EnterTime -> the session end for an abandoned contact (0 otherwise)."""
+    if not is_abandoned(contact) or contact.session_end is None:
+        return 0
+    return max(0, contact.session_end - contact.enter_time)
+
+
+def hold_ms(totals: ContactTotals) -> int:
+    return max(0, totals.hold_ms or 0) if totals.owner else 0
+
+
+def contact_talk_ms(contact: QueueContact) -> int:
+    return sum(talk_ms(s) for s in contact.segments)
+
+
+def contact_acw_ms(contact: QueueContact) -> int:
+    return sum(acw_ms(s) for s in contact.segments)
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half up, for non-negative integers; 0 when denominator is 0."""
+    if denominator <= 0:
+        return 0
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+@dataclass(slots=True)
+class QueueMetrics:
+    """Sums over queue contacts: one Contact Volume record (or one skill of its breakdown)."""
+
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    completed: int = 0
+    queue_hold_answered: int = 0
+    max_queue_hold_answered: int = 0
+    queue_hold_abandoned: int = 0
+    max_queue_hold_abandoned: int = 0
+    talk: int = 0
+    acw: int = 0
+    hold: int = 0
+    message_count: int = 0
+    saved_message_count: int = 0
+    csat_responses: int = 0
+    csat_sum: int = 0
+
+    def add(self, contact: QueueContact) -> None:
+        self.offered += 1
+        if is_answered(contact):
+            self.answered += 1
+            held = queue_hold_answered_ms(contact)
+            self.queue_hold_answered += held
+            self.max_queue_hold_answered = max(self.max_queue_hold_answered, held)
+        elif is_abandoned(contact):
+            self.abandoned += 1
+            held = queue_hold_abandoned_ms(contact)
+            self.queue_hold_abandoned += held
+            self.max_queue_hold_abandoned = max(self.max_queue_hold_abandoned, held)
+        if is_completed(contact):
+            self.completed += 1
+        self.talk += contact_talk_ms(contact)
+        self.acw += contact_acw_ms(contact)
+        totals = contact.totals
+        self.hold += hold_ms(totals)
+        if totals.owner:
+            self.message_count += max(0, totals.message_count or 0)
+            self.saved_message_count += max(0, totals.saved_message_count or 0)
+            if totals.csat_score is not None:
+                self.csat_responses += 1
+                self.csat_sum += totals.csat_score
+
+    @property
+    def handle(self) -> int:
+        return self.talk + self.acw + self.hold
+
+    @property
+    def csat_score(self) -> int:
+        return mean_csat(self.csat_sum, self.csat_responses)
+
+
+def mean_csat(total: int, responses: int) -> int:
+    """The mean CSAT score rounded half up (away from zero for negative sums); 0 when no responses."""
+    if responses <= 0:
+        return 0
+    if total < 0:
+        return -round_half_up(-total, responses)
+    return round_half_up(total, responses)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentContact:
+    """An agent's segment with what it needs of its queue contact.
+
+    `entry_answered` / `session_end` are the queue contact's (contact_answered over all the entry's segments);
+    `last_in_entry`: no later segment in the same queue entry (the agent the contact was with when it ended);
+    `totals.owner`: the conversation's last responding segment (holdDuration is counted there only).
+    """
+
+    segment: Segment
+    entry_answered: bool
+    session_end: int | None
+    last_in_entry: bool
+    totals: ContactTotals = field(default_factory=ContactTotals)
+
+
+def agent_answered(contact: AgentContact) -> bool:
+    return contact.segment.responded
+
+
+def agent_abandoned(contact: AgentContact) -> bool:
+    """The customer left while assigned to this agent, before any acceptance: the queue contact was
+    abandoned (contact_abandoned) and this was its last segment."""
+    return (
+        not contact.segment.responded
+        and contact.last_in_entry
+        and contact_abandoned(contact.entry_answered, contact.session_end)
+    )
+
+
+def agent_transferred(contact: AgentContact) -> bool:
+    return contact.segment.responded and contact.segment.transferred
+
+
+def agent_completed(contact: AgentContact) -> bool:
+    return contact.segment.responded and not contact.segment.transferred
+
+
+@dataclass(slots=True)
+class AgentMetrics:
+    """Sums over an agent's segments of one queue in one interval (one Agent Performance `queues` item)."""
+
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    completed: int = 0
+    transferred: int = 0
+    talk: int = 0
+    acw: int = 0
+    hold: int = 0
+    csat_responses: int = 0
+    csat_sum: int = 0
+
+    def add(self, contact: AgentContact) -> None:
+        self.offered += 1
+        self.answered += agent_answered(contact)
+        self.abandoned += agent_abandoned(contact)
+        self.completed += agent_completed(contact)
+        self.transferred += agent_transferred(contact)
+        self.talk += talk_ms(contact.segment)
+        self.acw += acw_ms(contact.segment)
+        totals = contact.totals
+        self.hold += hold_ms(totals)
+        if contact.segment.responded and totals.csat_score is not None:
+            self.csat_responses += 1
+            self.csat_sum += totals.csat_score
+
+    @property
+    def handle(self) -> int:
+        return self.talk + self.acw + self.hold
+
+    @property
+    def csat_score(self) -> int:
+        return mean_csat(self.csat_sum, self.csat_responses)
