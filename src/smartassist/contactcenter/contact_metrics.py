@@ -58,6 +58,7 @@ class QueueContact:
     session_end: int | None  # None: the session is still open
     segments: Sequence[Segment] = ()
     totals: ContactTotals = field(default_factory=ContactTotals)
+    moved_on: bool = False  # a later queue entry of the conversation exists: the contact left this queue
 
 
 def talk_ms(segment: Segment) -> int:
@@ -83,9 +84,12 @@ def contact_answered(accepted_time: int | None, segments: Iterable[Segment]) -> 
     return accepted_time is not None or any(segment.responded for segment in segments)
 
 
-def contact_abandoned(answered: bool, session_end: int | None) -> bool:
-    """The session ended with no agent of this queue having accepted the contact."""
-    return not answered and session_end is not None
+def contact_abandoned(answered: bool, session_end: int | None, moved_on: bool) -> bool:
+    """The session ended while the contact was in this queue, no agent of it having accepted the contact.
+
+    A contact that left the queue unanswered for another queue (moved_on) did not abandon: it is offered
+    here and neither answered nor abandoned (it is counted again by the next queue)."""
+    return not answered and session_end is not None and not moved_on
 
 
 def answered_at(contact: QueueContact) -> int | None:
@@ -100,12 +104,12 @@ def is_answered(contact: QueueContact) -> bool:
 
 
 def is_abandoned(contact: QueueContact) -> bool:
-    return contact_abandoned(is_answered(contact), contact.session_end)
+    return contact_abandoned(is_answered(contact), contact.session_end, contact.moved_on)
 
 
 def is_waiting(contact: QueueContact) -> bool:
-    """Still in the queue: not answered and the session not ended (Queue Size `waiting`)."""
-    return not is_answered(contact) and contact.session_end is None
+    """Still in the queue: not answered, not moved on to another queue, the session not ended."""
+    return not is_answered(contact) and not contact.moved_on and contact.session_end is None
 
 
 def is_engaged(contact: QueueContact) -> bool:
@@ -218,7 +222,8 @@ def mean_csat(total: int, responses: int) -> int:
 class AgentContact:
     """An agent's segment with what it needs of its queue contact.
 
-    `entry_answered` / `session_end` are the queue contact's (contact_answered over all the entry's segments);
+    `entry_answered` / `session_end` / `entry_moved_on` are the queue contact's (contact_answered over all
+    the entry's segments);
     `last_in_entry`: no later segment in the same queue entry (the agent the contact was with when it ended);
     `totals.owner`: the conversation's last responding segment (holdDuration is counted there only).
     """
@@ -227,6 +232,7 @@ class AgentContact:
     entry_answered: bool
     session_end: int | None
     last_in_entry: bool
+    entry_moved_on: bool = False
     totals: ContactTotals = field(default_factory=ContactTotals)
 
 
@@ -240,7 +246,7 @@ def agent_abandoned(contact: AgentContact) -> bool:
     return (
         not contact.segment.responded
         and contact.last_in_entry
-        and contact_abandoned(contact.entry_answered, contact.session_end)
+        and contact_abandoned(contact.entry_answered, contact.session_end, contact.entry_moved_on)
     )
 
 

@@ -117,6 +117,7 @@ def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueC
             totals=ContactTotals(
                 owner=bool(last), hold_ms=hold, message_count=messages, saved_message_count=saved, csat_score=csat
             ),
+            moved_on=not last,
         )
         rows.append(
             QueueContactRow(

@@ -89,6 +89,10 @@ def _agent_contacts(
     )
     entry_answered = or_(QueueEntry.accepted_time.is_not(None), exists().where(same_entry, other.responded))
     last_in_entry = ~exists().where(same_entry, other.position > AgentSegment.position)
+    later_entry = aliased(QueueEntry)
+    entry_moved_on = exists().where(
+        later_entry.conversation_pk == QueueEntry.conversation_pk, later_entry.position > QueueEntry.position
+    )
     later_answer = exists().where(
         other.conversation_pk == AgentSegment.conversation_pk,
         other.queue_entry_pk.is_not(None),
@@ -111,6 +115,7 @@ def _agent_contacts(
             entry_answered.label("entry_answered"),
             last_in_entry.label("last_in_entry"),
             later_answer.label("later_answer"),
+            entry_moved_on.label("entry_moved_on"),
             Conversation.end_time,
             Conversation.hold_ms,
             Conversation.csat_score,
@@ -126,7 +131,7 @@ def _agent_contacts(
     contacts = []
     for row in rows:
         agent_pk, assigned_at, queue_id, queue_name, responded, transferred = row[:6]
-        accepted, ended, acw_end, talk_s, acw_s, answered, last, later, session_end, hold, csat = row[6:]
+        accepted, ended, acw_end, talk_s, acw_s, answered, last, later, moved_on, session_end, hold, csat = row[6:]
         segment = Segment(
             responded=bool(responded),
             transferred=bool(transferred),
@@ -141,6 +146,7 @@ def _agent_contacts(
             entry_answered=bool(answered),
             session_end=session_end,
             last_in_entry=bool(last),
+            entry_moved_on=bool(moved_on),
             totals=ContactTotals(owner=bool(responded) and not later, hold_ms=hold, csat_score=csat),
         )
         if assigned_at is not None:  # always, by _counted; narrows the type
