@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from smartassist.analytics.user_status.router import user_status_body
 from smartassist.auth.deps import Principal, require_app
@@ -21,12 +22,120 @@ from smartassist.wfm.volume import call_volume, parse_volume_body
 router = APIRouter(tags=["wfm"])
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
 
+_TIMESTAMP = {"type": "string", "description": "ISO-8601, e.g. 2023-01-07T09:45:00Z (no zone = UTC)"}
+_SKIP = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "default": 0}
+VOLUME_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["orgId", "toTimeStamp"],
+    "additionalProperties": False,
+    "properties": {
+        "orgId": {"type": "string", "minLength": 1, "maxLength": 128},
+        "fromTimeStamp": {**_TIMESTAMP, "description": "omitted: from the first contact (initial sync)"},
+        "toTimeStamp": _TIMESTAMP,
+        "skip": _SKIP,
+        "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+        "includeSkillBreakdown": {"type": "boolean", "default": False},
+    },
+}
+PERFORMANCE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["toTimeStamp"],
+    "additionalProperties": False,
+    "properties": {
+        "fromTimeStamp": {**_TIMESTAMP, "description": "omitted: from the first assignment (initial sync)"},
+        "toTimeStamp": _TIMESTAMP,
+        "skip": _SKIP,
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
+    },
+}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+class CallVolumeRecord(BaseModel):
+    """One record, fields in the vendor's order (documents the schema; the body is rendered directly)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(alias="_id")
+    intervalStartTimeStamp: str
+    orgId: str
+    queueId: str
+    source: str
+    v: int = Field(alias="__v")
+    intervalEndTimeStamp: str
+    offeredContacts: int
+    answeredContacts: int
+    maxQueueHoldTimeAnswered: int
+    queueHoldTimeAnswered: int
+    acwDuration: int
+    completedContacts: int
+    conversationHandleTime: int
+    conversationTalkTime: int
+    holdDuration: int
+    messageCount: int
+    savedMessageCount: int
+    csatResponses: int
+    csatScore: int
+    abandonedContacts: int
+    maxqueueHoldTimeAbandoned: int
+    queueHoldTimeAbandoned: int
+    iId: str
+    queueName: str
+    skillBreakdown: list[dict[str, Any]] | None = Field(default=None, description="with includeSkillBreakdown")
+
+
+class CallVolumePage(BaseModel):
+    hasMore: bool
+    CallVolumeUpdate: list[CallVolumeRecord]
+    totalCount: int
+
+
+class AgentQueueMetrics(BaseModel):
+    queueId: str
+    queueName: str
+    offeredContacts: int
+    answeredContacts: int
+    abandonedContacts: int
+    completedContacts: int
+    transferredContacts: int
+    conversationHandleTime: int
+    conversationTalkTime: int
+    acwDuration: int
+    holdDuration: int
+    csatScore: int
+
+
+class AgentInterval(BaseModel):
+    intervalStartTimeStamp: str
+    intervalEndTimeStamp: str
+    queues: list[AgentQueueMetrics]
+
+
+class AgentIntervals(BaseModel):
+    agentId: str
+    intervals: list[AgentInterval]
+
+
+class AgentPerformancePage(BaseModel):
+    hasMore: bool
+    totalCount: int
+    AgentPerformance: list[AgentIntervals]
+
 
 def _json(result: dict[str, Any]) -> Response:
     return Response(json.dumps(result, separators=(",", ":")), media_type="application/json")
 
 
-@router.post(BASE + "/callvolume", response_class=Response, operation_id="wfmCallVolume")
+@router.post(
+    BASE + "/callvolume",
+    response_class=Response,
+    operation_id="wfmCallVolume",
+    responses={200: {"model": CallVolumePage, "description": "A page of interval records"}},
+    openapi_extra=_body(VOLUME_SCHEMA),
+)
 def callvolume(
     request: Request,
     accountId: str,  # noqa: N803 - the contract's path parameter name
@@ -38,7 +147,13 @@ def callvolume(
         return _json(call_volume(connection, principal.account_id, query))
 
 
-@router.post(BASE + "/agentperformance", response_class=Response, operation_id="wfmAgentPerformance")
+@router.post(
+    BASE + "/agentperformance",
+    response_class=Response,
+    operation_id="wfmAgentPerformance",
+    responses={200: {"model": AgentPerformancePage, "description": "A page of agents"}},
+    openapi_extra=_body(PERFORMANCE_SCHEMA),
+)
 def agentperformance(
     request: Request,
     accountId: str,  # noqa: N803

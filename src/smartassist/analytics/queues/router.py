@@ -50,13 +50,29 @@ class QueueStats(BaseModel):
     queueSummary: QueueSummary
 
 
+_FILTER = {"type": "array", "maxItems": 100, "items": {"type": "string", "minLength": 1, "maxLength": 64}}
+REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "channels": {**_FILTER, "description": "source ids (rtm, msteams, ...), any case; [] = all"},
+        "languages": {**_FILTER, "description": "language codes (en, de, ...), any case; [] = all"},
+    },
+}
+_OPENAPI = {"requestBody": {"required": False, "content": {"application/json": {"schema": REQUEST_SCHEMA}}}}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": list[QueueStats], "description": "The queue's live statistics"}
 }
 
 
-@router.post(PATH, response_class=Response, operation_id="queueStatsById", responses=_RESPONSES)
-@router.post(PATH + "/", response_class=Response, operation_id="queueStatsByIdSlash", responses=_RESPONSES)
+@router.post(PATH, response_class=Response, operation_id="queueStatsById", responses=_RESPONSES, openapi_extra=_OPENAPI)
+@router.post(
+    PATH + "/",
+    response_class=Response,
+    operation_id="queueStatsByIdSlash",
+    responses=_RESPONSES,
+    openapi_extra=_OPENAPI,
+)
 def queue_stats_by_id(
     request: Request,
     streamId: str,  # noqa: N803 - the contract's path parameter names
