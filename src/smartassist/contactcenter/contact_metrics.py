@@ -24,8 +24,11 @@ from dataclasses import dataclass, field
 
 SECOND_MS = 1000
 
+# The value classes below are not frozen: a frozen dataclass's __init__ (object.__setattr__ per field) cost
+# a fifth of a 7-day Contact Volume request (bench/bench_queues.py). Nothing mutates them.
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Segment:
     """An agent segment's facts as stored (AgentSegment); `responded` = the agent accepted the contact."""
 
@@ -38,7 +41,7 @@ class Segment:
     acw_duration_s: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContactTotals:
     """What the whole conversation carries once: counted only where `owner` is true (see the module doc)."""
 
@@ -49,7 +52,7 @@ class ContactTotals:
     csat_score: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueueContact:
     """A contact in one queue: its QueueEntry, the session end and the entry's agent segments in order."""
 
@@ -117,35 +120,39 @@ def is_engaged(contact: QueueContact) -> bool:
     return contact.session_end is None and any(s.responded and s.interaction_end_time is None for s in contact.segments)
 
 
+def _last_response_ended(contact: QueueContact) -> bool:
+    for segment in reversed(contact.segments):
+        if segment.responded:
+            return segment.interaction_end_time is not None
+    return False
+
+
 def is_completed(contact: QueueContact) -> bool:
     """Answered, and the last agent segment that accepted it has ended."""
-    responding = [s for s in contact.segments if s.responded]
-    return is_answered(contact) and bool(responding) and responding[-1].interaction_end_time is not None
+    return is_answered(contact) and _last_response_ended(contact)
+
+
+def _wait_to_answer(contact: QueueContact) -> int:
+    accepted = answered_at(contact)
+    return 0 if accepted is None else max(0, accepted - contact.enter_time)
+
+
+def _wait_to_end(contact: QueueContact) -> int:
+    return 0 if contact.session_end is None else max(0, contact.session_end - contact.enter_time)
 
 
 def queue_hold_answered_ms(contact: QueueContact) -> int:
     """EnterTime -> acceptedTime for an answered contact (0 when not answered or no acceptedTime)."""
-    accepted = answered_at(contact) if is_answered(contact) else None
-    return 0 if accepted is None else max(0, accepted - contact.enter_time)
+    return _wait_to_answer(contact) if is_answered(contact) else 0
 
 
 def queue_hold_abandoned_ms(contact: QueueContact) -> int:
     """EnterTime -> the session end for an abandoned contact (0 otherwise)."""
-    if not is_abandoned(contact) or contact.session_end is None:
-        return 0
-    return max(0, contact.session_end - contact.enter_time)
+    return _wait_to_end(contact) if is_abandoned(contact) else 0
 
 
 def hold_ms(totals: ContactTotals) -> int:
     return max(0, totals.hold_ms or 0) if totals.owner else 0
-
-
-def contact_talk_ms(contact: QueueContact) -> int:
-    return sum(talk_ms(s) for s in contact.segments)
-
-
-def contact_acw_ms(contact: QueueContact) -> int:
-    return sum(acw_ms(s) for s in contact.segments)
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -176,21 +183,25 @@ class QueueMetrics:
     csat_sum: int = 0
 
     def add(self, contact: QueueContact) -> None:
+        """The functions above, each evaluated once per contact (is_answered once, not four times: the
+        Contact Volume hot loop; bench/bench_queues.py)."""
         self.offered += 1
-        if is_answered(contact):
+        answered = is_answered(contact)
+        if answered:
             self.answered += 1
-            held = queue_hold_answered_ms(contact)
+            held = _wait_to_answer(contact)
             self.queue_hold_answered += held
             self.max_queue_hold_answered = max(self.max_queue_hold_answered, held)
-        elif is_abandoned(contact):
+            if _last_response_ended(contact):
+                self.completed += 1
+        elif contact_abandoned(answered, contact.session_end, contact.moved_on):
             self.abandoned += 1
-            held = queue_hold_abandoned_ms(contact)
+            held = _wait_to_end(contact)
             self.queue_hold_abandoned += held
             self.max_queue_hold_abandoned = max(self.max_queue_hold_abandoned, held)
-        if is_completed(contact):
-            self.completed += 1
-        self.talk += contact_talk_ms(contact)
-        self.acw += contact_acw_ms(contact)
+        for segment in contact.segments:
+            self.talk += talk_ms(segment)
+            self.acw += acw_ms(segment)
         totals = contact.totals
         self.hold += hold_ms(totals)
         if totals.owner:
@@ -218,7 +229,7 @@ def mean_csat(total: int, responses: int) -> int:
     return round_half_up(total, responses)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AgentContact:
     """An agent's segment with what it needs of its queue contact.
 

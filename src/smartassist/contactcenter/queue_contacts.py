@@ -10,19 +10,20 @@ is one probe of ix_queue_entries_conversation per row.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, null, or_, select
 from sqlalchemy.orm import aliased
 
 from smartassist.contactcenter.contact_metrics import ContactTotals, QueueContact, Segment
 from smartassist.contactcenter.models import AgentSegment, Conversation, Queue, QueueEntry
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueueContactRow:
     """One queue entry: where it belongs (queue, bot, source, skills) and its contact."""
 
@@ -31,7 +32,7 @@ class QueueContactRow:
     queue_name: str
     bot_id: str
     source: str  # the conversation's source id (`rtm`), else its channel
-    skills: list[Any]  # the conversation's skills as ingested, [{"skillId", "skillName"}]
+    skills: list[Any]  # the conversation's skills as ingested, [{"skillId", "skillName"}]; [] unless with_skills
     contact: QueueContact
 
 
@@ -47,6 +48,7 @@ class ContactFilter:
     bot_id: str | None = None
     channels: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    with_skills: bool = False  # read the conversations' skills (JSON, decoded per row: only when needed)
 
 
 def _entry_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:
@@ -73,6 +75,19 @@ def _conversation_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _tuples(connection: Connection, statement: Select[*tuple[Any, ...]]) -> list[Any]:
+    """All rows as the driver's tuples, read from the DBAPI cursor in one fetchall.
+
+    Tens of thousands of rows per Contact Volume request: SQLAlchemy's Row objects cost as much as the
+    fetch itself (bench/bench_queues.py). Safe for the columns read here: integers, strings, booleans (0/1
+    on SQLite, hence bool()) and JSON (text on SQLite, decoded by the caller)."""
+    result = connection.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
 def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueContactRow]:
     """The filtered entries ordered by EnterTime, then entry id."""
     later = aliased(QueueEntry)
@@ -80,7 +95,8 @@ def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueC
         later.conversation_pk == QueueEntry.conversation_pk,
         later.position > QueueEntry.position,
     )
-    entries = connection.execute(
+    entries = _tuples(
+        connection,
         select(
             QueueEntry.id,
             QueueEntry.enter_time,
@@ -89,7 +105,7 @@ def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueC
             Queue.name,
             Conversation.bot_id,
             func.coalesce(Conversation.source, Conversation.channel),
-            Conversation.skills,
+            Conversation.skills if f.with_skills else null(),
             Conversation.end_time,
             Conversation.hold_ms,
             Conversation.message_count,
@@ -100,42 +116,48 @@ def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueC
         .join(Conversation, Conversation.id == QueueEntry.conversation_pk)
         .join(Queue, and_(Queue.id == QueueEntry.queue_pk, Queue.account_id == f.account_id))
         .where(*_entry_conditions(f), *_conversation_conditions(f))
-        .order_by(QueueEntry.enter_time, QueueEntry.id)
-    ).all()
+        .order_by(QueueEntry.enter_time, QueueEntry.id),
+    )
     if not entries:
         return []
     segments = _segments_by_entry(connection, f)
     rows: list[QueueContactRow] = []
-    for entry in entries:
-        entry_pk, enter_time, accepted_time, queue_id, queue_name, bot_id, source, skills, end_time = entry[:9]
-        hold, messages, saved, csat, last = entry[9:]
+    empty: Sequence[Segment] = ()
+    for (
+        entry_pk,
+        enter_time,
+        accepted_time,
+        queue_id,
+        queue_name,
+        bot_id,
+        source,
+        skills,
+        end_time,
+        hold,
+        messages,
+        saved,
+        csat,
+        last,
+    ) in entries:
         contact = QueueContact(
-            enter_time=enter_time,
-            accepted_time=accepted_time,
-            session_end=end_time,
-            segments=segments.get(entry_pk, ()),
-            totals=ContactTotals(
-                owner=bool(last), hold_ms=hold, message_count=messages, saved_message_count=saved, csat_score=csat
-            ),
-            moved_on=not last,
+            enter_time,
+            accepted_time,
+            end_time,
+            segments.get(entry_pk, empty),
+            ContactTotals(bool(last), hold, messages, saved, csat),
+            not last,
         )
-        rows.append(
-            QueueContactRow(
-                entry_pk=entry_pk,
-                queue_id=queue_id,
-                queue_name=queue_name,
-                bot_id=bot_id,
-                source=source or "",
-                skills=skills if isinstance(skills, list) else [],
-                contact=contact,
-            )
-        )
+        if isinstance(skills, str):  # SQLite's JSON text (the driver's rows are read directly, see _tuples)
+            skills = json.loads(skills)
+        listed = skills if isinstance(skills, list) else []
+        rows.append(QueueContactRow(entry_pk, queue_id, queue_name, bot_id, source or "", listed, contact))
     return rows
 
 
 def _segments_by_entry(connection: Connection, f: ContactFilter) -> dict[int, Sequence[Segment]]:
     """The agent segments of the filtered entries (the entry filter again, joined), in position order."""
-    result = connection.execute(
+    rows = _tuples(
+        connection,
         select(
             AgentSegment.queue_entry_pk,
             AgentSegment.responded,
@@ -148,21 +170,9 @@ def _segments_by_entry(connection: Connection, f: ContactFilter) -> dict[int, Se
         )
         .join(QueueEntry, QueueEntry.id == AgentSegment.queue_entry_pk)
         .where(AgentSegment.account_id == f.account_id, *_entry_conditions(f))
-        .order_by(AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id)
+        .order_by(AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id),
     )
-    grouped: defaultdict[int, list[Segment]] = defaultdict(list)
-    for entry_pk, responded, transferred, accepted, ended, acw_end, talk_s, acw_s in result:
-        if entry_pk is None:  # not possible through the join; narrows the type
-            continue
-        grouped[entry_pk].append(
-            Segment(
-                responded=bool(responded),
-                transferred=bool(transferred),
-                accepted_time=accepted,
-                interaction_end_time=ended,
-                acw_end_time=acw_end,
-                interaction_duration_s=talk_s,
-                acw_duration_s=acw_s,
-            )
-        )
-    return dict(grouped)
+    grouped: defaultdict[int | None, list[Segment]] = defaultdict(list)
+    for entry_pk, responded, transferred, accepted, ended, acw_end, talk_s, acw_s in rows:
+        grouped[entry_pk].append(Segment(bool(responded), bool(transferred), accepted, ended, acw_end, talk_s, acw_s))
+    return {pk: segments for pk, segments in grouped.items() if pk is not None}
