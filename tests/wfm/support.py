@@ -1,4 +1,4 @@
-"""A caller of the WFM routes: an account with an app granted WFM Integration, its bot and queues."""
+"""A caller of the WFM routes: an account with an app granted WFM Integration, and its bot."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from tests.analytics.queues.builders import add_bot
-from tests.factories import create_account, create_app, token
+from tests.support.contacts import add_bot
+from tests.support.tenants import tenant
 
 WFM = "WFM Integration"
 BASE = "/agentassist/api/public/analytics/account/{}/"
-BOT = "st-b6ff0557-e54b-5ac1-946f-2b003d9exxxx"
+BOT = "st-b6ff0557-e54b-5ac1-946f-2b003d9exxxx"  # the V1 Contact Volume sample's iId
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Caller:
 
 
 def make_caller(client: TestClient, db_engine: Engine, name: str = "Acme") -> Caller:
-    account = create_account(client, name)
-    add_bot(db_engine, account, BOT if name == "Acme" else f"st-{name.lower()}")
-    return Caller(account, {"auth": token(create_app(client, account, scopes=[WFM])), "iId": BOT})
+    """A tenant whose app has only WFM Integration, with its bot (BOT for Acme, st-<name> otherwise)."""
+    wfm = tenant(client, name, scopes=[WFM])
+    add_bot(db_engine, wfm.account_id, BOT if name == "Acme" else f"st-{name.lower()}")
+    return Caller(wfm.account_id, {**wfm.headers, "iId": BOT})

@@ -4,19 +4,18 @@ assignedAt interval boundaries, paging by agent, agreement with Contact Volume, 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from tests.analytics.queues.builders import HOUR, JUNE_1, MINUTE, SECOND, Entry, Seg, add_agent, add_contact, add_queue
-from tests.factories import ANALYTICS, create_app, token
-from tests.vendor_samples import assert_same_shape, load_sample
+from tests.support.contacts import HOUR, JUNE_1, MINUTE, SECOND, Entry, Seg, add_agent, add_contact, add_queue
+from tests.support.samples import assert_same_shape, sample
+from tests.support.tenants import ANALYTICS, create_app
+from tests.support.tokens import token
 from tests.wfm.support import BOT, Caller, make_caller
 
-SAMPLE = Path(__file__).parent / "samples" / "agent-performance.mdx.json"
 T = JUNE_1 + 10 * HOUR  # 2023-06-01T10:00:00Z
 WINDOW = {"fromTimeStamp": "2023-06-01T10:00:00Z", "toTimeStamp": "2023-06-01T10:30:00Z"}
 I1000 = {"intervalStartTimeStamp": "2023-06-01T10:00:00.000Z", "intervalEndTimeStamp": "2023-06-01T10:15:00.000Z"}
@@ -129,7 +128,7 @@ def test_every_figure_by_hand(client: TestClient, db_engine: Engine, caller: Cal
     _contacts(db_engine, caller.account_id)
     got = caller.ok(client, "agentperformance", WINDOW)
     assert got == {"hasMore": False, "totalCount": 2, "AgentPerformance": [X_EXPECTED, Y_EXPECTED]}
-    assert_same_shape(got, load_sample(SAMPLE))
+    assert_same_shape(got, sample("agent-performance")["response"])
 
 
 def test_paging_by_agent(client: TestClient, db_engine: Engine, caller: Caller) -> None:

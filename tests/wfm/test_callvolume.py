@@ -5,14 +5,13 @@ ids, initial sync, skill breakdown, isolation and 400s. Expected values worked o
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from tests.analytics.queues.builders import (
+from tests.support.contacts import (
     DAY,
     HOUR,
     JUNE_1,
@@ -24,11 +23,11 @@ from tests.analytics.queues.builders import (
     add_contact,
     add_queue,
 )
-from tests.factories import ANALYTICS, create_app, token
-from tests.vendor_samples import assert_same_shape, load_sample
+from tests.support.samples import assert_same_shape, sample
+from tests.support.tenants import ANALYTICS, create_app
+from tests.support.tokens import token
 from tests.wfm.support import BOT, Caller, make_caller
 
-SAMPLES = Path(__file__).parent / "samples"
 ORG = "o-8aa0607b-1d81-504a-9eb2-5a39f133xxxx"
 QUEUE = "qu-6c47543-19ca-49ac-a085-2292bba5xxxx"
 T945 = JUNE_1 + 9 * HOUR + 45 * MINUTE  # 2023-06-01T09:45:00Z
@@ -104,16 +103,16 @@ def test_the_vendor_sample_reproduced_key_by_key(client: TestClient, db_engine: 
     add_contact(db_engine, caller.account_id, BOT, [Entry(q, T945 + MINUTE)], end=T945 + MINUTE + 180_150)
 
     ours = caller.ok(client, "callvolume", body())
-    sample = load_sample(SAMPLES / "contact-volume.md.json")
+    documented = sample("contact-volume")["response"]
 
-    assert_same_shape(ours, sample)
+    assert_same_shape(ours, documented)
     assert HEX24.fullmatch(ours["CallVolumeUpdate"][0]["_id"])
-    ours["CallVolumeUpdate"][0]["_id"] = sample["CallVolumeUpdate"][0]["_id"]
+    ours["CallVolumeUpdate"][0]["_id"] = documented["CallVolumeUpdate"][0]["_id"]
     assert ours["CallVolumeUpdate"][0]["offeredContacts"] == 2
-    sample["CallVolumeUpdate"][0]["offeredContacts"] = 2
-    for key, value in sample["CallVolumeUpdate"][0].items():
+    documented["CallVolumeUpdate"][0]["offeredContacts"] = 2
+    for key, value in documented["CallVolumeUpdate"][0].items():
         assert (key, ours["CallVolumeUpdate"][0][key]) == (key, value)
-    assert ours == sample
+    assert ours == documented
 
 
 def test_interval_boundaries(client: TestClient, db_engine: Engine, caller: Caller) -> None:
@@ -349,7 +348,7 @@ def test_skill_breakdown(client: TestClient, db_engine: Engine, caller: Caller) 
         skill("sk-1", "Italian Market", "sg-1", "Languages", offeredContacts=2, **answered, **abandoned),
         skill("sk-2", "Billing", "", "", offeredContacts=1, **answered),
     ]
-    v2 = load_sample(SAMPLES / "contact-volume.mdx.json")
+    v2 = sample("contact-volume")["skillBreakdownResponse"]
     assert_same_shape(item["skillBreakdown"], v2["CallVolumeUpdate"][0]["skillBreakdown"])
 
 

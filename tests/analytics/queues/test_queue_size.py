@@ -4,14 +4,13 @@ the vendor sample's shape, 404s for foreign or missing bots and queues, scope, a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from tests.analytics.queues.builders import (
+from tests.support.contacts import (
     DAY,
     HOUR,
     JUNE_1,
@@ -24,13 +23,13 @@ from tests.analytics.queues.builders import (
     add_contact,
     add_queue,
 )
-from tests.factories import ANALYTICS, create_account, create_app, token
-from tests.vendor_samples import assert_same_shape, load_sample
+from tests.support.samples import assert_same_shape, sample
+from tests.support.tenants import ANALYTICS, create_account, create_app
+from tests.support.tokens import token
 
 PATH = "/agentassist/api/v1/public/{}/monitor/queueStatsById/{}"
 NOW = JUNE_1 + 12 * HOUR  # 2023-06-01T12:00:00Z
 TODAY = JUNE_1
-SAMPLE = Path(__file__).parent / "samples" / "queue-size.mdx.json"
 SKILLS = [{"skillId": "sk-1", "skillName": "Billing"}]
 
 
@@ -173,7 +172,9 @@ def test_another_bot_of_the_account_counts_its_own_contacts(client: TestClient, 
 
 
 def test_the_shape_matches_the_vendor_sample(client: TestClient, world: World) -> None:
-    assert_same_shape(world.post(client, "st-main", "qu-overflow", {}).json(), load_sample(SAMPLE))
+    documented = sample("queue-size")
+    ours = world.post(client, "st-main", "qu-overflow", documented["request"]).json()
+    assert_same_shape(ours, documented["response"])
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Contact-center rows written straight to the database (the conversations ingest route is not here yet),
+"""Contact-center rows (bots, queues, agents with queues and statuses, conversations with queue entries and
+agent segments) written straight to the database (the conversations ingest route is not here yet),
 following the model comments of contactcenter/models.py: a QueueEntry's `position` is its index in the
 conversation's destinations and its `accepted_time` the responding agent's acceptedTime; an AgentSegment's
 `position` orders it within the conversation, `responded` = accepted, `transferred` = answered and another
