@@ -24,7 +24,6 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import jwt
@@ -38,6 +37,7 @@ from smartassist.wfm.intervals import Window
 from smartassist.wfm.volume import VolumeQuery, call_volume
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_user_status import libpq_url, timed  # noqa: E402 - this folder is on the path when run as a script
 from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
 
 BASE_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -48,10 +48,6 @@ DATA_START = 1_669_852_800_000  # 2022-12-01T00:00:00Z
 DATA_END = DATA_START + DAYS * DAY_MS
 ADMIN_TOKEN = "bench-admin-" + secrets.token_hex(16)
 BOT = "st-bench"
-
-
-def libpq_url(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def load(url: str, account_id: str) -> None:
@@ -141,16 +137,6 @@ BARE_QUERIES = (
 def bare_fetch(conn: psycopg.Connection[tuple[object, ...]], account_id: str, start: int, end: int) -> int:
     params = {"acc": account_id, "ws": start, "we": end}
     return sum(len(conn.execute(sql, params).fetchall()) for sql in BARE_QUERIES)
-
-
-def timed(action: Callable[[], object], reps: int) -> list[float]:
-    action()  # warm-up
-    samples = []
-    for _ in range(reps):
-        began = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - began)
-    return samples
 
 
 def main() -> None:

@@ -20,16 +20,17 @@ answered (each agent who handled the contact is rated by its survey).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 SECOND_MS = 1000
 
-# The value classes below are not frozen: a frozen dataclass's __init__ (object.__setattr__ per field) cost
-# a fifth of a 7-day Contact Volume request (bench/bench_queues.py). Nothing mutates them.
+# The values below are NamedTuples: a 7-day Contact Volume request makes ~100,000 of them. A tuple is built
+# faster than a dataclass, and one holding only numbers is untracked by the cyclic garbage collector, whose
+# full collections over the live values were a third of the request (bench/bench_queues.py).
 
 
-@dataclass(slots=True)
-class Segment:
+class Segment(NamedTuple):
     """An agent segment's facts as stored (AgentSegment); `responded` = the agent accepted the contact."""
 
     responded: bool
@@ -41,8 +42,7 @@ class Segment:
     acw_duration_s: int | None = None
 
 
-@dataclass(slots=True)
-class ContactTotals:
+class ContactTotals(NamedTuple):
     """What the whole conversation carries once: counted only where `owner` is true (see the module doc)."""
 
     owner: bool = True
@@ -52,15 +52,14 @@ class ContactTotals:
     csat_score: int | None = None
 
 
-@dataclass(slots=True)
-class QueueContact:
+class QueueContact(NamedTuple):
     """A contact in one queue: its QueueEntry, the session end and the entry's agent segments in order."""
 
     enter_time: int
     accepted_time: int | None  # QueueEntry.accepted_time: the responding agent's acceptedTime
     session_end: int | None  # None: the session is still open
     segments: Sequence[Segment] = ()
-    totals: ContactTotals = field(default_factory=ContactTotals)
+    totals: ContactTotals = ContactTotals()
     moved_on: bool = False  # a later queue entry of the conversation exists: the contact left this queue
 
 
@@ -163,24 +162,47 @@ def round_half_up(numerator: int, denominator: int) -> int:
 
 
 @dataclass(slots=True)
-class QueueMetrics:
-    """Sums over queue contacts: one Contact Volume record (or one skill of its breakdown)."""
+class _Sums:
+    """What both views sum: contact counts, talk / acw / hold time and CSAT; handle and the mean derive."""
 
     offered: int = 0
     answered: int = 0
     abandoned: int = 0
     completed: int = 0
+    talk: int = 0
+    acw: int = 0
+    hold: int = 0
+    csat_responses: int = 0
+    csat_sum: int = 0
+
+    def _add_work(self, segment: Segment) -> None:
+        self.talk += talk_ms(segment)
+        self.acw += acw_ms(segment)
+
+    def _add_csat(self, score: int | None) -> None:
+        if score is not None:
+            self.csat_responses += 1
+            self.csat_sum += score
+
+    @property
+    def handle(self) -> int:
+        return self.talk + self.acw + self.hold
+
+    @property
+    def csat_score(self) -> int:
+        return mean_csat(self.csat_sum, self.csat_responses)
+
+
+@dataclass(slots=True)
+class QueueMetrics(_Sums):
+    """Sums over queue contacts: one Contact Volume record (or one skill of its breakdown)."""
+
     queue_hold_answered: int = 0
     max_queue_hold_answered: int = 0
     queue_hold_abandoned: int = 0
     max_queue_hold_abandoned: int = 0
-    talk: int = 0
-    acw: int = 0
-    hold: int = 0
     message_count: int = 0
     saved_message_count: int = 0
-    csat_responses: int = 0
-    csat_sum: int = 0
 
     def add(self, contact: QueueContact) -> None:
         """The functions above, each evaluated once per contact (is_answered once, not four times: the
@@ -200,24 +222,13 @@ class QueueMetrics:
             self.queue_hold_abandoned += held
             self.max_queue_hold_abandoned = max(self.max_queue_hold_abandoned, held)
         for segment in contact.segments:
-            self.talk += talk_ms(segment)
-            self.acw += acw_ms(segment)
+            self._add_work(segment)
         totals = contact.totals
         self.hold += hold_ms(totals)
         if totals.owner:
             self.message_count += max(0, totals.message_count or 0)
             self.saved_message_count += max(0, totals.saved_message_count or 0)
-            if totals.csat_score is not None:
-                self.csat_responses += 1
-                self.csat_sum += totals.csat_score
-
-    @property
-    def handle(self) -> int:
-        return self.talk + self.acw + self.hold
-
-    @property
-    def csat_score(self) -> int:
-        return mean_csat(self.csat_sum, self.csat_responses)
+            self._add_csat(totals.csat_score)
 
 
 def mean_csat(total: int, responses: int) -> int:
@@ -229,8 +240,7 @@ def mean_csat(total: int, responses: int) -> int:
     return round_half_up(total, responses)
 
 
-@dataclass(slots=True)
-class AgentContact:
+class AgentContact(NamedTuple):
     """An agent's segment with what it needs of its queue contact.
 
     `entry_answered` / `session_end` / `entry_moved_on` are the queue contact's (contact_answered over all
@@ -244,7 +254,7 @@ class AgentContact:
     session_end: int | None
     last_in_entry: bool
     entry_moved_on: bool = False
-    totals: ContactTotals = field(default_factory=ContactTotals)
+    totals: ContactTotals = ContactTotals()
 
 
 def agent_answered(contact: AgentContact) -> bool:
@@ -270,19 +280,10 @@ def agent_completed(contact: AgentContact) -> bool:
 
 
 @dataclass(slots=True)
-class AgentMetrics:
+class AgentMetrics(_Sums):
     """Sums over an agent's segments of one queue in one interval (one Agent Performance `queues` item)."""
 
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-    completed: int = 0
     transferred: int = 0
-    talk: int = 0
-    acw: int = 0
-    hold: int = 0
-    csat_responses: int = 0
-    csat_sum: int = 0
 
     def add(self, contact: AgentContact) -> None:
         self.offered += 1
@@ -290,18 +291,7 @@ class AgentMetrics:
         self.abandoned += agent_abandoned(contact)
         self.completed += agent_completed(contact)
         self.transferred += agent_transferred(contact)
-        self.talk += talk_ms(contact.segment)
-        self.acw += acw_ms(contact.segment)
-        totals = contact.totals
-        self.hold += hold_ms(totals)
-        if contact.segment.responded and totals.csat_score is not None:
-            self.csat_responses += 1
-            self.csat_sum += totals.csat_score
-
-    @property
-    def handle(self) -> int:
-        return self.talk + self.acw + self.hold
-
-    @property
-    def csat_score(self) -> int:
-        return mean_csat(self.csat_sum, self.csat_responses)
+        self._add_work(contact.segment)
+        self.hold += hold_ms(contact.totals)
+        if contact.segment.responded:
+            self._add_csat(contact.totals.csat_score)

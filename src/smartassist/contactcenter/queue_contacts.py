@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, null, or_, select
 from sqlalchemy.orm import aliased
@@ -23,8 +23,7 @@ from smartassist.contactcenter.contact_metrics import ContactTotals, QueueContac
 from smartassist.contactcenter.models import AgentSegment, Conversation, Queue, QueueEntry
 
 
-@dataclass(slots=True)
-class QueueContactRow:
+class QueueContactRow(NamedTuple):
     """One queue entry: where it belongs (queue, bot, source, skills) and its contact."""
 
     entry_pk: int
@@ -75,7 +74,25 @@ def _conversation_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _tuples(connection: Connection, statement: Select[*tuple[Any, ...]]) -> list[Any]:
+# The AgentSegment columns a contact_metrics.Segment is made of, in its fields' order (see segment_of).
+SEGMENT_COLUMNS = (
+    AgentSegment.responded,
+    AgentSegment.transferred,
+    AgentSegment.accepted_time,
+    AgentSegment.interaction_end_time,
+    AgentSegment.acw_end_time,
+    AgentSegment.interaction_duration_s,
+    AgentSegment.acw_duration_s,
+)
+
+
+def segment_of(values: Sequence[Any]) -> Segment:
+    """A Segment from the SEGMENT_COLUMNS values of a row (booleans are 0/1 on SQLite)."""
+    responded, transferred, accepted, ended, acw_end, talk_s, acw_s = values
+    return Segment(bool(responded), bool(transferred), accepted, ended, acw_end, talk_s, acw_s)
+
+
+def driver_rows(connection: Connection, statement: Select[*tuple[Any, ...]]) -> list[Any]:
     """All rows as the driver's tuples, read from the DBAPI cursor in one fetchall.
 
     Tens of thousands of rows per Contact Volume request: SQLAlchemy's Row objects cost as much as the
@@ -90,12 +107,19 @@ def _tuples(connection: Connection, statement: Select[*tuple[Any, ...]]) -> list
 
 def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueContactRow]:
     """The filtered entries ordered by EnterTime, then entry id."""
+    return list(iter_queue_contacts(connection, f))
+
+
+def iter_queue_contacts(connection: Connection, f: ContactFilter) -> Iterator[QueueContactRow]:
+    """load_queue_contacts one at a time, the queries run before the first: a caller that sums them as they
+    come keeps none alive, so the collector never promotes (and re-walks) ~100,000 of them in a 7-day
+    Contact Volume request (bench/bench_queues.py)."""
     later = aliased(QueueEntry)
     is_last = ~exists().where(
         later.conversation_pk == QueueEntry.conversation_pk,
         later.position > QueueEntry.position,
     )
-    entries = _tuples(
+    entries = driver_rows(
         connection,
         select(
             QueueEntry.id,
@@ -118,10 +142,11 @@ def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueC
         .where(*_entry_conditions(f), *_conversation_conditions(f))
         .order_by(QueueEntry.enter_time, QueueEntry.id),
     )
-    if not entries:
-        return []
-    segments = _segments_by_entry(connection, f)
-    rows: list[QueueContactRow] = []
+    segments = _segments_by_entry(connection, f) if entries else {}
+    return _contacts(entries, segments)
+
+
+def _contacts(entries: list[Any], segments: dict[int, Sequence[Segment]]) -> Iterator[QueueContactRow]:
     empty: Sequence[Segment] = ()
     for (
         entry_pk,
@@ -147,32 +172,22 @@ def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueC
             ContactTotals(bool(last), hold, messages, saved, csat),
             not last,
         )
-        if isinstance(skills, str):  # SQLite's JSON text (the driver's rows are read directly, see _tuples)
+        if isinstance(skills, str):  # SQLite's JSON text (the driver's rows are read directly, see driver_rows)
             skills = json.loads(skills)
         listed = skills if isinstance(skills, list) else []
-        rows.append(QueueContactRow(entry_pk, queue_id, queue_name, bot_id, source or "", listed, contact))
-    return rows
+        yield QueueContactRow(entry_pk, queue_id, queue_name, bot_id, source or "", listed, contact)
 
 
 def _segments_by_entry(connection: Connection, f: ContactFilter) -> dict[int, Sequence[Segment]]:
     """The agent segments of the filtered entries (the entry filter again, joined), in position order."""
-    rows = _tuples(
+    rows = driver_rows(
         connection,
-        select(
-            AgentSegment.queue_entry_pk,
-            AgentSegment.responded,
-            AgentSegment.transferred,
-            AgentSegment.accepted_time,
-            AgentSegment.interaction_end_time,
-            AgentSegment.acw_end_time,
-            AgentSegment.interaction_duration_s,
-            AgentSegment.acw_duration_s,
-        )
+        select(AgentSegment.queue_entry_pk, *SEGMENT_COLUMNS)
         .join(QueueEntry, QueueEntry.id == AgentSegment.queue_entry_pk)
         .where(AgentSegment.account_id == f.account_id, *_entry_conditions(f))
         .order_by(AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id),
     )
     grouped: defaultdict[int | None, list[Segment]] = defaultdict(list)
-    for entry_pk, responded, transferred, accepted, ended, acw_end, talk_s, acw_s in rows:
-        grouped[entry_pk].append(Segment(bool(responded), bool(transferred), accepted, ended, acw_end, talk_s, acw_s))
+    for entry_pk, *columns in rows:
+        grouped[entry_pk].append(segment_of(columns))
     return {pk: segments for pk, segments in grouped.items() if pk is not None}

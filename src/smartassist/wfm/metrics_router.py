@@ -6,10 +6,12 @@ Bodies are read once the caller is authenticated (as UserStatus) and validated b
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection
 
 from smartassist.analytics.user_status.router import user_status_body
 from smartassist.auth.deps import Principal, require_app
@@ -19,6 +21,7 @@ from smartassist.state import get_runtime
 from smartassist.wfm.performance import agent_performance, parse_performance_body
 from smartassist.wfm.volume import call_volume, parse_volume_body
 
+Q = TypeVar("Q")
 router = APIRouter(tags=["wfm"])
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
 
@@ -125,7 +128,17 @@ class AgentPerformancePage(BaseModel):
     AgentPerformance: list[AgentIntervals]
 
 
-def _json(result: dict[str, Any]) -> Response:
+def _serve(
+    request: Request,
+    principal: Principal,
+    body: Any,
+    parse: Callable[[Connection, str, object], Q],
+    compute: Callable[[Connection, str, Q], dict[str, Any]],
+) -> Response:
+    """Validate the body (the initial sync's first activity is read on the same connection), compute, render."""
+    with read_connection(get_runtime(request).read_engine) as connection:
+        query = parse(connection, principal.account_id, body)
+        result = compute(connection, principal.account_id, query)
     return Response(json.dumps(result, separators=(",", ":")), media_type="application/json")
 
 
@@ -142,9 +155,7 @@ def callvolume(
     principal: Principal = Depends(require_app(WFM)),
     body: Any = Depends(user_status_body),
 ) -> Response:
-    with read_connection(get_runtime(request).read_engine) as connection:
-        query = parse_volume_body(connection, principal.account_id, body)
-        return _json(call_volume(connection, principal.account_id, query))
+    return _serve(request, principal, body, parse_volume_body, call_volume)
 
 
 @router.post(
@@ -160,6 +171,4 @@ def agentperformance(
     principal: Principal = Depends(require_app(WFM)),
     body: Any = Depends(user_status_body),
 ) -> Response:
-    with read_connection(get_runtime(request).read_engine) as connection:
-        query = parse_performance_body(connection, principal.account_id, body)
-        return _json(agent_performance(connection, principal.account_id, query))
+    return _serve(request, principal, body, parse_performance_body, agent_performance)

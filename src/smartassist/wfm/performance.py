@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from smartassist.contactcenter.contact_metrics import AgentContact, AgentMetrics, ContactTotals, Segment
+from smartassist.contactcenter.contact_metrics import AgentContact, AgentMetrics, ContactTotals
 from smartassist.contactcenter.models import Agent, AgentSegment, Conversation, Queue, QueueEntry
+from smartassist.contactcenter.queue_contacts import SEGMENT_COLUMNS, driver_rows, segment_of
 from smartassist.wfm.intervals import (
     INTERVAL_MS,
     MAX_SKIP,
@@ -99,19 +100,14 @@ def _agent_contacts(
         other.responded,
         other.position > AgentSegment.position,
     )
-    rows = connection.execute(
+    rows = driver_rows(
+        connection,
         select(
             AgentSegment.agent_pk,
             AgentSegment.assigned_at,
             Queue.queue_id,
             Queue.name,
-            AgentSegment.responded,
-            AgentSegment.transferred,
-            AgentSegment.accepted_time,
-            AgentSegment.interaction_end_time,
-            AgentSegment.acw_end_time,
-            AgentSegment.interaction_duration_s,
-            AgentSegment.acw_duration_s,
+            *SEGMENT_COLUMNS,
             entry_answered.label("entry_answered"),
             last_in_entry.label("last_in_entry"),
             later_answer.label("later_answer"),
@@ -126,31 +122,22 @@ def _agent_contacts(
             Conversation,
             and_(Conversation.id == AgentSegment.conversation_pk, Conversation.account_id == account_id),
         )
-        .where(*_counted(account_id, window), AgentSegment.agent_pk.in_(agent_pks))
-    ).all()
+        .where(*_counted(account_id, window), AgentSegment.agent_pk.in_(agent_pks)),
+    )
     contacts = []
     for row in rows:
-        agent_pk, assigned_at, queue_id, queue_name, responded, transferred = row[:6]
-        accepted, ended, acw_end, talk_s, acw_s, answered, last, later, moved_on, session_end, hold, csat = row[6:]
-        segment = Segment(
-            responded=bool(responded),
-            transferred=bool(transferred),
-            accepted_time=accepted,
-            interaction_end_time=ended,
-            acw_end_time=acw_end,
-            interaction_duration_s=talk_s,
-            acw_duration_s=acw_s,
-        )
+        agent_pk, assigned_at, queue_id, queue_name = row[:4]
+        segment = segment_of(row[4:11])
+        answered, last, later, moved_on, session_end, hold, csat = row[11:]
         contact = AgentContact(
             segment=segment,
             entry_answered=bool(answered),
             session_end=session_end,
             last_in_entry=bool(last),
             entry_moved_on=bool(moved_on),
-            totals=ContactTotals(owner=bool(responded) and not later, hold_ms=hold, csat_score=csat),
+            totals=ContactTotals(owner=segment.responded and not later, hold_ms=hold, csat_score=csat),
         )
-        if assigned_at is not None:  # always, by _counted; narrows the type
-            contacts.append((agent_pk, assigned_at, queue_id, queue_name, contact))
+        contacts.append((agent_pk, assigned_at, queue_id, queue_name, contact))
     return contacts
 
 

@@ -9,6 +9,7 @@ comes last in the record, one item per skill of the contacts' `skills` ordered b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, func, select
 
 from smartassist.contactcenter.contact_metrics import QueueMetrics
 from smartassist.contactcenter.models import QueueEntry
-from smartassist.contactcenter.queue_contacts import ContactFilter, QueueContactRow, load_queue_contacts
+from smartassist.contactcenter.queue_contacts import ContactFilter, QueueContactRow, iter_queue_contacts
 from smartassist.errors import bad_request
 from smartassist.wfm.intervals import (
     INTERVAL_MS,
@@ -83,7 +84,7 @@ class _Record:
     skills: dict[str, _Skill] = field(default_factory=dict)
 
 
-def aggregate(rows: list[QueueContactRow], *, skill_breakdown: bool) -> dict[tuple[int, str, str], _Record]:
+def aggregate(rows: Iterable[QueueContactRow], *, skill_breakdown: bool) -> dict[tuple[int, str, str], _Record]:
     """Records keyed (interval start, queueId, source), each contact counted in its EnterTime's interval."""
     records: dict[tuple[int, str, str], _Record] = {}
     for row in rows:
@@ -188,11 +189,11 @@ def call_volume(connection: Connection, account_id: str, query: VolumeQuery) -> 
     """The response: {"hasMore", "CallVolumeUpdate", "totalCount"}, records ordered by interval, queueId, source."""
     window = query.window
     rows = (
-        load_queue_contacts(
+        iter_queue_contacts(
             connection, ContactFilter(account_id, window.start, window.end, with_skills=query.skill_breakdown)
         )
         if window.end > window.start
-        else []
+        else iter(())
     )
     records = aggregate(rows, skill_breakdown=query.skill_breakdown)
     keys = sorted(records)
