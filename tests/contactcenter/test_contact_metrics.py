@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smartassist.contactcenter.contact_metrics import (
     AgentContact,
@@ -15,6 +17,7 @@ from smartassist.contactcenter.contact_metrics import (
     agent_abandoned,
     agent_completed,
     agent_transferred,
+    hold_ms,
     is_abandoned,
     is_answered,
     is_completed,
@@ -208,3 +211,69 @@ def test_agent_hold_on_the_owner_csat_for_every_answering_agent() -> None:
     m.add(_agent(Segment(responded=True, accepted_time=T, interaction_end_time=T + 2_000), totals=totals_other))
     m.add(_agent(Segment(responded=False), totals=totals_other))  # not answered: no csat
     assert (m.hold, m.csat_responses, m.csat_score, m.handle) == (4_000, 2, 5, 7_000)
+
+
+# --- Properties over every contact hypothesis can build ---------------------------------------------------
+
+_times = st.one_of(st.none(), st.integers(min_value=T - 10_000, max_value=T + 10_000))
+_segments = st.builds(
+    Segment,
+    responded=st.booleans(),
+    transferred=st.booleans(),
+    accepted_time=_times,
+    interaction_end_time=_times,
+    acw_end_time=_times,
+    interaction_duration_s=st.one_of(st.none(), st.integers(min_value=-5, max_value=5_000)),
+    acw_duration_s=st.one_of(st.none(), st.integers(min_value=-5, max_value=500)),
+)
+_contacts = st.builds(
+    QueueContact,
+    enter_time=st.integers(min_value=T - 5_000, max_value=T + 5_000),
+    accepted_time=_times,
+    session_end=_times,
+    segments=st.lists(_segments, max_size=4),
+    totals=st.builds(
+        ContactTotals,
+        owner=st.booleans(),
+        hold_ms=st.one_of(st.none(), st.integers(min_value=0, max_value=10_000)),
+        csat_score=st.one_of(st.none(), st.integers(min_value=0, max_value=5)),
+    ),
+    moved_on=st.booleans(),
+)
+
+
+@given(st.lists(_contacts, max_size=20))
+def test_every_queue_contact_is_answered_abandoned_waiting_or_moved_on(contacts: list[QueueContact]) -> None:
+    """The four outcomes partition the offered contacts, and the sums equal the per-contact functions."""
+    m = QueueMetrics()
+    for contact in contacts:
+        outcomes = [is_answered(contact), is_abandoned(contact), is_waiting(contact)]
+        moved_unanswered = contact.moved_on and not is_answered(contact)
+        assert sum(outcomes) + moved_unanswered == 1
+        assert not is_completed(contact) or is_answered(contact)
+        assert not is_engaged(contact) or is_answered(contact)
+        m.add(contact)
+    assert (
+        m.offered
+        == len(contacts)
+        == m.answered + m.abandoned + sum(is_waiting(c) or (c.moved_on and not is_answered(c)) for c in contacts)
+    )
+    assert m.completed == sum(map(is_completed, contacts))
+    assert m.queue_hold_answered == sum(map(queue_hold_answered_ms, contacts))
+    assert m.queue_hold_abandoned == sum(map(queue_hold_abandoned_ms, contacts))
+    assert m.max_queue_hold_answered == max(map(queue_hold_answered_ms, contacts), default=0)
+    assert m.talk == sum(talk_ms(s) for c in contacts for s in c.segments)
+    assert m.acw == sum(acw_ms(s) for c in contacts for s in c.segments)
+    assert m.hold == sum(hold_ms(c.totals) for c in contacts)
+    assert m.handle == m.talk + m.acw + m.hold
+    assert min(0, m.talk, m.acw, m.hold, m.queue_hold_answered, m.queue_hold_abandoned) == 0
+
+
+@given(st.lists(st.builds(AgentContact, _segments, st.booleans(), _times, st.booleans(), st.booleans()), max_size=20))
+def test_every_answered_agent_contact_is_completed_or_transferred(contacts: list[AgentContact]) -> None:
+    m = AgentMetrics()
+    for contact in contacts:
+        m.add(contact)
+        assert not (agent_abandoned(contact) and contact.segment.responded)
+    assert m.answered == m.completed + m.transferred
+    assert m.offered == len(contacts) >= m.answered + m.abandoned
