@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from tests.support.contacts import add_queue
 from tests.support.tenants import ADMIN, create_account, create_app
 from tests.support.tokens import token
 
@@ -71,7 +73,9 @@ def _body(operation: ModuleType, data: Any) -> Any:
     return model.from_dict(data)
 
 
-def test_every_operation_through_the_generated_client(client: TestClient, app: FastAPI, generated: ModuleType) -> None:
+def test_every_operation_through_the_generated_client(
+    client: TestClient, app: FastAPI, db_engine: Engine, generated: ModuleType
+) -> None:
     operations = _operations(generated)
     called: set[str] = set()
     account = create_account(client)
@@ -150,6 +154,19 @@ def test_every_operation_through_the_generated_client(client: TestClient, app: F
     page = call("user_status_v1_1", 200, as_app, account, body=query, limit=10)
     assert [row["email"] for row in page["data"]] == ["gen@example.com"] and page["limit"] == 10
     assert call("user_status", 200, as_app, account, body=query, limit=10) == page
+    add_queue(db_engine, account, "qu-gen", "Generated")
+    [stats] = call("queue_stats_by_id", 200, as_app, "bot-gen", "qu-gen", body={"channels": ["rtm"]})
+    assert (stats["queueName"], stats["waiting"], stats["noOfAgents"]) == ("Generated", 0, 0)
+    assert call("queue_stats_by_id_slash", 200, as_app, "bot-gen", "qu-gen") == [stats]
+    # WFM Integration
+    as_wfm = generated.Client(base_url="http://testserver").set_httpx_client(
+        TestClient(app, headers={"auth": token(create_app(client, account, scopes=["WFM Integration"]))})
+    )
+    window = {"fromTimeStamp": "2022-08-25T00:00:00Z", "toTimeStamp": "2022-08-26T00:00:00Z"}
+    volume = call("wfm_call_volume", 200, as_wfm, account, body={"orgId": "o-gen", **window})
+    assert volume == {"hasMore": False, "CallVolumeUpdate": [], "totalCount": 0}
+    performance = call("wfm_agent_performance", 200, as_wfm, account, body=window)
+    assert performance == {"hasMore": False, "totalCount": 0, "AgentPerformance": []}
 
     assert called == set(operations), set(operations) - called
-    assert len(called) == 25
+    assert len(called) == 29
