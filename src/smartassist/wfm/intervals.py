@@ -1,10 +1,9 @@
 """The 15-minute UTC reporting intervals of Contact Volume and Agent Performance: the request window
-(fromTimeStamp / toTimeStamp, skip / limit), interval ids and the interval time format
-`2023-01-07T09:45:00.000Z`. No I/O.
+(fromTimeStamp / toTimeStamp, skip / limit) and interval ids (their time format is wfm.render's). No I/O.
 
 Rules the contract leaves open (docs/API.md "Contact Volume"):
-- A bound is an ISO-8601 timestamp (`Z`, `+hh:mm` or no zone = UTC; fractions of a second are dropped) or a
-  date (its 00:00 UTC; a date toTimeStamp means the end of that day).
+- A bound is an ISO-8601 timestamp (`Z`, `+hh:mm` or no zone = UTC; milliseconds count), as Agent Activity
+  reads them (analytics.windows.parse_bound); a date alone is refused.
 - The window is widened to whole intervals (from rounded down, to rounded up), so an interval's record
   always covers the whole interval and a record with a given `_id` never changes with the request bounds.
 - fromTimeStamp omitted (initial sync): the interval of the first contact before toTimeStamp; no contact
@@ -14,11 +13,10 @@ Rules the contract leaves open (docs/API.md "Contact Volume"):
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from smartassist.analytics.user_status.request import parse_bound
+from smartassist.analytics.windows import parse_bound
 from smartassist.errors import bad_request
 
 INTERVAL_MS = 15 * 60_000
@@ -42,12 +40,6 @@ def floor_interval(ms: int) -> int:
 
 def ceil_interval(ms: int) -> int:
     return -(-ms // INTERVAL_MS) * INTERVAL_MS
-
-
-def interval_time(ms: int) -> str:
-    """`2023-01-07T09:45:00.000Z`: UTC, milliseconds, `Z`."""
-    seconds, millis = divmod(ms, 1000)
-    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{millis:03d}Z"
 
 
 def record_id(*parts: str | int) -> str:
@@ -79,7 +71,7 @@ def parse_window(body: dict[str, object], first_activity: Callable[[int], int | 
     raw_to = body.get("toTimeStamp")
     if raw_to is None:
         raise bad_request("toTimeStamp is required: an ISO-8601 timestamp like 2023-01-08T10:00:00Z")
-    end_ms = parse_bound(raw_to, "toTimeStamp", 0, is_end=True)
+    end_ms = parse_bound(raw_to, "toTimeStamp", 0, is_end=True, dates=False, keep_millis=True)
     raw_from = body.get("fromTimeStamp")
     if raw_from is None:
         first = first_activity(end_ms)
@@ -88,7 +80,7 @@ def parse_window(body: dict[str, object], first_activity: Callable[[int], int | 
         start_ms = first
         too_long = "the window from the first contact exceeds 31 days: give fromTimeStamp"
     else:
-        start_ms = parse_bound(raw_from, "fromTimeStamp", 0, is_end=False)
+        start_ms = parse_bound(raw_from, "fromTimeStamp", 0, is_end=False, dates=False, keep_millis=True)
         too_long = "the window from fromTimeStamp to toTimeStamp must not exceed 31 days"
     if start_ms < 0:
         raise bad_request("fromTimeStamp must not be before 1970-01-01T00:00:00Z")

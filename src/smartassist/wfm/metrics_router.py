@@ -1,6 +1,6 @@
 """POST .../account/{accountId}/callvolume and .../agentperformance (scope WFM Integration); header iId ignored.
 
-Bodies are read once the caller is authenticated (as UserStatus) and validated by the services' parsers.
+Bodies are read once the caller is authenticated (analytics.body.json_body) and validated by the services' parsers.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from smartassist.analytics.user_status.router import user_status_body
+from smartassist.analytics.body import json_body, json_request_body
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import WFM
@@ -51,10 +51,6 @@ PERFORMANCE_SCHEMA: dict[str, Any] = {
         "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
     },
 }
-
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 class CallVolumeRecord(BaseModel):
@@ -147,13 +143,13 @@ def _serve(
     response_class=Response,
     operation_id="wfmCallVolume",
     responses={200: {"model": CallVolumePage, "description": "A page of interval records"}},
-    openapi_extra=_body(VOLUME_SCHEMA),
+    openapi_extra=json_request_body(VOLUME_SCHEMA),
 )
 def callvolume(
     request: Request,
     accountId: str,  # noqa: N803 - the contract's path parameter name
     principal: Principal = Depends(require_app(WFM)),
-    body: Any = Depends(user_status_body),
+    body: Any = Depends(json_body),
 ) -> Response:
     return _serve(request, principal, body, parse_volume_body, call_volume)
 
@@ -163,12 +159,12 @@ def callvolume(
     response_class=Response,
     operation_id="wfmAgentPerformance",
     responses={200: {"model": AgentPerformancePage, "description": "A page of agents"}},
-    openapi_extra=_body(PERFORMANCE_SCHEMA),
+    openapi_extra=json_request_body(PERFORMANCE_SCHEMA),
 )
 def agentperformance(
     request: Request,
     accountId: str,  # noqa: N803
     principal: Principal = Depends(require_app(WFM)),
-    body: Any = Depends(user_status_body),
+    body: Any = Depends(json_body),
 ) -> Response:
     return _serve(request, principal, body, parse_performance_body, agent_performance)

@@ -25,10 +25,10 @@ from smartassist.wfm.intervals import (
     Window,
     check_fields,
     floor_interval,
-    interval_time,
     parse_int,
     parse_window,
 )
+from smartassist.wfm.render import interval_time
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100

@@ -24,11 +24,11 @@ from smartassist.wfm.intervals import (
     MAX_SKIP,
     Window,
     check_fields,
-    interval_time,
     parse_int,
     parse_window,
     record_id,
 )
+from smartassist.wfm.render import interval_time
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

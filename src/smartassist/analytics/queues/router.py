@@ -1,6 +1,6 @@
 """POST /agentassist/api/v1/public/{streamId}/monitor/queueStatsById/{queueId}[/] (scope SmartAssist Analytics).
 
-The body (optional: `channels`, `languages`) is read once the caller is authenticated, as UserStatus does.
+The body (optional: `channels`, `languages`) is read once the caller is authenticated (analytics.body.json_body).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 
+from smartassist.analytics.body import json_body
 from smartassist.analytics.queues.service import parse_queue_size_body, queue_size
-from smartassist.analytics.user_status.router import user_status_body
 from smartassist.auth.deps import Principal, require_app
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
@@ -78,7 +78,7 @@ def queue_stats_by_id(
     streamId: str,  # noqa: N803 - the contract's path parameter names
     queueId: str,  # noqa: N803
     principal: Principal = Depends(require_app(ANALYTICS)),
-    body: Any = Depends(user_status_body),
+    body: Any = Depends(json_body),
 ) -> Response:
     query = parse_queue_size_body(body)
     with read_connection(get_runtime(request).read_engine) as connection:
