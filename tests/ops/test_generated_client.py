@@ -167,18 +167,24 @@ def test_every_operation_through_the_generated_client(client: TestClient, app: F
     assert call("call_details_v2", 200, as_app, account, body=window)["numResults"] == 1
     assert call("interaction_details_v2", 200, as_app, account, body=window)["numResults"] == 1
     [stats] = call("queue_stats_by_id", 200, as_app, "bot-gen", "qu-gen", body={"channels": ["rtm"]})
-    # c-gen waits in qu-gen since 2022-08-25: older than the live day, so not counted as waiting
-    assert (stats["queueName"], stats["skills"], stats["noOfAgents"], stats["waiting"]) == (
-        "Gen",
-        queue["skills"],
-        1,
-        0,
-    )
-    assert call("queue_stats_by_id_slash", 200, as_app, "bot-gen", "qu-gen") == [stats]
+    # c-gen still waits in qu-gen, where it entered on 2022-08-25
+    assert (stats["queueName"], stats["skills"], stats["noOfAgents"]) == ("Gen", queue["skills"], 1)
+    assert (stats["waiting"], stats["engaged"], stats["dropOff"]) == (1, 0, 0)
+    [again] = call("queue_stats_by_id_slash", 200, as_app, "bot-gen", "qu-gen")
+    assert {**again, "queueSummary": None} == {**stats, "queueSummary": None}  # the waits grow with the clock
+    day = {"filter": {"dateFilter": {"date": "2022-08-25", "timeZoneOffSet": 0}}}
+    for name in ("agent_status_details", "agent_status_details_v2", "agent_status_details_v3"):
+        assert [row["email"] for row in call(name, 200, as_app, account, body=day)["data"]] == ["gen@example.com"]
     # WFM Integration
     as_wfm = generated.Client(base_url="http://testserver").set_httpx_client(
         TestClient(app, headers={"auth": token(create_app(client, account, scopes=["WFM Integration"]))})
     )
+    [wfm_agent] = call("wfm_agents", 200, as_wfm, account)
+    assert [q["collectionPointId"] for q in call("wfm_queues", 200, as_wfm, account)] == ["qu-gen"]
+    since = {"from_time_stamp": "2022-08-25T09:00:00Z", "to_time_stamp": "2022-08-25T12:00:00Z"}
+    activity = call("wfm_agent_activity", 200, as_wfm, account, **since)["AgentUpdates"]
+    assert [e["Activity"] for e in activity] == ["ready", "loggedout"]
+    assert {e["AgentId"] for e in activity} == {wfm_agent["agentId"]}
     window = {"fromTimeStamp": "2022-08-25T00:00:00Z", "toTimeStamp": "2022-08-26T00:00:00Z"}
     volume = call("wfm_call_volume", 200, as_wfm, account, body={"orgId": "o-gen", **window})
     [record] = volume["CallVolumeUpdate"]
@@ -192,4 +198,4 @@ def test_every_operation_through_the_generated_client(client: TestClient, app: F
     assert performance == {"hasMore": False, "totalCount": 0, "AgentPerformance": []}
 
     assert called == set(operations), set(operations) - called
-    assert len(called) == 33
+    assert len(called) == 39

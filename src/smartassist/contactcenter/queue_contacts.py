@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, null, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, null, or_, select, union
 from sqlalchemy.orm import aliased
 
 from smartassist.contactcenter.contact_metrics import ContactTotals, QueueContact, Segment
@@ -48,17 +48,26 @@ class ContactFilter:
     channels: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     with_skills: bool = False  # read the conversations' skills (JSON, decoded per row: only when needed)
+    # also every entry (before enter_to) of a conversation still open, however long ago it entered (Queue Size)
+    with_open: bool = False
 
 
 def _entry_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [
-        QueueEntry.account_id == f.account_id,
-        QueueEntry.enter_time >= f.enter_from,
-        QueueEntry.enter_time < f.enter_to,
-    ]
+    conditions: list[ColumnElement[bool]] = [QueueEntry.account_id == f.account_id, QueueEntry.enter_time < f.enter_to]
     if f.queue_pk is not None:
         conditions.append(QueueEntry.queue_pk == f.queue_pk)
-    return conditions
+    if not f.with_open:
+        return [*conditions, QueueEntry.enter_time >= f.enter_from]
+    # The window's entries (a range scan of the queue's EnterTimes) and the open conversations' entries (the
+    # partial index ix_conversations_account_open, then ix_queue_entries_conversation): a union of two index
+    # reads, where an OR would read the queue's whole history.
+    in_window = select(QueueEntry.id).where(*conditions, QueueEntry.enter_time >= f.enter_from)
+    still_open = (
+        select(QueueEntry.id)
+        .join(Conversation, Conversation.id == QueueEntry.conversation_pk)
+        .where(*conditions, Conversation.account_id == f.account_id, Conversation.end_time.is_(None))
+    )
+    return [QueueEntry.id.in_(union(in_window, still_open))]
 
 
 def _conversation_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:

@@ -88,7 +88,6 @@ def world(client: TestClient, db_engine: Engine, monkeypatch: pytest.MonkeyPatch
     # M1 left qu-main unanswered for qu-overflow, where it still waits.
     contact([Entry(q, TODAY + 10 * HOUR), Entry(q2, TODAY + 10 * HOUR + MINUTE)])
     contact([Entry(q, NOW - 5 * SECOND)], bot="st-other")  # another bot's contact
-    contact([Entry(q, NOW - 2 * DAY)])  # open for two days: stale, not waiting
     add_contact(db_engine, other, "st-foreign", [Entry(foreign_q, NOW - 10 * SECOND)])
 
     headers = {"auth": token(create_app(client, account, scopes=[ANALYTICS])), "accountid": account}
@@ -162,6 +161,17 @@ def test_the_contact_that_moved_on_waits_in_the_next_queue(client: TestClient, w
             "queueSummary": {"avgWait": waited, "maxWait": waited, "ASA": 0},
         }
     ]
+
+
+def test_an_open_contact_waits_however_long_ago_it_entered(client: TestClient, db_engine: Engine, world: World) -> None:
+    """Entered two days ago and never answered nor ended: waiting 172,800 s more (the contract names no
+    window); not a drop-off nor in ASA, which count today's contacts only."""
+    q = add_queue(db_engine, world.account_id, "qu-old", "Old")
+    add_contact(db_engine, world.account_id, "st-main", [Entry(q, NOW - 2 * DAY)])
+    add_contact(db_engine, world.account_id, "st-main", [Entry(q, NOW - 2 * DAY - HOUR)], end=NOW - 2 * DAY)
+    [item] = world.post(client, "st-main", "qu-old", {}).json()
+    assert (item["waiting"], item["engaged"], item["dropOff"]) == (1, 0, 0)
+    assert item["queueSummary"] == {"avgWait": 2 * DAY, "maxWait": 2 * DAY, "ASA": 0}
 
 
 def test_another_bot_of_the_account_counts_its_own_contacts(client: TestClient, world: World) -> None:

@@ -1,8 +1,8 @@
 """Queue Size: one queue's live statistics at request time, from the shared contact definitions.
 
 Rules (docs/API.md "Queue Size"): the contacts counted are the bot's contacts of the queue, narrowed by
-`channels` and `languages`; live contacts are those that entered the queue in the last 24 hours (an open
-contact older than that is treated as stale data, not as waiting); today = since 00:00 UTC.
+`channels` and `languages`, that entered it at or before now: today's (since 00:00 UTC: drop-offs, ASA)
+and those still open however long ago they entered (waiting, engaged, waits).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from smartassist.errors import bad_request, not_found
 from smartassist.ids import CALLER_ID
 
 DAY_MS = 86_400_000
-LIVE_WINDOW_MS = DAY_MS
 MAX_FILTER_ITEMS = 100
 MAX_FILTER_CHARS = 64
 STATUS_BUCKETS = {"available": "available", "busy": "busy", "offline": "offline"}  # any other -> away
@@ -113,12 +112,13 @@ def queue_size(
         connection,
         ContactFilter(
             account_id=account_id,
-            enter_from=now - LIVE_WINDOW_MS,
+            enter_from=now - now % DAY_MS,
             enter_to=now + 1,
             queue_pk=queue_pk,
             bot_id=bot_id,
             channels=query.channels,
             languages=query.languages,
+            with_open=True,
         ),
     )
     stats = summarize([row.contact for row in rows], now=now)
