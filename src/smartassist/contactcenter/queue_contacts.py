@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, null, or_, select, union
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, null, or_, select
 from sqlalchemy.orm import aliased
 
 from smartassist.contactcenter.contact_metrics import ContactTotals, QueueContact, Segment
@@ -52,22 +52,26 @@ class ContactFilter:
     with_open: bool = False
 
 
-def _entry_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [QueueEntry.account_id == f.account_id, QueueEntry.enter_time < f.enter_to]
+def _branches(f: ContactFilter) -> list[tuple[list[ColumnElement[bool]], bool]]:
+    """The entry conditions of each query to run, in EnterTime order: the window's entries (a range scan of
+    ix_queue_entries_account_enter or _queue_enter) and, with_open, before them the older entries of the
+    account's open conversations (the partial index ix_conversations_account_open, then
+    ix_queue_entries_conversation): two index reads, where one OR would read the queue's whole history (the
+    PostgreSQL plan with the two as an IN (UNION) still scanned queue_entries whole). Each branch says whether
+    its conditions name Conversation (a query of segments then joins it)."""
+    account = [QueueEntry.account_id == f.account_id]
     if f.queue_pk is not None:
-        conditions.append(QueueEntry.queue_pk == f.queue_pk)
+        account.append(QueueEntry.queue_pk == f.queue_pk)
+    window = [*account, QueueEntry.enter_time >= f.enter_from, QueueEntry.enter_time < f.enter_to]
     if not f.with_open:
-        return [*conditions, QueueEntry.enter_time >= f.enter_from]
-    # The window's entries (a range scan of the queue's EnterTimes) and the open conversations' entries (the
-    # partial index ix_conversations_account_open, then ix_queue_entries_conversation): a union of two index
-    # reads, where an OR would read the queue's whole history.
-    in_window = select(QueueEntry.id).where(*conditions, QueueEntry.enter_time >= f.enter_from)
-    still_open = (
-        select(QueueEntry.id)
-        .join(Conversation, Conversation.id == QueueEntry.conversation_pk)
-        .where(*conditions, Conversation.account_id == f.account_id, Conversation.end_time.is_(None))
-    )
-    return [QueueEntry.id.in_(union(in_window, still_open))]
+        return [(window, False)]
+    older_open = [
+        *account,
+        QueueEntry.enter_time < f.enter_from,
+        Conversation.account_id == f.account_id,
+        Conversation.end_time.is_(None),
+    ]
+    return [(older_open, True), (window, False)]
 
 
 def _conversation_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:
@@ -128,29 +132,33 @@ def iter_queue_contacts(connection: Connection, f: ContactFilter) -> Iterator[Qu
         later.conversation_pk == QueueEntry.conversation_pk,
         later.position > QueueEntry.position,
     )
-    entries = driver_rows(
-        connection,
-        select(
-            QueueEntry.id,
-            QueueEntry.enter_time,
-            QueueEntry.accepted_time,
-            Queue.queue_id,
-            Queue.name,
-            Conversation.bot_id,
-            func.coalesce(Conversation.source, Conversation.channel),
-            Conversation.skills if f.with_skills else null(),
-            Conversation.end_time,
-            Conversation.hold_ms,
-            Conversation.message_count,
-            Conversation.saved_message_count,
-            Conversation.csat_score,
-            is_last.label("is_last"),
-        )
-        .join(Conversation, Conversation.id == QueueEntry.conversation_pk)
-        .join(Queue, and_(Queue.id == QueueEntry.queue_pk, Queue.account_id == f.account_id))
-        .where(*_entry_conditions(f), *_conversation_conditions(f))
-        .order_by(QueueEntry.enter_time, QueueEntry.id),
+    columns = select(
+        QueueEntry.id,
+        QueueEntry.enter_time,
+        QueueEntry.accepted_time,
+        Queue.queue_id,
+        Queue.name,
+        Conversation.bot_id,
+        func.coalesce(Conversation.source, Conversation.channel),
+        Conversation.skills if f.with_skills else null(),
+        Conversation.end_time,
+        Conversation.hold_ms,
+        Conversation.message_count,
+        Conversation.saved_message_count,
+        Conversation.csat_score,
+        is_last.label("is_last"),
     )
+    entries = [
+        entry
+        for conditions, _ in _branches(f)
+        for entry in driver_rows(
+            connection,
+            columns.join(Conversation, Conversation.id == QueueEntry.conversation_pk)
+            .join(Queue, and_(Queue.id == QueueEntry.queue_pk, Queue.account_id == f.account_id))
+            .where(*conditions, *_conversation_conditions(f))
+            .order_by(QueueEntry.enter_time, QueueEntry.id),
+        )
+    ]
     segments = _segments_by_entry(connection, f) if entries else {}
     return _contacts(entries, segments)
 
@@ -189,13 +197,19 @@ def _contacts(entries: list[Any], segments: dict[int, Sequence[Segment]]) -> Ite
 
 def _segments_by_entry(connection: Connection, f: ContactFilter) -> dict[int, Sequence[Segment]]:
     """The agent segments of the filtered entries (the entry filter again, joined), in position order."""
-    rows = driver_rows(
-        connection,
-        select(AgentSegment.queue_entry_pk, *SEGMENT_COLUMNS)
-        .join(QueueEntry, QueueEntry.id == AgentSegment.queue_entry_pk)
-        .where(AgentSegment.account_id == f.account_id, *_entry_conditions(f))
-        .order_by(AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id),
-    )
+    rows = []
+    for conditions, names_conversation in _branches(f):
+        statement = select(AgentSegment.queue_entry_pk, *SEGMENT_COLUMNS).join(
+            QueueEntry, QueueEntry.id == AgentSegment.queue_entry_pk
+        )
+        if names_conversation:
+            statement = statement.join(Conversation, Conversation.id == QueueEntry.conversation_pk)
+        rows += driver_rows(
+            connection,
+            statement.where(AgentSegment.account_id == f.account_id, *conditions).order_by(
+                AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id
+            ),
+        )
     grouped: defaultdict[int | None, list[Segment]] = defaultdict(list)
     for entry_pk, *columns in rows:
         grouped[entry_pk].append(segment_of(columns))
