@@ -52,26 +52,27 @@ class ContactFilter:
     with_open: bool = False
 
 
-def _branches(f: ContactFilter) -> list[tuple[list[ColumnElement[bool]], bool]]:
-    """The entry conditions of each query to run, in EnterTime order: the window's entries (a range scan of
-    ix_queue_entries_account_enter or _queue_enter) and, with_open, before them the older entries of the
-    account's open conversations (the partial index ix_conversations_account_open, then
-    ix_queue_entries_conversation): two index reads, where one OR would read the queue's whole history (the
-    PostgreSQL plan with the two as an IN (UNION) still scanned queue_entries whole). Each branch says whether
-    its conditions name Conversation (a query of segments then joins it)."""
+def _branches(f: ContactFilter) -> list[tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]]:
+    """The entry conditions of each query to run: the window's entries (a range scan of
+    ix_queue_entries_account_enter or _queue_enter) and, with_open, first the entries of the account's open
+    conversations (the partial index ix_conversations_account_open, then ix_queue_entries_conversation; an
+    EnterTime bound there would let SQLite range-scan the history before the window instead), of which the
+    caller keeps those before the window. Two index reads, where one OR (or an IN (UNION), on
+    PostgreSQL) read the queue's whole history. Each branch: (entry conditions, segment conditions: the
+    account's, or for the open branch its open conversations' by ix_agent_segments_conversation)."""
     account = [QueueEntry.account_id == f.account_id]
     if f.queue_pk is not None:
         account.append(QueueEntry.queue_pk == f.queue_pk)
     window = [*account, QueueEntry.enter_time >= f.enter_from, QueueEntry.enter_time < f.enter_to]
+    own_segments: list[ColumnElement[bool]] = [AgentSegment.account_id == f.account_id]
     if not f.with_open:
-        return [(window, False)]
-    older_open = [
-        *account,
-        QueueEntry.enter_time < f.enter_from,
-        Conversation.account_id == f.account_id,
-        Conversation.end_time.is_(None),
-    ]
-    return [(older_open, True), (window, False)]
+        return [(window, own_segments)]
+    open_ids = select(Conversation.id).where(Conversation.account_id == f.account_id, Conversation.end_time.is_(None))
+    open_entries = [*account, QueueEntry.conversation_pk.in_(open_ids)]
+    # the account's own by its open conversations (an AgentSegment.account_id test would draw the planners to
+    # the account's whole ix_agent_segments_account_assigned instead)
+    open_segments: list[ColumnElement[bool]] = [AgentSegment.conversation_pk.in_(open_ids)]
+    return [(open_entries, open_segments), (window, own_segments)]
 
 
 def _conversation_conditions(f: ContactFilter) -> list[ColumnElement[bool]]:
@@ -148,17 +149,19 @@ def iter_queue_contacts(connection: Connection, f: ContactFilter) -> Iterator[Qu
         Conversation.csat_score,
         is_last.label("is_last"),
     )
-    entries = [
-        entry
-        for conditions, _ in _branches(f)
-        for entry in driver_rows(
+    branches = _branches(f)
+    entries: list[Any] = []
+    for branch, (conditions, _) in enumerate(branches):
+        rows = driver_rows(
             connection,
             columns.join(Conversation, Conversation.id == QueueEntry.conversation_pk)
             .join(Queue, and_(Queue.id == QueueEntry.queue_pk, Queue.account_id == f.account_id))
             .where(*conditions, *_conversation_conditions(f))
             .order_by(QueueEntry.enter_time, QueueEntry.id),
         )
-    ]
+        if branch < len(branches) - 1:  # the open conversations' entries: those before the window only
+            rows = [row for row in rows if row[1] is not None and row[1] < f.enter_from]
+        entries += rows
     segments = _segments_by_entry(connection, f) if entries else {}
     return _contacts(entries, segments)
 
@@ -197,20 +200,17 @@ def _contacts(entries: list[Any], segments: dict[int, Sequence[Segment]]) -> Ite
 
 def _segments_by_entry(connection: Connection, f: ContactFilter) -> dict[int, Sequence[Segment]]:
     """The agent segments of the filtered entries (the entry filter again, joined), in position order."""
-    rows = []
-    for conditions, names_conversation in _branches(f):
-        statement = select(AgentSegment.queue_entry_pk, *SEGMENT_COLUMNS).join(
-            QueueEntry, QueueEntry.id == AgentSegment.queue_entry_pk
-        )
-        if names_conversation:
-            statement = statement.join(Conversation, Conversation.id == QueueEntry.conversation_pk)
-        rows += driver_rows(
-            connection,
-            statement.where(AgentSegment.account_id == f.account_id, *conditions).order_by(
-                AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id
-            ),
-        )
     grouped: defaultdict[int | None, list[Segment]] = defaultdict(list)
-    for entry_pk, *columns in rows:
-        grouped[entry_pk].append(segment_of(columns))
+    for conditions, segment_conditions in _branches(f):
+        # an entry in both branches (an open conversation's entry inside the window) has its segments once
+        seen = set(grouped)
+        for entry_pk, *columns in driver_rows(
+            connection,
+            select(AgentSegment.queue_entry_pk, *SEGMENT_COLUMNS)
+            .join(QueueEntry, QueueEntry.id == AgentSegment.queue_entry_pk)
+            .where(*segment_conditions, *conditions)
+            .order_by(AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id),
+        ):
+            if entry_pk not in seen:
+                grouped[entry_pk].append(segment_of(columns))
     return {pk: segments for pk, segments in grouped.items() if pk is not None}
