@@ -54,7 +54,7 @@ def load(url: str, account_id: str) -> None:
     """Agents, queues, conversations, queue entries and segments with COPY (explicit ids); VACUUM ANALYZE."""
     rng = random.Random(15)
     with psycopg.connect(libpq_url(url)) as conn:
-        conn.execute("INSERT INTO bots (id, account_id, created_at) VALUES (%s, %s, %s)", (BOT, account_id, 0))
+        conn.execute("INSERT INTO bots (account_id, bot_id, created_at) VALUES (%s, %s, %s)", (account_id, BOT, 0))
         with conn.cursor().copy(
             "COPY agents (id, account_id, user_id, email, email_norm, first_name, last_name, agent_key) FROM STDIN"
         ) as copy:

@@ -35,7 +35,7 @@ JUNE_1 = 1_685_577_600_000
 
 def add_bot(engine: Engine, account_id: str, bot_id: str) -> None:
     with Session(engine) as session:
-        session.add(Bot(id=bot_id, account_id=account_id, created_at=JUNE_1))
+        session.add(Bot(account_id=account_id, bot_id=bot_id, created_at=JUNE_1))
         session.commit()
 
 

@@ -195,6 +195,8 @@ def test_the_shape_matches_the_vendor_sample(client: TestClient, world: World) -
         ("st-main", "qu-missing", "queue not found"),
         ("bad bot!", "qu-main", "bot not found"),
         ("st-main", "x" * 200, "queue not found"),
+        ("st-main%0A", "qu-main", "bot not found"),  # a final newline is not the same id
+        ("st-main", "qu-main%00", "queue not found"),  # nor a NUL (which PostgreSQL could not even compare)
     ],
 )
 def test_foreign_and_missing_are_the_same_404(client: TestClient, world: World, bot: str, queue: str, msg: str) -> None:

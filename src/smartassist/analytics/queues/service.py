@@ -24,7 +24,7 @@ from smartassist.contactcenter.contact_metrics import (
 from smartassist.contactcenter.models import Agent, AgentQueue, AgentStatusEvent, Bot, Queue
 from smartassist.contactcenter.queue_contacts import ContactFilter, load_queue_contacts
 from smartassist.errors import bad_request, not_found
-from smartassist.ids import CALLER_ID
+from smartassist.ids import is_caller_id
 
 DAY_MS = 86_400_000
 MAX_FILTER_ITEMS = 100
@@ -92,8 +92,8 @@ def queue_size(
 ) -> list[dict[str, Any]]:
     """The response: a one-element array. A bot or queue that is not the account's is 404 (as a missing one)."""
     if (
-        not CALLER_ID.match(bot_id)
-        or connection.scalar(select(Bot.id).where(Bot.id == bot_id, Bot.account_id == account_id)) is None
+        not is_caller_id(bot_id)
+        or connection.scalar(select(Bot.id).where(Bot.account_id == account_id, Bot.bot_id == bot_id)) is None
     ):
         raise not_found("bot")
     queue = (
@@ -102,7 +102,7 @@ def queue_size(
                 Queue.account_id == account_id, Queue.queue_id == queue_id
             )
         ).first()
-        if CALLER_ID.match(queue_id)
+        if is_caller_id(queue_id)
         else None
     )
     if queue is None:
