@@ -13,6 +13,7 @@ from smartassist.accounts.router import router as accounts_router
 from smartassist.analytics.agent_status.router import router as agent_status_router
 from smartassist.analytics.conversations.router import router as conversations_router
 from smartassist.analytics.intents.router import router as intents_router
+from smartassist.analytics.queues.router import router as queues_router
 from smartassist.analytics.user_status.router import router as user_status_router
 from smartassist.apps.router import router as apps_router
 from smartassist.auth.credentials import CredentialStore
@@ -30,6 +31,7 @@ from smartassist.ops.metrics import router as metrics_router
 from smartassist.ops.openapi import install_openapi
 from smartassist.reads import Reads
 from smartassist.state import Runtime
+from smartassist.wfm.metrics_router import router as wfm_metrics_router
 from smartassist.wfm.router import router as wfm_router
 
 
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         conversations_router,
         agent_status_router,
         wfm_router,
+        queues_router,
+        wfm_metrics_router,
         health_router,
         metrics_router,
         ingest_router,

@@ -102,5 +102,8 @@ def instructions(setup: DemoSetup, end: int, base_url: str, smartassist: str) ->
                 f"{account}/callvolume",
                 {"orgId": setup.account_id, "fromTimeStamp": since, "toTimeStamp": zulu(end), "limit": 5},
             ),
+            "",
+            "# Agent Performance (WFM): the first 3 agents, per 15-minute interval and queue since yesterday (UTC)",
+            _post(f"{account}/agentperformance", {"fromTimeStamp": since, "toTimeStamp": zulu(end), "limit": 3}),
         ]
     )

@@ -97,6 +97,7 @@ def test_printed_commands_succeed(client: TestClient, env: dict[str, str]) -> No
         "calldetails",
         "queueStatsById",
         "callvolume",
+        "agentperformance",
     ]
     for name, (response, served) in responses.items():
         # a route this build lacks (written in parallel) answers 404; every route it has must answer 200
@@ -111,3 +112,7 @@ def test_printed_commands_succeed(client: TestClient, env: dict[str, str]) -> No
     if "conversations" in served_kinds(client.app):  # type: ignore[arg-type]
         # the Interacting split comes from the conversations' answered segments
         assert any(entry["value"] == "AVAILABLE:Interacting" for entry in held)
+        volume, _ = responses["callvolume"]
+        assert volume.json()["hasMore"] is True and len(volume.json()["CallVolumeUpdate"]) == 5
+        performance, _ = responses["agentperformance"]
+        assert performance.json()["hasMore"] is True and len(performance.json()["AgentPerformance"]) == 3

@@ -43,9 +43,10 @@ def _simulated(client: TestClient) -> tuple[str, dict[str, str], Outcome]:
 
 
 def _call_details(client: TestClient, account: str, headers: dict[str, str], start: datetime) -> list[dict[str, Any]]:
-    """Every row of the simulated period, day by day (a day's rows fit the 11 reachable pages)."""
+    """Every row of the simulated period, day by day (a day's rows fit the 11 reachable pages): the `DAYS` whole
+    days before the cut's day, and the cut's day up to the cut (simulation.run.first_day_of)."""
     rows: list[dict[str, Any]] = []
-    for day in range(DAYS):
+    for day in range(DAYS + 1):
         date = (start + timedelta(days=day)).date().isoformat()
         for page in range(11):
             body = {"startDate": date, "endDate": date, "timeZoneOffset": 0}

@@ -42,8 +42,8 @@ def generated(client: TestClient, tmp_path: Path) -> Iterator[ModuleType]:
     # The one warning allowed: NDJSON request bodies are beyond the generator (the JSON form is generated).
     output = result.stdout + result.stderr
     warnings = [line for line in output.splitlines() if line.startswith("WARNING")]
-    assert len(warnings) == 6 and all(line.startswith("WARNING parsing ") for line in warnings), output
-    assert output.count("Unsupported content type application/x-ndjson") == 6, output
+    assert len(warnings) == 7 and all(line.startswith("WARNING parsing ") for line in warnings), output
+    assert output.count("Unsupported content type application/x-ndjson") == 7, output
     assert "Path parameters do not match" not in output, output
     sys.path.insert(0, str(tmp_path))
     try:
@@ -64,10 +64,12 @@ def _operations(package: ModuleType) -> dict[str, ModuleType]:
 def _body(operation: ModuleType, data: Any) -> Any:
     """`data` as the generated model the operation's `body` argument is typed with (or a list of them)."""
     hint = typing.get_type_hints(operation.sync_detailed)["body"]
-    if typing.get_origin(hint) is list:
-        model = typing.get_args(hint)[0]
+    options = typing.get_args(hint) if typing.get_origin(hint) is not list else ()
+    lists = [arg for arg in options or (hint,) if typing.get_origin(arg) is list]
+    if isinstance(data, list) and lists:  # a list body, alone or one form of a union (records or {"rows": ...})
+        model = typing.get_args(lists[0])[0]
         return [model.from_dict(item) for item in data]
-    [model] = [arg for arg in typing.get_args(hint) or (hint,) if hasattr(arg, "from_dict")]
+    [model] = [arg for arg in options or (hint,) if hasattr(arg, "from_dict")]
     return model.from_dict(data)
 
 
@@ -150,6 +152,50 @@ def test_every_operation_through_the_generated_client(client: TestClient, app: F
     page = call("user_status_v1_1", 200, as_app, account, body=query, limit=10)
     assert [row["email"] for row in page["data"]] == ["gen@example.com"] and page["limit"] == 10
     assert call("user_status", 200, as_app, account, body=query, limit=10) == page
+    conversation = {
+        "conversationId": "c-gen",
+        "sessionId": "s-gen2",
+        "channel": "rtm",
+        "botId": "bot-gen",
+        "sessionStartTime": "2022-08-25T10:00:00",
+        "destinations": [{"destinationType": "QueueEntry", "queueId": "qu-gen", "EnterTime": "2022-08-25T10:00:05"}],
+    }
+    stored = call("post_conversations", 200, as_app, account, body=[conversation], time_zone_offset=0)
+    assert stored == {"accepted": 1, "duplicates": 0}
+    window = {"startDate": "2022-08-25", "endDate": "2022-08-25"}
+    assert call("call_details_v1", 200, as_app, account, body=window)["numResults"] == 1
+    assert call("call_details_v2", 200, as_app, account, body=window)["numResults"] == 1
+    assert call("interaction_details_v2", 200, as_app, account, body=window)["numResults"] == 1
+    [stats] = call("queue_stats_by_id", 200, as_app, "bot-gen", "qu-gen", body={"channels": ["rtm"]})
+    # c-gen still waits in qu-gen, where it entered on 2022-08-25
+    assert (stats["queueName"], stats["skills"], stats["noOfAgents"]) == ("Gen", queue["skills"], 1)
+    assert (stats["waiting"], stats["engaged"], stats["dropOff"]) == (1, 0, 0)
+    [again] = call("queue_stats_by_id_slash", 200, as_app, "bot-gen", "qu-gen")
+    assert {**again, "queueSummary": None} == {**stats, "queueSummary": None}  # the waits grow with the clock
+    day = {"filter": {"dateFilter": {"date": "2022-08-25", "timeZoneOffSet": 0}}}
+    for name in ("agent_status_details", "agent_status_details_v2", "agent_status_details_v3"):
+        assert [row["email"] for row in call(name, 200, as_app, account, body=day)["data"]] == ["gen@example.com"]
+    # WFM Integration
+    as_wfm = generated.Client(base_url="http://testserver").set_httpx_client(
+        TestClient(app, headers={"auth": token(create_app(client, account, scopes=["WFM Integration"]))})
+    )
+    [wfm_agent] = call("wfm_agents", 200, as_wfm, account)
+    assert [q["collectionPointId"] for q in call("wfm_queues", 200, as_wfm, account)] == ["qu-gen"]
+    since = {"from_time_stamp": "2022-08-25T09:00:00Z", "to_time_stamp": "2022-08-25T12:00:00Z"}
+    activity = call("wfm_agent_activity", 200, as_wfm, account, **since)["AgentUpdates"]
+    assert [e["Activity"] for e in activity] == ["ready", "loggedout"]
+    assert {e["AgentId"] for e in activity} == {wfm_agent["agentId"]}
+    window = {"fromTimeStamp": "2022-08-25T00:00:00Z", "toTimeStamp": "2022-08-26T00:00:00Z"}
+    volume = call("wfm_call_volume", 200, as_wfm, account, body={"orgId": "o-gen", **window})
+    [record] = volume["CallVolumeUpdate"]
+    assert (record["queueId"], record["source"], record["offeredContacts"], record["iId"]) == (
+        "qu-gen",
+        "rtm",
+        1,
+        "bot-gen",
+    )
+    performance = call("wfm_agent_performance", 200, as_wfm, account, body=window)
+    assert performance == {"hasMore": False, "totalCount": 0, "AgentPerformance": []}
 
     assert called == set(operations), set(operations) - called
-    assert len(called) == 25
+    assert len(called) == 39

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,20 +18,13 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from smartassist.config import Settings
+from tests.support.samples import assert_same_shape, sample
 from tests.support.tenants import ADMIN, create_account, create_app
 from tests.support.tokens import raw_jws
 
-SAMPLES = Path(__file__).parent / "samples"
 INTENTS = "get-intent-real-time-data"
 USER_STATUS = "historical-agent-status-summary"
-# Strings whose format (not value) a sample fixes: compared by their shape with every run of digits alike.
-FORMATTED = {"startTime", "endTime", "sum", "timeHandled"}
 VENDOR_RATE_LIMIT = 60
-
-
-def sample(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((SAMPLES / f"{name}.json").read_text())
-    return loaded
 
 
 @pytest.fixture
@@ -65,20 +56,6 @@ def documented_headers(headers: list[list[str]], **values: str) -> list[tuple[st
 def ordered(value: Any) -> str:
     """JSON text keeping key order, so equal texts mean equal names, order, values and types."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def assert_same_shape(ours: Any, theirs: Any, where: str = "$") -> None:
-    """Same keys in the same order, the same JSON type at each place, and formatted strings in the same format."""
-    assert type(ours) is type(theirs), f"{where}: {type(ours).__name__} vs the doc's {type(theirs).__name__}"
-    if isinstance(theirs, dict):
-        assert list(ours) == list(theirs), f"{where}: keys {list(ours)} vs the doc's {list(theirs)}"
-        for key in theirs:
-            assert_same_shape(ours[key], theirs[key], f"{where}.{key}")
-            if key in FORMATTED and isinstance(theirs[key], str):
-                assert re.sub(r"\d+", "9", ours[key]) == re.sub(r"\d+", "9", theirs[key]), f"{where}.{key}"
-    elif isinstance(theirs, list) and theirs:
-        for index, item in enumerate(ours):
-            assert_same_shape(item, theirs[0], f"{where}[{index}]")
 
 
 def ingest(client: TestClient, method: str, path: str, records: list[dict[str, Any]]) -> None:

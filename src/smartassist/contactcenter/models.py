@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartassist.db import Base, BigIntPK
@@ -179,6 +179,13 @@ class Conversation(Base):
         UniqueConstraint("account_id", "contact_key", name="uq_conversations_account_id_contact_key"),
         # Call Details: an account's rows whose sessionStartTime falls in the window, in order.
         Index("ix_conversations_account_start", "account_id", "start_time", "contact_key"),
+        # Queue Size: an account's conversations still open (few at any time), however old (0010).
+        Index(
+            "ix_conversations_account_open",
+            "account_id",
+            postgresql_where=text("end_time IS NULL"),
+            sqlite_where=text("end_time IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)

@@ -1,0 +1,1 @@
+"""The WFM Integration family (scope `WFM Integration`): agents, queues, activity, volume, performance."""

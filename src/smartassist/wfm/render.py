@@ -1,7 +1,8 @@
 """WFM Integration rendering: the one module that knows this family's time formats and its activity names.
 
 `EventTime` is UTC `MM/DD/YYYY H:MM:SS` (month and day two digits, hour not padded, 24-hour, truncated to
-the second: the vendor's sample `10/20/2020 2:13:12`). No I/O.
+the second: the vendor's sample `10/20/2020 2:13:12`); the Contact Volume and Agent Performance intervals are
+UTC `2023-01-07T09:45:00.000Z` (milliseconds, `Z`). No I/O.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ def event_time(ms: int) -> str:
     """`10/20/2020 2:13:12`: the instant in UTC, to the second."""
     t = time.gmtime(ms // 1000)
     return f"{t.tm_mon:02d}/{t.tm_mday:02d}/{t.tm_year:04d} {t.tm_hour}:{t.tm_min:02d}:{t.tm_sec:02d}"
+
+
+def interval_time(ms: int) -> str:
+    """`2023-01-07T09:45:00.000Z`: an interval bound in UTC, with milliseconds and `Z`."""
+    seconds, millis = divmod(ms, 1000)
+    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{millis:03d}Z"
 
 
 def activity(status: str) -> str:
