@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import select as io_select
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,28 +40,35 @@ class Reads:
         self._conninfo: str | None = None
         if make_url(database_url).get_backend_name() == "postgresql":
             self._conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self._pool: AsyncConnectionPool | None = None
-        self._opening = asyncio.Lock()
+        # One pool per event loop: a psycopg pool belongs to the loop it was opened in. A worker has one loop;
+        # an app driven by several loops in turn (test clients) gets one pool for each, dropped with its loop.
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncConnectionPool] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._opening: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
     async def rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
         if self._conninfo is None:
             with read_connection(self._read_engine) as connection:
                 return [tuple(row) for row in connection.execute(statement, dict(params))]
         sql, defaults = self._compiled(statement)
-        pool = self._pool or await self._open_pool()
+        loop = asyncio.get_running_loop()
+        pool = self._pools.get(loop) or await self._open_pool(loop)
         async with pool.connection() as connection:
             cursor = await connection.execute(sql, {**defaults, **params})
             return await cursor.fetchall()
 
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        """Close the pool of the running loop (the app's lifespan ends there)."""
+        pool = self._pools.pop(asyncio.get_running_loop(), None)
+        if pool is not None:
+            await pool.close()
 
-    async def _open_pool(self) -> AsyncConnectionPool:
-        """Opened on first use, inside the event loop that serves the app (the pool is bound to that loop)."""
-        async with self._opening:
-            if self._pool is None:
+    async def _open_pool(self, loop: asyncio.AbstractEventLoop) -> AsyncConnectionPool:
+        """Opened on first use in `loop`, the running one."""
+        async with self._opening.setdefault(loop, asyncio.Lock()):
+            pool = self._pools.get(loop)
+            if pool is None:
                 pool = AsyncConnectionPool(
                     str(self._conninfo),
                     min_size=1,
@@ -71,8 +79,8 @@ class Reads:
                     open=False,
                 )
                 await pool.open()
-                self._pool = pool
-            return self._pool
+                self._pools[loop] = pool
+            return pool
 
     def _compiled(self, statement: Select[Any]) -> tuple[str, dict[str, Any]]:
         """psycopg's SQL text (`%(name)s` placeholders) and the statement's literal parameters (its LIMIT)."""
