@@ -5,7 +5,7 @@ simulated month (200 agents x 31 days, ~50 status events per agent per day: ~310
 (a C load generator; 2 threads, 32 connections, keep-alive) on GET /healthz, then on GET agentactivity with
 a token (auth header) for a 30-second window in the middle of the data, then on the same route for a
 1-hour window. Also measured: GET queues of an account without queues, the floor of any authenticated route
-(token check and one indexed query on the event loop). Target (issue 14): the 30-second window at >= 50% of
+(token check and one indexed query on the event loop). Target: the 30-second window at >= 50% of
 /healthz's throughput. wrk, the two workers and PostgreSQL share the machine's cores, so the ratio, not the
 absolute rate, is the result.
 
@@ -94,7 +94,7 @@ def main() -> None:
     ratio = runs[2][1] / runs[0][1]
     failed = sum(errors for _, _, errors, _ in runs)
     verdict = "PASS" if ratio >= 0.5 else "MISS"
-    print(f"\ntarget (issue 14): 30-second window >= 0.50 of /healthz: {ratio:.2f} -> {verdict}")
+    print(f"\ntarget: 30-second window >= 0.50 of /healthz: {ratio:.2f} -> {verdict}")
     print(f"total {time.perf_counter() - began:.0f} s")
     if failed:
         raise SystemExit(f"{failed} requests failed")

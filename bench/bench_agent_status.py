@@ -6,7 +6,7 @@ events and 2 login events per agent per day. Request: a full v3 page of 50 agent
 through the ASGI app (TestClient), auth included. Also timed: the service alone (agent_status_details:
 queries, spans, JSON; no auth, no HTTP). Baseline: the five queries the request needs (agent page, last
 event before the window, events inside it, first event after it, login events inside it) sent with plain
-psycopg, rows fetched as tuples. Target (issue 14): the request's p50 <= 2x the bare fetch.
+psycopg, rows fetched as tuples. Target: the request's p50 <= 2x the bare fetch.
 
     .venv/bin/python bench/bench_agent_status.py [--reps 25]
 """
@@ -157,7 +157,7 @@ def main() -> None:
         f"{p95(request_s) * 1e3:>11.1f} {served / bare:>13.2f} {p50 / bare:>9.2f}"
     )
     ratio = p50 / bare
-    print(f"\ntarget (issue 14): req/bare <= 2.00: {ratio:.2f} -> {'PASS' if ratio <= 2 else 'MISS'}")
+    print(f"\ntarget: req/bare <= 2.00: {ratio:.2f} -> {'PASS' if ratio <= 2 else 'MISS'}")
     print(f"total {time.perf_counter() - began:.0f} s")
 
 

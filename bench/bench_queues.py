@@ -8,7 +8,7 @@ timed: the service alone (call_volume in-process: queries, metrics, records; no 
 Baseline: the two queries the request needs (the window's queue entries with their conversation and
 queue and whether each is its conversation's last, and those entries' agent segments) sent with plain
 psycopg, rows fetched as tuples.
-Target (issue 15): the request's p50 <= 2x its bare fetch.
+Target: the request's p50 <= 2x its bare fetch.
 
     .venv/bin/python bench/bench_queues.py [--reps 9]
 """
@@ -183,7 +183,7 @@ def main() -> None:
     print(f"\nContact Volume, {WINDOW_DAYS} days, limit 1000, PostgreSQL, {args.reps} reps (+1 warm-up)")
     print(f"{'rows':>7} {'records':>8} {'bare p50 ms':>12} {'service p50':>12} {'req p50 ms':>11} {'req/bare':>9}")
     print(f"{fetched:>7} {records:>8} {bare * 1e3:>12.1f} {svc * 1e3:>12.1f} {req * 1e3:>11.1f} {req / bare:>9.2f}")
-    print(f"\ntarget (issue 15): req/bare <= 2.00: {req / bare:.2f} -> {'PASS' if req / bare <= 2 else 'MISS'}")
+    print(f"\ntarget: req/bare <= 2.00: {req / bare:.2f} -> {'PASS' if req / bare <= 2 else 'MISS'}")
     print(f"total {time.perf_counter() - began:.0f} s")
 
 

@@ -6,7 +6,7 @@ the last 7, 14 and 28 days of the data, in-process through the ASGI app (TestCli
 Also timed: the service alone (user_status_chunks in-process: queries, bucketing, JSON chunks; no auth, no
 HTTP). Baseline, in the same run: the four queries the request needs (agent page, last event before the
 window, events inside it, interactions overlapping it) sent with plain psycopg, rows fetched as tuples.
-Targets (issue 5): the 7-day request's p50 <= 3x its bare fetch; time per window day within +-30% from 7 to 28
+Targets: the 7-day request's p50 <= 3x its bare fetch; time per window day within +-30% from 7 to 28
 days.
 
     .venv/bin/python bench/bench_user_status.py [--reps 9]
@@ -210,7 +210,7 @@ def main() -> None:
     seven = rows[0][5] / rows[0][3]
     linear = all(0.7 <= p50 / days / base_per_day <= 1.3 for days, _, _, _, _, p50, _ in rows)
     print(
-        f"\ntarget (issue 5): the 7-day page's req/bare <= 3.00: {seven:.2f} -> {'PASS' if seven <= 3 else 'MISS'}; "
+        f"\ntarget: the 7-day page's req/bare <= 3.00: {seven:.2f} -> {'PASS' if seven <= 3 else 'MISS'}; "
         f"per-day vs 7d within 0.70..1.30 -> {'PASS' if linear else 'MISS'}"
     )
     print(f"total {time.perf_counter() - began:.0f} s")
