@@ -15,31 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Every time is checked to lie in (-2**62, 2**62), so the difference of any two fits in int64. */
-#define MS_LIMIT ((int64_t)1 << 62)
-
-typedef struct { PyObject *bytes; Py_ssize_t len; } Buffer;
-
-/* as_ms, reserve and put are the same as user_status/_sweep.c's: each extension is one translation unit,
- * built on its own, and a shared header for 40 lines would be the only one in the package. */
-static int
-as_ms(PyObject *obj, const char *what, int64_t *out)
-{
-    if (!PyLong_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s must be an int, not %.100s", what, Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    int overflow;
-    long long value = PyLong_AsLongLongAndOverflow(obj, &overflow);
-    if (value == -1 && PyErr_Occurred())
-        return -1;
-    if (overflow || value <= -MS_LIMIT || value >= MS_LIMIT) {
-        PyErr_Format(PyExc_ValueError, "%s out of range (|ms| must be below 2**62)", what);
-        return -1;
-    }
-    *out = value;
-    return 0;
-}
+#include "../_buffer.h"
 
 static int64_t
 floor_div(int64_t a, int64_t b)
@@ -47,29 +23,6 @@ floor_div(int64_t a, int64_t b)
     int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
-
-static int
-reserve(Buffer *buf, Py_ssize_t n)
-{
-    Py_ssize_t size = PyBytes_GET_SIZE(buf->bytes);
-    if (buf->len + n <= size)
-        return 0;
-    while (size < buf->len + n)
-        size *= 2;
-    return _PyBytes_Resize(&buf->bytes, size);
-}
-
-static int
-put(Buffer *buf, const char *text, Py_ssize_t n)
-{
-    if (reserve(buf, n) < 0)
-        return -1;
-    memcpy(PyBytes_AS_STRING(buf->bytes) + buf->len, text, (size_t)n);
-    buf->len += n;
-    return 0;
-}
-
-#define PUT_LITERAL(buf, s) put((buf), (s), (Py_ssize_t)(sizeof(s) - 1))
 
 static char *
 two_digits(char *p, int value)

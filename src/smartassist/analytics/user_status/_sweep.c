@@ -15,36 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every time is checked to lie in (-2**62, 2**62), so the difference or sum of any two fits in int64:
- * the sweep cannot overflow. */
-#define MS_LIMIT ((int64_t)1 << 62)
+#include "../_buffer.h"
+
+/* Every time is checked to lie in (-2**62, 2**62) (as_ms), so the difference or sum of any two fits in
+ * int64: the sweep cannot overflow. */
 
 typedef struct { int64_t start, end; } Span;
 typedef struct { int64_t start, end; PyObject *texts; } Segment;      /* texts: owned reference */
 typedef struct { PyObject *texts; int64_t status_ms, busy_ms; } Entry; /* one status in one bucket */
-/* The result itself, bytes of ASCII JSON written in place, grown by doubling and trimmed at the end: no
- * scratch copy of what is 200+ kB per agent on a 7-day page. Never seen by Python code until done.
- * Bytes, not str: the page is joined and sent as bytes, so no 11 MB encode (and its page faults). */
-typedef struct { PyObject *bytes; Py_ssize_t len; } Buffer;
-
-static int
-as_ms(PyObject *obj, const char *what, int64_t *out)
-{
-    if (!PyLong_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s must be an int, not %.100s", what, Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    int overflow;
-    long long value = PyLong_AsLongLongAndOverflow(obj, &overflow);
-    if (value == -1 && PyErr_Occurred())
-        return -1;
-    if (overflow || value <= -MS_LIMIT || value >= MS_LIMIT) {
-        PyErr_Format(PyExc_ValueError, "%s out of range (|ms| must be below 2**62)", what);
-        return -1;
-    }
-    *out = value;
-    return 0;
-}
 
 /* The first two items of a row; more may follow (the database rows end with the agent id). */
 static int
@@ -74,26 +52,6 @@ check_ascii(PyObject *obj, const char *what)
 }
 
 /* ---- output buffer ---- */
-
-static int
-put(Buffer *buf, const char *text, Py_ssize_t n)
-{
-    Py_ssize_t cap = PyBytes_GET_SIZE(buf->bytes);
-    if (cap - buf->len < n) {
-        while (cap - buf->len < n) {
-            if (cap > PY_SSIZE_T_MAX / 2) {
-                PyErr_NoMemory();
-                return -1;
-            }
-            cap *= 2;
-        }
-        if (_PyBytes_Resize(&buf->bytes, cap) < 0)  /* on failure buf->bytes is released and NULL */
-            return -1;
-    }
-    memcpy(PyBytes_AS_STRING(buf->bytes) + buf->len, text, (size_t)n);
-    buf->len += n;
-    return 0;
-}
 
 static int
 put_str(Buffer *buf, PyObject *ascii)
