@@ -40,49 +40,47 @@ class Reads:
         self._conninfo: str | None = None
         if make_url(database_url).get_backend_name() == "postgresql":
             self._conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        # One pool per event loop: a psycopg pool belongs to the loop it was opened in. A worker has one loop;
-        # an app driven by several loops in turn (test clients) gets one pool for each, dropped with its loop.
+        # One pool per event loop, opened by the app's lifespan in the loop that serves it (a psycopg pool
+        # belongs to one loop and runs worker tasks there). A loop the lifespan did not run in (a test client
+        # used without `with`: one short-lived loop per request) gets the sync read instead of a pool whose
+        # workers would outlive it.
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncConnectionPool] = (
             weakref.WeakKeyDictionary()
         )
-        self._opening: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
-    async def rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
-        if self._conninfo is None:
+    async def rows(self, statement: Select[*tuple[Any, ...]], params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
+        pool = self._pools.get(asyncio.get_running_loop())
+        if pool is None:
             with read_connection(self._read_engine) as connection:
                 return [tuple(row) for row in connection.execute(statement, dict(params))]
         sql, defaults = self._compiled(statement)
-        loop = asyncio.get_running_loop()
-        pool = self._pools.get(loop) or await self._open_pool(loop)
         async with pool.connection() as connection:
             cursor = await connection.execute(sql, {**defaults, **params})
             return await cursor.fetchall()
 
+    async def open(self) -> None:
+        """Open the running loop's pool (PostgreSQL only; the app's lifespan calls this at startup)."""
+        if self._conninfo is None or asyncio.get_running_loop() in self._pools:
+            return
+        pool = AsyncConnectionPool(
+            self._conninfo,
+            min_size=1,
+            max_size=POOL_MAX,
+            timeout=POOL_TIMEOUT_S,
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+            check=_refuse_closed_connection,
+            open=False,
+        )
+        await pool.open()
+        self._pools[asyncio.get_running_loop()] = pool
+
     async def close(self) -> None:
-        """Close the pool of the running loop (the app's lifespan ends there)."""
+        """Close the running loop's pool (the app's lifespan, at shutdown)."""
         pool = self._pools.pop(asyncio.get_running_loop(), None)
         if pool is not None:
             await pool.close()
 
-    async def _open_pool(self, loop: asyncio.AbstractEventLoop) -> AsyncConnectionPool:
-        """Opened on first use in `loop`, the running one."""
-        async with self._opening.setdefault(loop, asyncio.Lock()):
-            pool = self._pools.get(loop)
-            if pool is None:
-                pool = AsyncConnectionPool(
-                    str(self._conninfo),
-                    min_size=1,
-                    max_size=POOL_MAX,
-                    timeout=POOL_TIMEOUT_S,
-                    kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
-                    check=_refuse_closed_connection,
-                    open=False,
-                )
-                await pool.open()
-                self._pools[loop] = pool
-            return pool
-
-    def _compiled(self, statement: Select[Any]) -> tuple[str, dict[str, Any]]:
+    def _compiled(self, statement: Select[*tuple[Any, ...]]) -> tuple[str, dict[str, Any]]:
         """psycopg's SQL text (`%(name)s` placeholders) and the statement's literal parameters (its LIMIT)."""
         cached = self._sql.get(id(statement))
         if cached is None:
