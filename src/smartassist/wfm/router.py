@@ -17,7 +17,7 @@ from smartassist.auth.deps import Principal, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import WFM
 from smartassist.state import get_runtime
-from smartassist.wfm.service import agent_activity, wfm_agents, wfm_queues
+from smartassist.wfm.service import ACTIVITY, QUEUES, activity_body, activity_params, queues_body, wfm_agents
 
 router = APIRouter(tags=["wfm"])
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
@@ -47,9 +47,10 @@ async def queues(
     accountId: str,  # noqa: N803 - the contract's path parameter name
     principal: Principal = Depends(require_app(WFM)),
 ) -> Response:
-    # On the event loop, like IntentRealtimeData: an account's queues are few (tens), one covering-index read.
-    with read_connection(get_runtime(request).read_engine) as connection:
-        return _json(wfm_queues(connection, principal.account_id))
+    # On the event loop, like IntentRealtimeData: an account's queues are few (tens), one covering-index read,
+    # awaited (reads.Reads) rather than blocking the loop on PostgreSQL.
+    rows = await get_runtime(request).reads.rows(QUEUES, {"account_id": principal.account_id})
+    return _json(queues_body(principal.account_id, rows))
 
 
 ON_LOOP_WINDOW_MS = 5 * 60_000
@@ -63,20 +64,21 @@ async def activity(
     toTimeStamp: str | None = Query(None, description="ISO-8601, exclusive; at most 7 days after fromTimeStamp"),  # noqa: N803
     principal: Principal = Depends(require_app(WFM)),
 ) -> Response:
-    """Async: the WFM poll (a 30-second window, a handful of rows) is one indexed range query, cheaper to wait
-    for on the event loop than a thread-pool hop (as IntentRealtimeData); a window over 5 minutes may hold up
-    to a week of events, so it runs in the thread pool and never stalls the loop."""
+    """Async: the WFM poll (a 30-second window, a handful of rows) is one indexed range query, awaited on the
+    event loop (reads.Reads: PostgreSQL's wait does not block it), cheaper than a thread-pool hop; a window
+    over 5 minutes may hold up to a week of events to render, so it runs in the thread pool."""
     start = parse_bound(fromTimeStamp, "fromTimeStamp", 0, is_end=False, dates=False, keep_millis=True)
     end = parse_bound(toTimeStamp, "toTimeStamp", 0, is_end=True, dates=False, keep_millis=True)
     check_window(
         start, end, MAX_ACTIVITY_WINDOW_MS, start_field="fromTimeStamp", end_field="toTimeStamp", limit="7 days"
     )
-    engine = get_runtime(request).read_engine
+    runtime = get_runtime(request)
+    params = activity_params(principal.account_id, start=start, end=end)
+    if end - start <= ON_LOOP_WINDOW_MS:
+        return _json(activity_body(principal.account_id, await runtime.reads.rows(ACTIVITY, params)))
 
     def run() -> Response:
-        with read_connection(engine) as connection:
-            return _json(agent_activity(connection, principal.account_id, start=start, end=end))
+        with read_connection(runtime.read_engine) as connection:
+            return _json(activity_body(principal.account_id, connection.execute(ACTIVITY, params)))
 
-    if end - start <= ON_LOOP_WINDOW_MS:
-        return run()
     return await anyio.to_thread.run_sync(run)

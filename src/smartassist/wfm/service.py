@@ -17,6 +17,7 @@ them):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -39,16 +40,24 @@ def wfm_agents(connection: Connection, account_id: str, *, limit: int, offset: i
     ]
 
 
+QUEUES = (
+    select(Queue.queue_id, Queue.name)
+    .where(Queue.account_id == bindparam("account_id"))
+    .order_by(Queue.name, Queue.queue_id)
+)
+
+
+def queues_body(account_id: str, rows: Iterable[Sequence[Any]]) -> list[dict[str, str]]:
+    """The response of `queues` from QUEUES' rows."""
+    return [{"accountId": account_id, "collectionPointId": queue_id, "Description": name} for queue_id, name in rows]
+
+
 def wfm_queues(connection: Connection, account_id: str) -> list[dict[str, str]]:
-    stmt = select(Queue.queue_id, Queue.name).where(Queue.account_id == account_id).order_by(Queue.name, Queue.queue_id)
-    return [
-        {"accountId": account_id, "collectionPointId": queue_id, "Description": name}
-        for queue_id, name in connection.execute(stmt)
-    ]
+    return queues_body(account_id, connection.execute(QUEUES, {"account_id": account_id}))
 
 
 # Built once: the WFM poll is a high-rate, tiny query, and building the statement cost as much as running it.
-_ACTIVITY = (
+ACTIVITY = (
     select(AgentStatusEvent.ts, Agent.agent_key, AgentStatusEvent.status, AgentStatusEvent.reason)
     .join(Agent, Agent.id == AgentStatusEvent.agent_id)
     .where(
@@ -61,11 +70,19 @@ _ACTIVITY = (
 )
 
 
-def agent_activity(connection: Connection, account_id: str, *, start: int, end: int) -> dict[str, Any]:
-    """Every status event of the account's agents with start <= ts < end, by time, then agentId."""
-    rows = connection.execute(_ACTIVITY, {"account_id": account_id, "start": start, "end": end})
+def activity_params(account_id: str, *, start: int, end: int) -> dict[str, Any]:
+    return {"account_id": account_id, "start": start, "end": end}
+
+
+def activity_body(account_id: str, rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    """The response of `agentactivity` from ACTIVITY's rows: every status event of the account's agents with
+    start <= ts < end, by time, then agentId."""
     updates = [
         {"AgentId": key, "EventTime": event_time(ts), "Activity": activity(status), "ReasonCode": reason or ""}
         for ts, key, status, reason in rows
     ]
     return {"accountId": account_id, "AgentUpdates": updates}
+
+
+def agent_activity(connection: Connection, account_id: str, *, start: int, end: int) -> dict[str, Any]:
+    return activity_body(account_id, connection.execute(ACTIVITY, activity_params(account_id, start=start, end=end)))
