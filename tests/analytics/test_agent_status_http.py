@@ -13,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from tests.factories import ANALYTICS, INGEST, WFM, create_account, create_app, token
 from tests.support.rows import DAY, HOUR, MINUTE, T0, add_account, add_agent, add_events, add_logins
+from tests.support.tenants import ANALYTICS, INGEST, WFM, create_account, create_app
+from tests.support.tokens import token
 
 SAMPLES = Path(__file__).parent / "samples"
 BASE = "/agentassist/api/public/analytics/account/{}"

@@ -14,8 +14,9 @@ from smartassist.app import create_app
 from smartassist.auth import deps
 from smartassist.auth.failed_auth import WINDOW_S, FailedAuthLimiter
 from smartassist.config import Settings
-from tests.factories import ANALYTICS, create_account, token
-from tests.factories import create_app as create_client_app
+from tests.support.tenants import ANALYTICS, create_account
+from tests.support.tenants import create_app as create_client_app
+from tests.support.tokens import token
 
 URL = "/api/public/bot/st-1/intentrealtimedata"
 

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, text
 
 from smartassist.ids import is_account_id, is_caller_id, normalize_email
 from smartassist.ingest.parsing import count_array_records
-from tests.factories import ADMIN, create_account
 from tests.support.errors import error
 from tests.support.ingest import agent, counts, event, ok, post, session
+from tests.support.tenants import ADMIN, create_account
 
 KELVIN = "\u212a"  # KELVIN SIGN: NFKC makes it a plain K
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from smartassist import cli
 from smartassist.config import Settings
 from smartassist.db import make_engine
-from tests.factories import ADMIN, create_account, create_app
+from tests.support.tenants import ADMIN, create_account, create_app
 
 
 def _mode(path: Path) -> int:

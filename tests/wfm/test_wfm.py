@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 
 from smartassist.wfm.render import activity, event_time
 from tests.analytics.test_agent_status_http import assert_same
-from tests.factories import ANALYTICS, WFM, create_account, create_app, token
 from tests.support.rows import HOUR, MINUTE, T0, add_account, add_agent, add_events, add_queue
+from tests.support.tenants import ANALYTICS, WFM, create_account, create_app
+from tests.support.tokens import token
 
 SAMPLES = Path(__file__).parent / "samples"
 BASE = "/agentassist/api/public/analytics/account/{}/"

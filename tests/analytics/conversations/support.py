@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from smartassist.contactcenter.models import Queue
-from tests.factories import create_account, create_app, token
+from tests.support.tenants import create_account, create_app
+from tests.support.tokens import token
 
 SAMPLES = Path(__file__).parent / "samples"
 V1 = "/agentassist/api/public/analytics/account/{}/calldetails"

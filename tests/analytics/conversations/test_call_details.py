@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.analytics.conversations.support import V1, V2, Caller, add_agents, add_queue, new_caller, row
-from tests.factories import INGEST, create_app, token
 from tests.support.errors import error
 from tests.support.ingest import ok
+from tests.support.tenants import INGEST, create_app
+from tests.support.tokens import token
 
 BASE = "/agentassist/api/public/analytics/account/{}"
 A1 = "u-agent-one"
