@@ -15,30 +15,23 @@ from __future__ import annotations
 
 import argparse
 import random
-import secrets
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import jwt
 import psycopg
-from bench_user_status import AGENTS, BASE_URL, DATA_END, DATA_START, DAY_MS, DAYS, PAGE, libpq_url, load, p95
-from fastapi.testclient import TestClient
+from bench_user_status import AGENTS, DATA_END, DATA_START, DAY_MS, DAYS, PAGE, load
+from common import bench_app, libpq_url, p95
 
-from smartassist import migrate
 from smartassist.analytics.agent_status.request import AgentStatusQuery
 from smartassist.analytics.agent_status.service import agent_status_details
-from smartassist.app import create_app
-from smartassist.config import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
 
 LOGINS_PER_DAY = 2
 WINDOW_DAYS = 7
-ADMIN_TOKEN = "bench-admin-" + secrets.token_hex(16)
 
 
 def add_reasons_and_logins(url: str, account_id: str) -> None:
@@ -101,48 +94,38 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=25)
     args = parser.parse_args()
     began = time.perf_counter()
-    with temporary_postgres_database(BASE_URL, "smartassist_bench") as url:
-        migrate.upgrade(url)
-        settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key="bench-" + secrets.token_hex(8))
-        app = create_app(settings)
-        with TestClient(app) as client, psycopg.connect(libpq_url(url)) as raw:
-            admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-            account_id = client.post("/admin/accounts", json={"name": "bench"}, headers=admin).json()["accountId"]
-            api_app = client.post(
-                f"/admin/accounts/{account_id}/apps",
-                headers=admin,
-                json={"name": "bench", "scopes": ["SmartAssist Analytics"]},
-            ).json()
-            load(url, account_id)
-            add_reasons_and_logins(url, account_id)
-            print(f"loaded {AGENTS} agents x {DAYS} days in {time.perf_counter() - began:.1f} s")
-            headers = {"auth": jwt.encode({"appId": api_app["clientId"]}, api_app["clientSecret"])}
-            path = f"/agentassist/api/public/analytics/account/{account_id}/v3/agentstatusdetails"
-            start, end = DATA_END - WINDOW_DAYS * DAY_MS, DATA_END
-            first_day, last_day = (time.strftime("%Y-%m-%d", time.gmtime(ms / 1000)) for ms in (start, end - 1))
-            body = {"filter": {"dateFilter": {"startDate": first_day, "endDate": last_day, "timeZoneOffSet": 0}}}
-            query = AgentStatusQuery(start, end, 0, None)
+    with bench_app("SmartAssist Analytics") as bench:
+        client, raw, account_id, headers = bench.client, bench.raw, bench.account_id, bench.headers
+        app, url = client.app, bench.url
+        load(url, account_id)
+        add_reasons_and_logins(url, account_id)
+        print(f"loaded {AGENTS} agents x {DAYS} days in {time.perf_counter() - began:.1f} s")
+        path = f"/agentassist/api/public/analytics/account/{account_id}/v3/agentstatusdetails"
+        start, end = DATA_END - WINDOW_DAYS * DAY_MS, DATA_END
+        first_day, last_day = (time.strftime("%Y-%m-%d", time.gmtime(ms / 1000)) for ms in (start, end - 1))
+        body = {"filter": {"dateFilter": {"startDate": first_day, "endDate": last_day, "timeZoneOffSet": 0}}}
+        query = AgentStatusQuery(start, end, 0, None)
 
-            def request() -> int:
-                response = client.post(path, json=body, headers=headers)
-                assert response.status_code == 200, response.text[:300]
-                return len(response.content)
+        def request() -> int:
+            response = client.post(path, json=body, headers=headers)
+            assert response.status_code == 200, response.text[:300]
+            return len(response.content)
 
-            def service() -> int:
-                with app.state.runtime.read_engine.connect() as connection:
-                    return len(agent_status_details(connection, account_id, query, version=3, limit=PAGE, offset=0))
+        def service() -> int:
+            with app.state.runtime.read_engine.connect() as connection:
+                return len(agent_status_details(connection, account_id, query, version=3, limit=PAGE, offset=0))
 
-            size = request()
-            fetched = bare_fetch(raw, account_id, start, end)
-            # Interleaved, one of each per round: a load drifting on the shared cores weighs on all three alike.
-            actions = (lambda: bare_fetch(raw, account_id, start, end), service, request)
-            samples: list[list[float]] = [[], [], []]
-            for action in actions:
-                action()  # warm-up: caches, prepared plans, pool
-            for _ in range(args.reps):
-                for action, times in zip(actions, samples, strict=True):
-                    times.extend(timed_once(action))
-            bare_s, service_s, request_s = samples
+        size = request()
+        fetched = bare_fetch(raw, account_id, start, end)
+        # Interleaved, one of each per round: a load drifting on the shared cores weighs on all three alike.
+        actions = (lambda: bare_fetch(raw, account_id, start, end), service, request)
+        samples: list[list[float]] = [[], [], []]
+        for action in actions:
+            action()  # warm-up: caches, prepared plans, pool
+        for _ in range(args.reps):
+            for action, times in zip(actions, samples, strict=True):
+                times.extend(timed_once(action))
+        bare_s, service_s, request_s = samples
     bare, served, p50 = statistics.median(bare_s), statistics.median(service_s), statistics.median(request_s)
     print(
         f"\nAgent Status Details v3, {PAGE} agents x {WINDOW_DAYS} days, PostgreSQL, "

@@ -17,36 +17,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import secrets
 import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import jwt
 import psycopg
-from fastapi.testclient import TestClient
 
-from smartassist import migrate
-from smartassist.app import create_app
-from smartassist.config import Settings
 from smartassist.wfm.intervals import Window
 from smartassist.wfm.volume import VolumeQuery, call_volume
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_user_status import libpq_url, timed  # noqa: E402 - this folder is on the path when run as a script
-from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
+from common import bench_app, libpq_url, timed  # noqa: E402 - this folder is on the path when run as a script
 
-BASE_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AGENTS, QUEUES, DAYS, CONTACTS_PER_DAY = 200, 4, 10, 5000
 WINDOW_DAYS = 7
 DAY_MS = 86_400_000
 DATA_START = 1_669_852_800_000  # 2022-12-01T00:00:00Z
 DATA_END = DATA_START + DAYS * DAY_MS
-ADMIN_TOKEN = "bench-admin-" + secrets.token_hex(16)
 BOT = "st-bench"
 
 
@@ -144,41 +134,31 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=9)
     args = parser.parse_args()
     began = time.perf_counter()
-    with temporary_postgres_database(BASE_URL, "smartassist_bench") as url:
-        migrate.upgrade(url)
-        settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key="bench-" + secrets.token_hex(8))
-        app = create_app(settings)
-        with TestClient(app) as client, psycopg.connect(libpq_url(url)) as raw:
-            admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-            account_id = client.post("/admin/accounts", json={"name": "bench"}, headers=admin).json()["accountId"]
-            api_app = client.post(
-                f"/admin/accounts/{account_id}/apps",
-                headers=admin,
-                json={"name": "bench", "scopes": ["WFM Integration"]},
-            ).json()
-            load(url, account_id)
-            print(f"loaded {DAYS * CONTACTS_PER_DAY} contacts over {DAYS} days in {time.perf_counter() - began:.1f} s")
-            headers = {"auth": jwt.encode({"appId": api_app["clientId"]}, api_app["clientSecret"])}
-            start, end = DATA_END - WINDOW_DAYS * DAY_MS, DATA_END
-            iso = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000)) for ms in (start, end)]
-            body = {"orgId": "o-bench", "fromTimeStamp": iso[0], "toTimeStamp": iso[1], "limit": 1000}
-            path = f"/agentassist/api/public/analytics/account/{account_id}/callvolume"
+    with bench_app("WFM Integration") as bench:
+        client, raw, account_id, headers = bench.client, bench.raw, bench.account_id, bench.headers
+        app, url = client.app, bench.url
+        load(url, account_id)
+        print(f"loaded {DAYS * CONTACTS_PER_DAY} contacts over {DAYS} days in {time.perf_counter() - began:.1f} s")
+        start, end = DATA_END - WINDOW_DAYS * DAY_MS, DATA_END
+        iso = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000)) for ms in (start, end)]
+        body = {"orgId": "o-bench", "fromTimeStamp": iso[0], "toTimeStamp": iso[1], "limit": 1000}
+        path = f"/agentassist/api/public/analytics/account/{account_id}/callvolume"
 
-            def request() -> int:
-                response = client.post(path, json=body, headers=headers)
-                assert response.status_code == 200, response.text[:300]
-                return int(response.json()["totalCount"])
+        def request() -> int:
+            response = client.post(path, json=body, headers=headers)
+            assert response.status_code == 200, response.text[:300]
+            return int(response.json()["totalCount"])
 
-            def service() -> int:
-                with app.state.runtime.read_engine.connect() as connection:
-                    query = VolumeQuery("o-bench", Window(start, end), 0, 1000, False)
-                    return int(call_volume(connection, account_id, query)["totalCount"])
+        def service() -> int:
+            with app.state.runtime.read_engine.connect() as connection:
+                query = VolumeQuery("o-bench", Window(start, end), 0, 1000, False)
+                return int(call_volume(connection, account_id, query)["totalCount"])
 
-            records = request()
-            fetched = bare_fetch(raw, account_id, start, end)
-            request_s = timed(request, args.reps)
-            service_s = timed(service, args.reps)
-            bare_s = timed(lambda: bare_fetch(raw, account_id, start, end), args.reps)
+        records = request()
+        fetched = bare_fetch(raw, account_id, start, end)
+        request_s = timed(request, args.reps)
+        service_s = timed(service, args.reps)
+        bare_s = timed(lambda: bare_fetch(raw, account_id, start, end), args.reps)
     bare, svc, req = (statistics.median(s) for s in (bare_s, service_s, request_s))
     print(f"\nContact Volume, {WINDOW_DAYS} days, limit 1000, PostgreSQL, {args.reps} reps (+1 warm-up)")
     print(f"{'rows':>7} {'records':>8} {'bare p50 ms':>12} {'service p50':>12} {'req p50 ms':>11} {'req/bare':>9}")

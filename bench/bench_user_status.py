@@ -15,41 +15,27 @@ days.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import secrets
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
-import jwt
 import psycopg
-from fastapi.testclient import TestClient
 
-from smartassist import migrate
 from smartassist.analytics.user_status.request import UserStatusQuery
 from smartassist.analytics.user_status.service import user_status_chunks
-from smartassist.app import create_app
-from smartassist.config import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
+from common import bench_app, libpq_url, p95, timed  # noqa: E402 - this folder is on the path when run as a script
 
-BASE_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AGENTS, DAYS, EVENTS_PER_DAY, INTERACTIONS_PER_DAY = 200, 31, 50, 30
 PAGE = 50
 DAY_MS = 86_400_000
 DATA_START = 1_669_852_800_000  # 2022-12-01T00:00:00Z
 DATA_END = DATA_START + DAYS * DAY_MS
 STATUSES = ["Available", "Available", "Busy", "Away", "On Break", "Offline"]
-ADMIN_TOKEN = "bench-admin-" + secrets.token_hex(16)
-
-
-def libpq_url(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def load(url: str, account_id: str) -> None:
@@ -125,77 +111,52 @@ def bare_fetch(conn: psycopg.Connection[tuple[object, ...]], account_id: str, st
     return len(agents) + sum(len(conn.execute(sql, params).fetchall()) for sql in BARE_QUERIES[1:])
 
 
-def timed(action: Callable[[], object], reps: int) -> list[float]:
-    action()  # warm-up: caches, prepared plans, pool
-    samples = []
-    for _ in range(reps):
-        began = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - began)
-    return samples
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=9)
     args = parser.parse_args()
     began = time.perf_counter()
-    with temporary_postgres_database(BASE_URL, "smartassist_bench") as url:
-        migrate.upgrade(url)
-        settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key="bench-" + secrets.token_hex(8))
-        app = create_app(settings)
-        with TestClient(app) as client, psycopg.connect(libpq_url(url)) as raw:
-            admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-            account_id = client.post("/admin/accounts", json={"name": "bench"}, headers=admin).json()["accountId"]
-            api_app = client.post(
-                f"/admin/accounts/{account_id}/apps",
-                headers=admin,
-                json={"name": "bench", "scopes": ["SmartAssist Analytics"]},
-            ).json()
-            load(url, account_id)
-            print(f"loaded {AGENTS} agents x {DAYS} days in {time.perf_counter() - began:.1f} s")
-            headers = {"auth": jwt.encode({"appId": api_app["clientId"]}, api_app["clientSecret"])}
-            path = f"/agentassist/api/public/analytics/1.1/account/{account_id}/userstatus"
-            rows = []
-            for days in (7, 14, 28):
-                start, end = DATA_END - days * DAY_MS, DATA_END
-                first_day, last_day = (time.strftime("%Y-%m-%d", time.gmtime(ms / 1000)) for ms in (start, end - 1))
-                body = {
-                    "filter": {"dateFilter": {"startDate": first_day, "endDate": last_day, "timeZoneOffSet": 0}},
-                    "granularity": "PT15M",
-                }
+    with bench_app("SmartAssist Analytics") as bench:
+        client, raw, account_id, headers = bench.client, bench.raw, bench.account_id, bench.headers
+        app, url = client.app, bench.url
+        load(url, account_id)
+        print(f"loaded {AGENTS} agents x {DAYS} days in {time.perf_counter() - began:.1f} s")
+        path = f"/agentassist/api/public/analytics/1.1/account/{account_id}/userstatus"
+        rows = []
+        for days in (7, 14, 28):
+            start, end = DATA_END - days * DAY_MS, DATA_END
+            first_day, last_day = (time.strftime("%Y-%m-%d", time.gmtime(ms / 1000)) for ms in (start, end - 1))
+            body = {
+                "filter": {"dateFilter": {"startDate": first_day, "endDate": last_day, "timeZoneOffSet": 0}},
+                "granularity": "PT15M",
+            }
 
-                def request(body: dict[str, object] = body) -> int:
-                    response = client.post(path, json=body, headers=headers)
-                    assert response.status_code == 200, response.text[:300]
-                    return len(response.content)
+            def request(body: dict[str, object] = body) -> int:
+                response = client.post(path, json=body, headers=headers)
+                assert response.status_code == 200, response.text[:300]
+                return len(response.content)
 
-                def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> int:
-                    with app.state.runtime.read_engine.connect() as connection:
-                        chunks = user_status_chunks(connection, account_id, query, limit=PAGE, offset=0, now=DATA_END)
-                    return sum(map(len, chunks))  # rendered as iterated
+            def service(query: UserStatusQuery = UserStatusQuery(start, end, 15 * 60_000, None)) -> int:
+                with app.state.runtime.read_engine.connect() as connection:
+                    chunks = user_status_chunks(connection, account_id, query, limit=PAGE, offset=0, now=DATA_END)
+                return sum(map(len, chunks))  # rendered as iterated
 
-                size = request()
-                fetched = bare_fetch(raw, account_id, start, end)
-                request_s = timed(request, args.reps)
-                service_s = timed(service, args.reps)
-                bare_s = timed(lambda start=start, end=end: bare_fetch(raw, account_id, start, end), args.reps)
-                rows.append(
-                    (
-                        days,
-                        fetched,
-                        size,
-                        statistics.median(bare_s),
-                        statistics.median(service_s),
-                        statistics.median(request_s),
-                        p95(request_s),
-                    )
+            size = request()
+            fetched = bare_fetch(raw, account_id, start, end)
+            request_s = timed(request, args.reps)
+            service_s = timed(service, args.reps)
+            bare_s = timed(lambda start=start, end=end: bare_fetch(raw, account_id, start, end), args.reps)
+            rows.append(
+                (
+                    days,
+                    fetched,
+                    size,
+                    statistics.median(bare_s),
+                    statistics.median(service_s),
+                    statistics.median(request_s),
+                    p95(request_s),
                 )
+            )
     base_per_day = rows[0][5] / rows[0][0]
     print(f"\nUserStatus, {PAGE} agents, PT15M, PostgreSQL, {args.reps} reps (+1 warm-up)")
     print(
