@@ -26,7 +26,8 @@ from pathlib import Path
 
 import httpx
 import jwt
-from bench_user_status import AGENTS, BASE_URL, DATA_END, DATA_START, DAYS, load
+from bench_user_status import AGENTS, DATA_END, DATA_START, DAYS, load
+from common import BASE_URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
