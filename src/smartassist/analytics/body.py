@@ -25,6 +25,17 @@ OFFSET_SCHEMA: dict[str, Any] = {
 }
 
 
+def filter_schema(date_filter: dict[str, Any]) -> dict[str, Any]:
+    """The `filter` object of the per-agent routes (UserStatus, Agent Status Details): the agents filter and
+    the route's own `dateFilter` object."""
+    return {
+        "type": "object",
+        "required": ["dateFilter"],
+        "additionalProperties": False,
+        "properties": {"agents": AGENTS_SCHEMA, "dateFilter": date_filter},
+    }
+
+
 def json_request_body(schema: dict[str, Any]) -> dict[str, Any]:
     """openapi_extra for a route whose body json_body reads (FastAPI does not see it)."""
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}

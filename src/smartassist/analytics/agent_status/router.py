@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from smartassist.analytics.agent_status.request import parse_agent_status_body
 from smartassist.analytics.agent_status.service import agent_status_details
-from smartassist.analytics.body import AGENTS_SCHEMA, OFFSET_SCHEMA, json_body, json_request_body
+from smartassist.analytics.body import OFFSET_SCHEMA, filter_schema, json_body, json_request_body
 from smartassist.auth.deps import Principal, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
@@ -34,25 +34,19 @@ REQUEST_SCHEMA: dict[str, Any] = {
     "required": ["filter"],
     "additionalProperties": False,
     "properties": {
-        "filter": {
-            "type": "object",
-            "required": ["dateFilter"],
-            "additionalProperties": False,
-            "properties": {
-                "agents": AGENTS_SCHEMA,
-                "dateFilter": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "description": "either date, or startDate and endDate",
-                    "properties": {
-                        "date": {"type": "string", "description": "yyyy-mm-dd: one whole local day"},
-                        "startDate": _BOUND,
-                        "endDate": _BOUND,
-                        "timeZoneOffSet": OFFSET_SCHEMA,
-                    },
+        "filter": filter_schema(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "either date, or startDate and endDate",
+                "properties": {
+                    "date": {"type": "string", "description": "yyyy-mm-dd: one whole local day"},
+                    "startDate": _BOUND,
+                    "endDate": _BOUND,
+                    "timeZoneOffSet": OFFSET_SCHEMA,
                 },
-            },
-        },
+            }
+        ),
     },
 }
 _OPENAPI = json_request_body(REQUEST_SCHEMA)

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from smartassist.analytics.body import AGENTS_SCHEMA, OFFSET_SCHEMA, json_request_body
-from smartassist.analytics.body import json_body as user_status_body
+from smartassist.analytics.body import OFFSET_SCHEMA, filter_schema, json_body, json_request_body
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.analytics.user_status.service import user_status_chunks
 from smartassist.auth.deps import Principal, require_app
@@ -38,24 +37,14 @@ REQUEST_SCHEMA: dict[str, Any] = {
     "required": ["filter", "granularity"],
     "additionalProperties": False,
     "properties": {
-        "filter": {
-            "type": "object",
-            "required": ["dateFilter"],
-            "additionalProperties": False,
-            "properties": {
-                "agents": AGENTS_SCHEMA,
-                "dateFilter": {
-                    "type": "object",
-                    "required": ["startDate", "endDate"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "startDate": _BOUND,
-                        "endDate": _BOUND,
-                        "timeZoneOffSet": OFFSET_SCHEMA,
-                    },
-                },
-            },
-        },
+        "filter": filter_schema(
+            {
+                "type": "object",
+                "required": ["startDate", "endDate"],
+                "additionalProperties": False,
+                "properties": {"startDate": _BOUND, "endDate": _BOUND, "timeZoneOffSet": OFFSET_SCHEMA},
+            }
+        ),
         "granularity": {
             "oneOf": [{"type": "string", "examples": ["PT30M"]}, {"type": "integer", "minimum": 1, "maximum": 1440}]
         },
@@ -111,7 +100,7 @@ def user_status(
     limit: int = Query(50, ge=1, le=50),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     principal: Principal = Depends(require_app(ANALYTICS)),
-    body: Any = Depends(user_status_body),
+    body: Any = Depends(json_body),
 ) -> Response:
     query = parse_user_status_body(body)
     # Taken here, in the route's thread: a request waiting for a thread holds no connection.
