@@ -41,9 +41,10 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def bench_app(scope: str) -> Iterator[Bench]:
-    """A migrated throwaway database, the app over it, an account and an app granted `scope`."""
-    with temporary_postgres_database(BASE_URL, "smartassist_bench") as url:
+def bench_app(scope: str, prefix: str = "smartassist_bench") -> Iterator[Bench]:
+    """A migrated throwaway database (named `<prefix>_<pid>_<random>`), the app over it, an account and an app
+    granted `scope`."""
+    with temporary_postgres_database(BASE_URL, prefix) as url:
         migrate.upgrade(url)
         settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key="bench-" + secrets.token_hex(8))
         with TestClient(create_app(settings)) as client, psycopg.connect(libpq_url(url)) as raw:
