@@ -1,4 +1,4 @@
-"""The `smartassist` command: serve, db upgrade, demo, simulate, token."""
+"""The `smartassist` command: serve, db upgrade / downgrade / prune, demo, simulate, token."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ import typer
 from rich.console import Console
 
 from smartassist import client_token, demo, migrate
+from smartassist.clock import now_ms
 from smartassist.config import Settings
+from smartassist.contactcenter import retention
+from smartassist.db import make_engine
 from smartassist.ops import http_server
 from smartassist.ops.logging_config import server_log_config
 from smartassist.ops.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 from smartassist.simulation import command, setup
 from smartassist.simulation.writer import IngestError
+from smartassist.timefmt import iso_ms
 
 app = typer.Typer(help="smartassist-server: a self-hosted SmartAssist analytics API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
@@ -80,6 +84,30 @@ def db_downgrade(revision: str = typer.Argument(..., help="Target revision, e.g.
     """Revert migrations down to REVISION."""
     migrate.downgrade(Settings().resolved_database_url(), revision)
     typer.echo(f"database at {revision}")
+
+
+@db_app.command("prune")
+def db_prune(
+    days: int | None = typer.Option(
+        None, "--days", min=1, help="Days of history to keep [default: SMARTASSIST_RETENTION_DAYS]."
+    ),
+    batch: int = typer.Option(retention.DEFAULT_BATCH, "--batch", min=1, max=20_000, help="Rows per transaction."),
+) -> None:
+    """Delete contact-center history older than the retention (status events, interactions, logins,
+    ended conversations); each agent's status at the cutoff is kept."""
+    settings = Settings()
+    keep = days or settings.retention_days
+    if keep is None:
+        typer.echo("no retention: set SMARTASSIST_RETENTION_DAYS or give --days", err=True)
+        raise typer.Exit(2)
+    cutoff = now_ms() - keep * 86_400_000
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        deleted = retention.prune(engine, cutoff, batch=batch)
+    finally:
+        engine.dispose()
+    counts = ", ".join(f"{table} {count}" for table, count in deleted.items())
+    typer.echo(f"deleted rows older than {iso_ms(cutoff)} ({keep} days): {counts}")
 
 
 @app.command()

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     max_connections: int = Field(default=512, ge=1)
     # Failed authentications per client address and minute before 429 (auth/failed_auth.py); 0 = no limit.
     failed_auth_per_minute: int = Field(default=60, ge=0)
+    # Days of contact-center history `smartassist db prune` keeps (contactcenter/retention.py); None keeps all.
+    retention_days: int | None = Field(default=None, ge=1)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded default: a SQLite file in the data directory. A SQLite file is

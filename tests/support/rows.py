@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.models import Account
@@ -110,3 +110,13 @@ def add_interactions(
             for start, end in intervals
         )
         session.commit()
+
+
+def status_events(engine: Engine, agent_id: int) -> list[tuple[int, str]]:
+    """An agent's stored status events as (ts, status), in insertion order."""
+    c = AgentStatusEvent.__table__.c
+    with engine.connect() as conn:
+        return [
+            (ts, status)
+            for ts, status in conn.execute(select(c.ts, c.status).where(c.agent_id == agent_id).order_by(c.id))
+        ]
