@@ -16,6 +16,7 @@ from smartassist.contactcenter.models import (
     QueueEntry,
 )
 from smartassist.contactcenter.retention import prune
+from tests.analytics.plans import explained, recorded
 from tests.support.contacts import Entry, Seg, add_bot, add_contact, add_queue
 from tests.support.rows import (
     DAY,
@@ -152,3 +153,34 @@ def test_a_window_after_the_cutoff_is_answered_the_same_after_a_prune(db_engine:
     before = answer()
     assert prune(db_engine, CUTOFF)["agent_status_events"] == 3 * 14  # 15 of each agent's 25 are before it
     assert answer() == before
+
+
+def test_each_batch_is_found_through_an_index(db_engine: Engine) -> None:
+    account = add_account(db_engine)
+    agent = add_agent(db_engine, account, "a@x.com")
+    add_events(db_engine, account, agent, [(CUTOFF - n * HOUR, "Busy") for n in range(1, 4)])
+    add_interactions(db_engine, account, agent, [(CUTOFF - DAY, CUTOFF - DAY + MINUTE)])
+    add_logins(db_engine, account, agent, [("entry", CUTOFF - DAY, None)])
+    with recorded(db_engine) as statements:
+        prune(db_engine, CUTOFF)
+    batches = [(sql, params) for sql, params in statements if sql.lstrip().startswith("SELECT") and "LIMIT" in sql]
+    tables = ["agent_status_events", "agent_interactions", "agent_login_events", "conversations"]
+    plans = explained(db_engine, batches)
+    found = {
+        table: plan
+        for (sql, _), plan in zip(batches, plans, strict=True)
+        for table in tables
+        if f"FROM {table} " in sql
+    }
+    assert set(found) == set(tables)
+    if db_engine.dialect.name == "sqlite":
+        assert "INDEX ix_agent_status_events_agent_ts_id (agent_id=? AND ts<?)" in found["agent_status_events"]
+        assert "INDEX ix_agent_interactions_agent_end_start (agent_id=? AND end_time<?)" in found["agent_interactions"]
+        assert "INDEX ix_agent_login_events_agent_at (agent_pk=? AND at<?)" in found["agent_login_events"]
+        assert "INDEX ix_conversations_account_start (account_id=? AND start_time<?)" in found["conversations"]
+        assert all("TEMP B-TREE" not in plan for plan in found.values())  # read in the index's order
+    else:
+        assert "ix_agent_status_events_agent_ts_id" in found["agent_status_events"]
+        assert "ix_agent_interactions_agent_end_start" in found["agent_interactions"]
+        assert "ix_agent_login_events_agent_at" in found["agent_login_events"]
+        assert "ix_conversations_account_start" in found["conversations"]

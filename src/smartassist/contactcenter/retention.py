@@ -67,29 +67,16 @@ def agent_history(account_id: str, agent_pk: int, cutoff: int) -> dict[str, Sele
     batches before again, or for the events a hash join over the whole table (measured in bench_scale.py).
     """
     e, i, login = _event.c, _interaction.c, _login.c
+    # The agent, if it is the account's: named so in each statement, rather than by the row's account_id, which
+    # SQLite would answer from ix_agent_status_events_account_ts (every agent's events before the cutoff).
+    agent = select(_agent.id).where(_agent.id == agent_pk, _agent.account_id == account_id).scalar_subquery()
     latest = (  # the agent's status at the cutoff: its last event before it, by (ts, id), is kept
-        select(e.id)
-        .where(e.agent_id == agent_pk, e.ts < cutoff)
-        .order_by(e.ts.desc(), e.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+        select(e.id).where(e.agent_id == agent, e.ts < cutoff).order_by(e.ts.desc(), e.id.desc()).limit(1)
+    ).scalar_subquery()
     return {
-        "agent_status_events": (
-            select(e.id)
-            .where(e.agent_id == agent_pk, e.account_id == account_id, e.ts < cutoff, e.id != latest)
-            .order_by(e.ts)
-        ),
-        "agent_interactions": (
-            select(i.id)
-            .where(i.agent_id == agent_pk, i.account_id == account_id, i.end_time < cutoff)
-            .order_by(i.end_time)
-        ),
-        "agent_login_events": (
-            select(login.id)
-            .where(login.agent_pk == agent_pk, login.account_id == account_id, login.at < cutoff)
-            .order_by(login.at)
-        ),
+        "agent_status_events": (select(e.id).where(e.agent_id == agent, e.ts < cutoff, e.id != latest).order_by(e.ts)),
+        "agent_interactions": select(i.id).where(i.agent_id == agent, i.end_time < cutoff).order_by(i.end_time),
+        "agent_login_events": select(login.id).where(login.agent_pk == agent, login.at < cutoff).order_by(login.at),
     }
 
 
