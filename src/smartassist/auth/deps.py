@@ -13,7 +13,7 @@ from smartassist.auth.admin import bearer_token, is_admin_token, parse_app_autho
 from smartassist.auth.errors import AuthFailure
 from smartassist.auth.jti import claim_jti
 from smartassist.auth.ratelimit import enforce_rate_limit, rate_limit_subject
-from smartassist.auth.tokens import Verified, present, verify_token
+from smartassist.auth.tokens import Genuine, Verified, authenticate, check_claims, present
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
 from smartassist.state import Runtime, get_runtime
@@ -64,9 +64,7 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
 
         settings = runtime.settings
         with failed_auth.guarded(request):
-            presented = present(token, max_bytes=settings.max_token_bytes)
-            stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
-            verified = verify_token(presented, stored, runtime.secret_box, leeway_s=settings.jwt_leeway_seconds)
+            verified = check_claims(await _genuine(runtime, token), leeway_s=settings.jwt_leeway_seconds)
         app = verified.app
         if scope not in app.scopes:
             raise AuthFailure("scope", f"scope {scope} not granted", status=403)
@@ -81,6 +79,21 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
         return Principal(account_id=app.account_id, client_id=app.client_id)
 
     return dependency
+
+
+async def _genuine(runtime: Runtime, token: str) -> Genuine:
+    """The token verified against its app's current credentials: remembered from an earlier request while those
+    credentials are the ones the store still holds (auth/genuine.py), else parsed and verified now."""
+    known = runtime.genuine_tokens.get(token)
+    if known is not None:
+        presented, genuine = known
+        if await runtime.credentials.lookup(presented.by_kid, presented.key) is genuine.app:
+            return genuine
+    presented = present(token, max_bytes=runtime.settings.max_token_bytes)
+    stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
+    genuine = authenticate(presented, stored, runtime.secret_box)
+    runtime.genuine_tokens.remember(token, presented, genuine)
+    return genuine
 
 
 def _count_and_claim(runtime: Runtime, verified: Verified) -> None:
