@@ -50,8 +50,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 @pytest.fixture
 def verifications(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     calls: list[Any] = []
-    real = deps.authenticate
-    monkeypatch.setattr(deps, "authenticate", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = deps.verify_signature
+    monkeypatch.setattr(deps, "verify_signature", lambda *a, **k: calls.append(a) or real(*a, **k))
     return calls
 
 

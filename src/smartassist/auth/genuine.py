@@ -7,7 +7,7 @@ used only while credentials.CredentialStore still answers with that same snapsho
 every second), a change made by this worker (invalidate) or a deletion makes it a miss, and the token is
 verified again, from scratch, against what the store holds then. So the one-second rule of the credentials
 cache holds unchanged. Time claims, the jti and the previous secret's grace are checked on every use
-(tokens.check_claims). Only tokens that passed authenticate() are kept (made-up tokens cost what they did),
+(tokens.check_claims). Only tokens that passed tokens.verify_signature() are kept (made-up tokens cost what they did),
 in a bounded table, by the token string: a lookup finds only the exact token, so it tells a caller nothing
 about a token it does not already hold.
 """

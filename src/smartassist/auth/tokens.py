@@ -83,10 +83,10 @@ def verify_token(presented: Presented, app: StoredCredentials | None, box: Secre
     naming what is wrong (never echoing the token). Reads nothing: the caller claims the returned jti, if
     any, once it has nothing else to refuse the request for.
     """
-    return check_claims(authenticate(presented, app, box), leeway_s=leeway_s)
+    return check_claims(verify_signature(presented, app, box), leeway_s=leeway_s)
 
 
-def authenticate(presented: Presented, app: StoredCredentials | None, box: SecretBox) -> Genuine:
+def verify_signature(presented: Presented, app: StoredCredentials | None, box: SecretBox) -> Genuine:
     """The JWE layer, the app binding, the algorithm and the signature: what does not change with the time."""
     if presented.by_kid:
         if app is None or not app.enforce_jwe or app.jwe_private_key_enc is None:
@@ -105,7 +105,7 @@ def authenticate(presented: Presented, app: StoredCredentials | None, box: Secre
         jws, alg, claims = presented.token, presented.alg, presented.claims or {}
     if alg not in app.algorithms:
         raise AuthFailure("alg_not_allowed", f"algorithm {alg} not allowed for this app")
-    by_current = _verify_signature(jws, alg, _secrets(app, box, now_ms()))
+    by_current = _check_hmac(jws, alg, _secrets(app, box, now_ms()))
     return Genuine(app, claims, by_current)
 
 
@@ -149,7 +149,7 @@ def _secrets(app: StoredCredentials, box: SecretBox, now: int) -> list[str]:
     return keys
 
 
-def _verify_signature(jws: str, alg: str, keys: list[str]) -> bool:
+def _check_hmac(jws: str, alg: str, keys: list[str]) -> bool:
     """The HMAC of the signing input (RFC 7515 §5.2: `header.payload` as sent), compared in constant time with
     the signature, for each key; True when the first (current) key verifies it. Claims are checked by us,
     strictly.
