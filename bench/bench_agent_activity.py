@@ -15,10 +15,8 @@ absolute rate, is the result.
 from __future__ import annotations
 
 import argparse
-import re
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from pathlib import Path
 import httpx
 import jwt
 from bench_user_status import AGENTS, DATA_END, DATA_START, DAYS, load
-from common import BASE_URL
+from common import BASE_URL, DB_PREFIX, WRK_HEADER, verdict, wrk, wrk_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
@@ -40,20 +38,6 @@ def iso(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
 
 
-def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> tuple[float, int, str]:
-    """Requests per second, non-2xx count and the latency line of one wrk run."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    latency = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
-    if rate is None:
-        raise RuntimeError(f"unexpected wrk output:\n{output}")
-    return float(rate.group(1)), int(errors.group(1)) if errors else 0, latency.group(1) if latency else "?"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -62,7 +46,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     began = time.perf_counter()
-    with temporary_postgres_database(BASE_URL, "smartassist_bench") as url, tempfile.TemporaryDirectory() as tmp:
+    with temporary_postgres_database(BASE_URL, DB_PREFIX) as url, tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(url, Path(tmp) / "data", ADMIN_TOKEN, secrets.token_urlsafe(32), workers=2)
         with server:
             admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -77,25 +61,28 @@ def main() -> None:
             print(f"loaded {AGENTS} agents x {DAYS} days in {time.perf_counter() - began:.1f} s")
             headers = {"auth": jwt.encode({"appId": app["clientId"]}, app["clientSecret"])}
             middle = (DATA_START + DATA_END) // 2 // 1000 * 1000
-            route = f"{base}/agentassist/api/public/analytics/account/{account_id}/agentactivity"
+            route = f"/agentassist/api/public/analytics/account/{account_id}/agentactivity"
             poll = f"{route}?fromTimeStamp={iso(middle)}&toTimeStamp={iso(middle + 30_000)}"
             hour = f"{route}?fromTimeStamp={iso(middle)}&toTimeStamp={iso(middle + 3_600_000)}"
-            sizes = [len(httpx.get(u, headers=headers).json()["AgentUpdates"]) for u in (poll, hour)]
-            queues = f"{base}/agentassist/api/public/analytics/account/{account_id}/queues"
-            runs = [
-                ("/healthz", *wrk(f"{base}/healthz", args.seconds, args.connections, {})),
-                ("queues (auth + 1 tiny query)", *wrk(queues, args.seconds, args.connections, headers)),
-                (f"agentactivity 30 s ({sizes[0]} events)", *wrk(poll, args.seconds, args.connections, headers)),
-                (f"agentactivity 1 h ({sizes[1]} events)", *wrk(hour, args.seconds, args.connections, headers)),
+            sizes = [len(httpx.get(base + u, headers=headers).json()["AgentUpdates"]) for u in (poll, hour)]
+            queues = f"/agentassist/api/public/analytics/account/{account_id}/queues"
+            phases = [
+                ("/healthz", "/healthz", {}),
+                ("queues (auth + 1 tiny query)", queues, headers),
+                (f"agentactivity 30 s ({sizes[0]} events)", poll, headers),
+                (f"agentactivity 1 h ({sizes[1]} events)", hour, headers),
             ]
-    print(f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, serve --workers 2, PostgreSQL")
-    print(f"{'route':<34} {'req/s':>9} {'non-2xx':>8} {'p99':>9} {'vs healthz':>11}")
-    for name, rate, errors, p99 in runs:
-        print(f"{name:<34} {rate:>9.0f} {errors:>8} {p99:>9} {rate / runs[0][1]:>11.2f}")
-    ratio = runs[2][1] / runs[0][1]
-    failed = sum(errors for _, _, errors, _ in runs)
-    verdict = "PASS" if ratio >= 0.5 else "MISS"
-    print(f"\ntarget: 30-second window >= 0.50 of /healthz: {ratio:.2f} -> {verdict}")
+            runs = [
+                wrk(server, name, path, seconds=args.seconds, connections=args.connections, headers=sent)
+                for name, path, sent in phases
+            ]
+    print(f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, serve --workers 2, PostgreSQL\n{WRK_HEADER}")
+    for result in runs:
+        print(wrk_row(result, runs[0]))
+    ratio = runs[2].rps / runs[0].rps
+    failed = sum(result.errors for result in runs)
+    print(f"\nagentactivity 30-second window / healthz {ratio:.2f} (>= 0.50) -> {verdict(ratio >= 0.5)}")
+    print(f"errors {failed} (0) -> {verdict(failed == 0)}")
     print(f"total {time.perf_counter() - began:.0f} s")
     if failed:
         raise SystemExit(f"{failed} requests failed")

@@ -10,7 +10,6 @@ alternating the servers. Prints requests/s and the bounded/baseline ratio. Needs
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -22,13 +21,14 @@ import httpx
 import jwt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import DB_PREFIX, load_average, wrk  # noqa: E402
 from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
 from tests.server_process import ServerProcess, free_port, wait_ready  # noqa: E402
 
 PG_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 SERVER_KEY = secrets.token_urlsafe(32)
-WRK = ("-t2", "-c32", "-d10s")
+SECONDS, CONNECTIONS = 10, 32
 ROUNDS = 2
 
 
@@ -60,17 +60,14 @@ def seed(base_url: str) -> tuple[str, str]:
     return "/api/public/bot/st-bench/intentrealtimedata", token
 
 
-def wrk(url: str, token: str | None) -> float:
-    args = ["wrk", *WRK, *(["-H", f"auth: {token}"] if token else []), url]
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    if "Non-2xx or 3xx responses" in out or re.search(r"Socket errors: connect [1-9]|read [1-9]|write [1-9]", out):
-        raise RuntimeError(f"wrk saw errors:\n{out}")
-    timeouts = re.search(r"timeout (\d+)", out)
-    if timeouts:  # wrk's 2 s timeout: the 2 cores are shared with wrk itself (and other work)
-        print(f"  {url.split('/')[-1] or url}: {timeouts.group(1)} requests over 2 s", file=sys.stderr)
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    assert match, out
-    return float(match.group(1))
+def rate(server: ServerProcess | str, route: str, path: str, token: str | None) -> float:
+    """Requests/s of one wrk phase (bench.common.wrk); a request that failed or timed out fails the bench."""
+    result = wrk(
+        server, route, path, seconds=SECONDS, connections=CONNECTIONS, headers={"auth": token} if token else {}
+    )
+    if result.errors:
+        raise RuntimeError(f"wrk saw {result.errors} failed or timed-out requests on {route}")
+    return result.rps
 
 
 def baseline(database_url: str, data_dir: Path, http: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -98,22 +95,23 @@ def main() -> None:
         print("bench_http_server: SKIPPED, wrk is not installed (apt-get install -y wrk)")
         return
     results: dict[tuple[str, str], list[float]] = {}
-    with tempfile.TemporaryDirectory() as tmp, temporary_postgres_database(PG_URL, "smartassist_bench") as url:
+    with tempfile.TemporaryDirectory() as tmp, temporary_postgres_database(PG_URL, DB_PREFIX) as url:
         data = Path(tmp)
         with ServerProcess(url, data / "bounded", ADMIN_TOKEN, SERVER_KEY) as server:
             intents, token = seed(server.base_url)
         for _ in range(ROUNDS):
             with ServerProcess(url, data / "bounded", ADMIN_TOKEN, SERVER_KEY) as server:
                 for route, path, auth in (("/healthz", "/healthz", None), ("IntentRealtimeData", intents, token)):
-                    results.setdefault(("bounded", route), []).append(wrk(server.base_url + path, auth))
+                    results.setdefault(("bounded", route), []).append(rate(server, route, path, auth))
             process, base_url = baseline(url, data / "baseline", http)
             try:
                 for route, path, auth in (("/healthz", "/healthz", None), ("IntentRealtimeData", intents, token)):
-                    results.setdefault(("baseline", route), []).append(wrk(base_url + path, auth))
+                    results.setdefault(("baseline", route), []).append(rate(base_url, route, path, auth))
             finally:
                 os.killpg(process.pid, 15)
                 process.wait(timeout=15)
-    print(f"wrk {' '.join(WRK)}, 1 worker, PostgreSQL; requests/s per round")
+    print(f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, 1 worker, PostgreSQL, load average {load_average():.1f} at the end; "
+          "requests/s per round")  # fmt: skip
     print(f"{'route':<20} {'uvicorn ' + http:>22} {'bounded (serve)':>22} {'ratio':>8}")
     for route in ("/healthz", "IntentRealtimeData"):
         before, after = results[("baseline", route)], results[("bounded", route)]

@@ -52,7 +52,7 @@ from smartassist.contactcenter import retention
 from smartassist.db import make_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import Bench, bench_app, libpq_url, p95  # noqa: E402 - this folder is on the path when run as a script
+from common import DB_PREFIX, Bench, bench_app, libpq_url, p95  # noqa: E402 - this folder is on the path when run as a script
 
 SEED = 16
 MINUTE_MS, HOUR_MS, DAY_MS = 60_000, 3_600_000, 86_400_000
@@ -471,7 +471,7 @@ def main() -> None:
     agents = make_agents(args.agents)
     print(f"load average at start: {load_average()}")
     scope = "SmartAssist Analytics"
-    with bench_app(scope, "bench_scale_year") as year, bench_app(scope, "bench_scale_month") as month:
+    with bench_app(scope, f"{DB_PREFIX}_scale_year") as year, bench_app(scope, f"{DB_PREFIX}_scale_month") as month:
         benches = {"year": year, "month": month}
         targets = [
             Target(year, 0, load_agents(year, agents)),

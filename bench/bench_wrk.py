@@ -1,18 +1,21 @@
-"""Throughput with a compiled load generator (wrk): IntentRealtimeData and UserStatus against a bare endpoint
-(/healthz), on PostgreSQL and on SQLite, `smartassist serve --workers 2`, in one run.
+"""Throughput with a compiled load generator (wrk): IntentRealtimeData, Queue Size and UserStatus against a bare
+endpoint (/healthz), on PostgreSQL and on SQLite, `smartassist serve --workers 2`, in one run.
 
 wrk (C, event-driven, Debian package `wrk`) keeps 32 connections busy for a fraction of a core, so unlike a
 Python client on the same two cores it does not bound the figures it reports. Each phase is bounded in time;
-traffic goes to 127.0.0.1 only. The server's own CPU per request (its process group, from /proc) is printed
-beside each throughput.
+traffic goes to 127.0.0.1 only. Beside each throughput: the server's own CPU per request (its process group,
+from /proc; less sensitive to other work on the machine than req/s) and the load average as the phase began.
 
 Setup per backend: a fresh database seeded through the ingest routes (bench_load.seed: a bot with 600 sessions,
-50 agents, 3 days of status events and interactions).
+50 agents, 3 days of status events and interactions; here also a queue holding the 50 agents, no live contacts),
+then ANALYZE.
 Targets (PASS/FAIL lines): PostgreSQL IntentRealtimeData >= 0.50 of /healthz with p99 < 50 ms; SQLite
-IntentRealtimeData >= 0.60 of /healthz; UserStatus (50 agents x 1 day, PT1H) on PostgreSQL >= 2x the
-63 req/s measured before this bench existed (the same wrk command on the same machine).
+IntentRealtimeData >= 0.60 of /healthz; PostgreSQL Queue Size >= 0.50 of /healthz; UserStatus (50 agents x
+1 day, PT1H) on PostgreSQL >= 2x the 63 req/s measured before this bench existed (the same wrk command on the
+same machine).
 
     .venv/bin/python bench/bench_wrk.py [--seconds 15] [--connections 32] [--backends postgresql,sqlite]
+    (SMARTASSIST_BENCH_DB_PREFIX names its PostgreSQL database; default smartassist_bench)
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import argparse
 import json
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -30,28 +32,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
+from sqlalchemy import create_engine, text
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.bench_load import ADMIN_TOKEN, FIRST_DAY, PG_URL, Target, seed  # noqa: E402
+from bench.bench_load import ADMIN_TOKEN, AGENTS, FIRST_DAY, PG_URL, Target, seed  # noqa: E402
+from bench.common import DB_PREFIX, WRK_HEADER, WrkResult, verdict, wrk, wrk_row  # noqa: E402
 from tests.databases import temporary_postgres_database  # noqa: E402
 from tests.server_process import ServerProcess  # noqa: E402
 
 USER_STATUS_BEFORE = 63.0  # req/s, PostgreSQL, wrk -c32, --workers 2, before the async hot path
-
-# wrk's Lua hooks: one request shape per phase; done() prints the summary as one JSON line.
-LUA = """
-wrk.method = {method}
-wrk.headers["auth"] = {token}
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = {body}
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK {{"requests": %d, "duration_us": %d, "socket_errors": %d, "status_errors": %d, ' ..
-    '"p50_us": %d, "p99_us": %d}}\\n',
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99)))
-end
-"""
+QUEUE_ID = "qu-bench"
 
 
 @dataclass(frozen=True)
@@ -62,28 +53,13 @@ class Phase:
     body: str | None = None
 
 
-@dataclass(frozen=True)
-class Result:
-    backend: str
-    route: str
-    requests: int
-    seconds: float
-    errors: int
-    p50_ms: float
-    p99_ms: float
-    server_cpu_ms: float  # per request
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
-
-
 def phases(target: Target) -> list[Phase]:
     day = (FIRST_DAY + timedelta(days=1)).date().isoformat()
     body = {"filter": {"dateFilter": {"startDate": day, "endDate": day, "timeZoneOffSet": 0}}, "granularity": "PT1H"}
     return [
         Phase("healthz", "GET", "/healthz"),
         Phase("IntentRealtimeData", "GET", f"/api/public/bot/{target.bot_id}/intentrealtimedata"),
+        Phase("QueueSize", "POST", f"/agentassist/api/v1/public/{target.bot_id}/monitor/queueStatsById/{QUEUE_ID}"),
         Phase(
             "UserStatus",
             "POST",
@@ -93,31 +69,27 @@ def phases(target: Target) -> list[Phase]:
     ]
 
 
-def run_wrk(server: ServerProcess, token: str, phase: Phase, seconds: int, connections: int, tmp: Path) -> Result:
-    script = tmp / f"{phase.route}.lua"
-    script.write_text(
-        LUA.format(method=json.dumps(phase.method), token=json.dumps(token), body=json.dumps(phase.body or ""))
-    )
-    cpu_before = server.cpu_seconds()
-    completed = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
-         server.base_url + phase.path],
-        capture_output=True, text=True, timeout=seconds + 60, check=True,
-    )  # fmt: skip
-    cpu = server.cpu_seconds() - cpu_before
-    line = next(line for line in completed.stdout.splitlines() if line.startswith("WRK "))
-    summary = json.loads(line[4:])
-    requests = max(1, summary["requests"])
-    return Result(
-        backend="",
-        route=phase.route,
-        requests=summary["requests"],
-        seconds=summary["duration_us"] / 1e6,
-        errors=summary["socket_errors"] + summary["status_errors"],
-        p50_ms=summary["p50_us"] / 1000,
-        p99_ms=summary["p99_us"] / 1000,
-        server_cpu_ms=1000 * cpu / requests,
-    )
+def add_queue(base_url: str, target: Target) -> None:
+    """A queue holding seed()'s agents (the agents upserted again by email, with their queues), then fresh planner
+    statistics: on a just-loaded table PostgreSQL's estimates are of an empty one, and Queue Size's latest status
+    per agent took ix_agent_status_events_account_ts (every event of the account, 170 ms) instead of one
+    backward probe of ix_agent_status_events_agent_ts_id per agent."""
+    ingest = f"{base_url}/ingest/accounts/{target.account_id}"
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    agents = [
+        {"email": f"agent{i:02d}@load.example", "firstName": f"Agent{i}", "lastName": "Load", "queues": [QUEUE_ID]}
+        for i in range(AGENTS)
+    ]
+    for path, records in (("queues", [{"queueId": QUEUE_ID, "name": "Bench"}]), ("agents", agents)):
+        httpx.put(f"{ingest}/{path}", json=records, headers=admin, timeout=60).raise_for_status()
+
+
+def analyze(url: str) -> None:
+    if url.startswith("postgresql"):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+        engine.dispose()
 
 
 @contextmanager
@@ -125,25 +97,24 @@ def database(backend: str, tmp: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp / 'bench.db'}"
         return
-    with temporary_postgres_database(PG_URL, "smartassist_bench_wrk") as url:
+    with temporary_postgres_database(PG_URL, f"{DB_PREFIX}_wrk") as url:
         yield url
 
 
-def bench_backend(backend: str, seconds: int, connections: int, workers: int) -> list[Result]:
+def bench_backend(backend: str, seconds: int, connections: int, workers: int) -> list[WrkResult]:
     with tempfile.TemporaryDirectory() as tmp_name, database(backend, Path(tmp_name)) as url:
         tmp = Path(tmp_name)
         server = ServerProcess(url, tmp / "data", ADMIN_TOKEN, secrets.token_urlsafe(32), workers=workers)
         with server:
             target = seed(server.base_url)
-            results = []
-            for phase in phases(target):
-                result = run_wrk(server, target.token, phase, seconds, connections, tmp)
-                results.append(Result(backend, *list(result.__dict__.values())[1:]))
-            return results
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
+            add_queue(server.base_url, target)
+            analyze(url)
+            headers = {"auth": target.token, "Content-Type": "application/json"}
+            return [
+                wrk(server, phase.route, phase.path, seconds=seconds, connections=connections, headers=headers,
+                    method=phase.method, body=phase.body)
+                for phase in phases(target)
+            ]  # fmt: skip
 
 
 def main() -> None:
@@ -158,29 +129,32 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
 
-    results = [r for backend in args.backends.split(",") for r in bench_backend(backend, args.seconds,
-               args.connections, args.workers)]  # fmt: skip
-    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, server --workers {args.workers}\n")
-    print(f"{'backend':<11} {'route':<19} {'req/s':>9} {'vs healthz':>10} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'errors':>7} {'CPU ms/req':>10}")  # fmt: skip
-    ceiling = {r.backend: r.rps for r in results if r.route == "healthz"}
-    for r in results:
-        print(f"{r.backend:<11} {r.route:<19} {r.rps:>9.0f} {r.rps / ceiling[r.backend]:>10.2f} {r.p50_ms:>8.1f} "
-              f"{r.p99_ms:>8.1f} {r.errors:>7} {r.server_cpu_ms:>10.2f}")  # fmt: skip
-    by = {(r.backend, r.route): r for r in results}
+    by_backend = {
+        backend: {r.route: r for r in bench_backend(backend, args.seconds, args.connections, args.workers)}
+        for backend in args.backends.split(",")
+    }
+    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, server --workers {args.workers}")
+    for backend, results in by_backend.items():
+        print(f"\n{backend}\n{WRK_HEADER}")
+        for result in results.values():
+            print(wrk_row(result, results["healthz"]))
     print()
-    if ("postgresql", "IntentRealtimeData") in by:
-        ird = by["postgresql", "IntentRealtimeData"]
-        ratio = ird.rps / ceiling["postgresql"]
+    if "postgresql" in by_backend:
+        pg = by_backend["postgresql"]
+        ratio = pg["IntentRealtimeData"].rps / pg["healthz"].rps
         print(f"PostgreSQL IntentRealtimeData / healthz {ratio:.2f} (>= 0.50) -> {verdict(ratio >= 0.5)}")
-        print(f"PostgreSQL IntentRealtimeData p99 {ird.p99_ms:.1f} ms (< 50) -> {verdict(ird.p99_ms < 50)}")
-        us = by["postgresql", "UserStatus"].rps
+        p99 = pg["IntentRealtimeData"].p99_ms
+        print(f"PostgreSQL IntentRealtimeData p99 {p99:.1f} ms (< 50) -> {verdict(p99 < 50)}")
+        ratio = pg["QueueSize"].rps / pg["healthz"].rps
+        print(f"PostgreSQL Queue Size / healthz {ratio:.2f} (>= 0.50) -> {verdict(ratio >= 0.5)}")
+        us = pg["UserStatus"].rps
         print(f"PostgreSQL UserStatus {us:.0f} req/s (>= 2 x {USER_STATUS_BEFORE:g}) -> "
               f"{verdict(us >= 2 * USER_STATUS_BEFORE)}")  # fmt: skip
-    if ("sqlite", "IntentRealtimeData") in by:
-        ratio = by["sqlite", "IntentRealtimeData"].rps / ceiling["sqlite"]
+    if "sqlite" in by_backend:
+        lite = by_backend["sqlite"]
+        ratio = lite["IntentRealtimeData"].rps / lite["healthz"].rps
         print(f"SQLite IntentRealtimeData / healthz {ratio:.2f} (>= 0.60) -> {verdict(ratio >= 0.6)}")
-    errors = sum(r.errors for r in results)
+    errors = sum(r.errors for results in by_backend.values() for r in results.values())
     print(f"errors {errors} (0) -> {verdict(errors == 0)}")
     if errors:
         sys.exit(1)

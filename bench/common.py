@@ -1,11 +1,16 @@
-"""What the in-process benchmarks share: a fresh PostgreSQL database with the app, an account and an app
-token, a raw psycopg connection for the bare fetch, and the timing helpers."""
+"""What the benchmarks share: for the in-process ones, a fresh PostgreSQL database with the app, an account and
+an app token, a raw psycopg connection for the bare fetch, and the timing helpers; for those under load, the
+one wrk runner (a phase of wrk against a `serve` process, with the server's CPU per request and the load
+average)."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +27,11 @@ from smartassist.config import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
+from tests.server_process import ServerProcess  # noqa: E402
+
+# Benches create (and drop) databases named <prefix>_<pid>_<random>; a prefix of one's own keeps parallel runs
+# on a shared PostgreSQL apart.
+DB_PREFIX = os.environ.get("SMARTASSIST_BENCH_DB_PREFIX", "smartassist_bench")
 
 BASE_URL = os.environ.get("SMARTASSIST_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ADMIN_TOKEN = "bench-admin-" + secrets.token_hex(16)
@@ -41,7 +51,7 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def bench_app(scope: str, prefix: str = "smartassist_bench") -> Iterator[Bench]:
+def bench_app(scope: str, prefix: str = DB_PREFIX) -> Iterator[Bench]:
     """A migrated throwaway database (named `<prefix>_<pid>_<random>`), the app over it, an account and an app
     granted `scope`."""
     with temporary_postgres_database(BASE_URL, prefix) as url:
@@ -70,3 +80,97 @@ def timed(action: Callable[[], object], reps: int) -> list[float]:
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+# wrk's Lua hooks: one request shape per phase; done() prints the summary as one JSON line.
+WRK_LUA = """
+wrk.method = {method}
+{headers}
+wrk.body = {body}
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {{"requests": %d, "duration_us": %d, "socket_errors": %d, "status_errors": %d, ' ..
+    '"p50_us": %d, "p99_us": %d}}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    route: str
+    requests: int
+    seconds: float
+    errors: int  # socket errors and non-2xx/3xx responses
+    p50_ms: float
+    p99_ms: float
+    server_cpu_ms: float  # the server's processes' CPU (user + system) per request, from /proc (nan: not measured)
+    load: float  # the 1-minute load average as the phase began (other work on the machine)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def wrk(
+    server: ServerProcess | str,
+    route: str,
+    path: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: str | None = None,
+) -> WrkResult:
+    """One phase: `wrk -t2 -c<connections> -d<seconds>s` on the server's base URL + path (loopback only); the
+    server's CPU is measured when it is a ServerProcess (a bare base URL: another server, not measured)."""
+    base_url = server if isinstance(server, str) else server.base_url
+    cpu_seconds = (lambda: 0.0) if isinstance(server, str) else server.cpu_seconds
+    lines = [f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}" for name, value in (headers or {}).items()]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_LUA.format(method=json.dumps(method), headers="\n".join(lines), body=json.dumps(body or "")))
+        script.flush()
+        load = load_average()
+        cpu_before = cpu_seconds()
+        completed = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
+             base_url + path],
+            capture_output=True, text=True, timeout=seconds + 60, check=True,
+        )  # fmt: skip
+        cpu = cpu_seconds() - cpu_before
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("WRK "))
+    summary = json.loads(line[4:])
+    return WrkResult(
+        route=route,
+        requests=summary["requests"],
+        seconds=summary["duration_us"] / 1e6,
+        errors=summary["socket_errors"] + summary["status_errors"],
+        p50_ms=summary["p50_us"] / 1000,
+        p99_ms=summary["p99_us"] / 1000,
+        server_cpu_ms=float("nan") if isinstance(server, str) else 1000 * cpu / max(1, summary["requests"]),
+        load=load,
+    )
+
+
+WRK_HEADER = (
+    f"{'route':<36} {'req/s':>9} {'vs healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'CPU ms/req':>10} "
+    f"{'load':>5}"
+)
+
+
+def wrk_row(result: WrkResult, healthz: WrkResult) -> str:
+    return (
+        f"{result.route:<36} {result.rps:>9.0f} {result.rps / healthz.rps:>10.2f} {result.p50_ms:>8.1f} "
+        f"{result.p99_ms:>8.1f} {result.errors:>7} {result.server_cpu_ms:>10.3f} {result.load:>5.1f}"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"

@@ -18,6 +18,7 @@ from smartassist.analytics.user_status.router import router as user_status_route
 from smartassist.apps.router import router as apps_router
 from smartassist.auth.credentials import CredentialStore
 from smartassist.auth.failed_auth import FailedAuthLimiter
+from smartassist.auth.genuine import GenuineTokens
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_engine, make_sessionmaker
@@ -50,6 +51,7 @@ def build_runtime(settings: Settings) -> Runtime:
         admin_token=settings.resolved_admin_token(),
         reads=reads,
         credentials=CredentialStore(reads, settings.credentials_cache_seconds),
+        genuine_tokens=GenuineTokens(),
     )
 
 

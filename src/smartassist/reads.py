@@ -14,6 +14,7 @@ file has no network wait to overlap, and the event loop would only add a thread 
 from __future__ import annotations
 
 import asyncio
+import re
 import select as io_select
 import weakref
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ from smartassist.db import CONNECT_TIMEOUT_S, read_connection
 _DIALECT = pg_psycopg.dialect()  # type: ignore[no-untyped-call]
 POOL_MAX = 15  # per worker, as the sync read pool (5 + 10 overflow)
 POOL_TIMEOUT_S = 10.0
+_EXPANDING_IN = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
 
 
 class Reads:
@@ -81,11 +83,18 @@ class Reads:
             await pool.close()
 
     def _compiled(self, statement: Select[*tuple[Any, ...]]) -> tuple[str, dict[str, Any]]:
-        """psycopg's SQL text (`%(name)s` placeholders) and the statement's literal parameters (its LIMIT)."""
+        """psycopg's SQL text (`%(name)s` placeholders) and the statement's literal parameters (its LIMIT).
+
+        Statements are module constants (or built once per shape and kept), so id() names each for good. An
+        expanding IN (`bindparam(name, expanding=True)`, a list of values) becomes `= ANY(%(name)s)`, the list
+        sent as one array: the same rows (the lists are never empty: their shape omits the condition then),
+        and one SQL text, prepared once, for any number of values.
+        """
         cached = self._sql.get(id(statement))
         if cached is None:
             compiled = statement.compile(dialect=_DIALECT)
-            cached = self._sql[id(statement)] = (str(compiled), dict(compiled.params))
+            sql = _EXPANDING_IN.sub(r"= ANY(%(\1)s)", str(compiled))
+            cached = self._sql[id(statement)] = (sql, dict(compiled.params))
         return cached
 
 

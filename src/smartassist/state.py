@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartassist.auth.credentials import CredentialStore
+from smartassist.auth.genuine import GenuineTokens
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.reads import Reads
@@ -27,6 +28,7 @@ class Runtime:
     admin_token: str
     reads: Reads
     credentials: CredentialStore
+    genuine_tokens: GenuineTokens
 
     def dispose(self) -> None:
         """Close the engines' pooled connections (at shutdown; the async reads' pool is closed by the app's

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 from starlette.responses import Response
 
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import Principal, principal_of, require_app
 from smartassist.auth.errors import AuthFailure
 from smartassist.errors import ApiError
 from tests.support.tenants import ANALYTICS, INGEST
@@ -23,16 +23,17 @@ def _echo(principal: Principal) -> dict[str, Any]:
 def add_probe_routes(app: FastAPI) -> None:
     """Routes shaped like the public ones: with and without {accountId}, analytics and ingest scope."""
 
-    def analytics(principal: Principal = Depends(require_app(ANALYTICS))) -> dict[str, Any]:
-        return _echo(principal)
+    def echo(request: Request) -> dict[str, Any]:
+        return _echo(principal_of(request))
 
-    def ingest(principal: Principal = Depends(require_app(INGEST, allow_admin=True))) -> dict[str, Any]:
-        return _echo(principal)
-
-    app.add_api_route("/probe/analytics/{accountId}", analytics, methods=["GET"])
-    app.add_api_route("/probe/whoami", analytics, methods=["GET"])
-    app.add_api_route("/probe/ingest/{accountId}", ingest, methods=["GET"])
-    app.add_api_route("/probe/ingest-any", ingest, methods=["GET"])
+    analytics = APIRouter(route_class=require_app(ANALYTICS))
+    analytics.add_api_route("/probe/analytics/{accountId}", echo, methods=["GET"])
+    analytics.add_api_route("/probe/whoami", echo, methods=["GET"])
+    ingest = APIRouter(route_class=require_app(INGEST, allow_admin=True))
+    ingest.add_api_route("/probe/ingest/{accountId}", echo, methods=["GET"])
+    ingest.add_api_route("/probe/ingest-any", echo, methods=["GET"])
+    app.include_router(analytics)
+    app.include_router(ingest)
 
 
 def record_auth_failures(app: FastAPI) -> list[str]:

@@ -10,11 +10,11 @@ from typing import Any
 
 import jwt
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from smartassist.cli import app as cli
 from tests.support.tenants import ANALYTICS, create_account, create_app
 
@@ -25,9 +25,14 @@ runner = CliRunner()
 def probe(app: FastAPI) -> Iterator[TestClient]:
     """The real app plus one route guarded by the analytics scope, echoing who called."""
 
-    @app.get("/probe/{accountId}")
-    def _probe(principal: Principal = Depends(require_app(ANALYTICS))) -> dict[str, Any]:
+    guarded = APIRouter(route_class=require_app(ANALYTICS))
+
+    @guarded.get("/probe/{accountId}")
+    def _probe(request: Request) -> dict[str, Any]:
+        principal = principal_of(request)
         return {"account": principal.account_id, "client": principal.client_id}
+
+    app.include_router(guarded)
 
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

@@ -6,18 +6,22 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from tests.support.tenants import ANALYTICS
 
 
 @pytest.fixture
 def probe(app: FastAPI) -> Iterator[TestClient]:
-    @app.get("/probe/{accountId}")
-    def _probe(principal: Principal = Depends(require_app(ANALYTICS))) -> dict[str, Any]:
-        return {"account": principal.account_id}
+    guarded = APIRouter(route_class=require_app(ANALYTICS))
+
+    @guarded.get("/probe/{accountId}")
+    def _probe(request: Request) -> dict[str, Any]:
+        return {"account": principal_of(request).account_id}
+
+    app.include_router(guarded)
 
     @app.get("/boom")
     def _boom() -> None:

@@ -42,7 +42,8 @@ def json_request_body(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 async def json_body(request: Request) -> Any:
-    """The body as JSON, read only once the caller is authenticated (declared after the principal).
+    """The body as JSON, read only once the caller is authenticated (auth.deps.require_app routes check the token
+    before any parameter or dependency).
 
     A body FastAPI parses itself is parsed before any dependency runs, so an unauthenticated caller could
     make the server build a large JSON document per request. As FastAPI (strict content type) would: no body

@@ -68,11 +68,26 @@ def present(token: str, *, max_bytes: int) -> Presented:
     return Presented(token, False, _app_id(claims), alg, claims)
 
 
+@dataclass(frozen=True, slots=True)
+class Genuine:
+    """A token its app signed (or encrypted for): the app's credentials it was checked against and its claims.
+    Its time claims and jti are checked apart (check_claims), on every use, since they depend on the time."""
+
+    app: StoredCredentials
+    claims: dict[str, Any]
+    by_current_secret: bool  # False: signed with the previous secret, accepted only while its grace lasts
+
+
 def verify_token(presented: Presented, app: StoredCredentials | None, box: SecretBox, *, leeway_s: int) -> Verified:
     """`app` (the credentials `presented` names, None when there are none) signed the token, or AuthFailure
     naming what is wrong (never echoing the token). Reads nothing: the caller claims the returned jti, if
     any, once it has nothing else to refuse the request for.
     """
+    return check_claims(verify_signature(presented, app, box), leeway_s=leeway_s)
+
+
+def verify_signature(presented: Presented, app: StoredCredentials | None, box: SecretBox) -> Genuine:
+    """The JWE layer, the app binding, the algorithm and the signature: what does not change with the time."""
     if presented.by_kid:
         if app is None or not app.enforce_jwe or app.jwe_private_key_enc is None:
             raise AuthFailure("jwe_kid", "JWE kid does not name the key of an app that uses JWE")
@@ -90,10 +105,18 @@ def verify_token(presented: Presented, app: StoredCredentials | None, box: Secre
         jws, alg, claims = presented.token, presented.alg, presented.claims or {}
     if alg not in app.algorithms:
         raise AuthFailure("alg_not_allowed", f"algorithm {alg} not allowed for this app")
+    by_current = _check_hmac(jws, alg, _secrets(app, box, now_ms()))
+    return Genuine(app, claims, by_current)
+
+
+def check_claims(genuine: Genuine, *, leeway_s: int) -> Verified:
+    """exp, nbf, iat and the jti rules against the current time, and the previous secret's grace period."""
+    app = genuine.app
     now = now_ms()
-    _verify_signature(jws, alg, _secrets(app, box, now))
-    times = _time_claims(claims, now, leeway_s * 1000)
-    jti = _jti(claims, times, now, required=app.enforce_jti)
+    if not genuine.by_current_secret and not (app.previous_secret_until and now < app.previous_secret_until):
+        raise AuthFailure("bad_signature", "token signature invalid")
+    times = _time_claims(genuine.claims, now, leeway_s * 1000)
+    jti = _jti(genuine.claims, times, now, required=app.enforce_jti)
     if jti is None:
         return Verified(app)
     return Verified(app, jti, int(times["exp"] * 1000) + leeway_s * 1000)
@@ -126,9 +149,10 @@ def _secrets(app: StoredCredentials, box: SecretBox, now: int) -> list[str]:
     return keys
 
 
-def _verify_signature(jws: str, alg: str, keys: list[str]) -> None:
+def _check_hmac(jws: str, alg: str, keys: list[str]) -> bool:
     """The HMAC of the signing input (RFC 7515 §5.2: `header.payload` as sent), compared in constant time with
-    the signature, for each key; claims are checked by us, strictly.
+    the signature, for each key; True when the first (current) key verifies it. Claims are checked by us,
+    strictly.
 
     Computed here rather than by PyJWT's decode, which parsed the header and payload again (compact.py
     already did, strictly) and inspected the key on every call: 8% of an authenticated request's CPU.
@@ -136,9 +160,9 @@ def _verify_signature(jws: str, alg: str, keys: list[str]) -> None:
     signing_input, _, signature_segment = jws.rpartition(".")
     signature = b64url_decode(signature_segment, "token signature")
     message = signing_input.encode("ascii")  # compact.py admitted only base64url characters and one dot
-    for key in keys:
+    for index, key in enumerate(keys):
         if hmac.compare_digest(hmac.new(key.encode(), message, DIGESTS[alg]).digest(), signature):
-            return
+            return index == 0
     raise AuthFailure("bad_signature", "token signature invalid")
 
 

@@ -47,8 +47,8 @@ def batch_format(content_type: str | None) -> bool:
 
 
 async def read_batch(request: Request) -> RawBatch:
-    """The raw body (its size is bounded for every route by ops.body_limit) and its format. Routes declare it
-    after the principal, so an unauthenticated client never gets its body read."""
+    """The raw body (its size is bounded for every route by ops.body_limit) and its format. The ingest routes
+    check the token first (auth.deps.require_app), so an unauthenticated client never gets its body read."""
     ndjson = batch_format(request.headers.get("content-type"))
     return RawBatch(await request.body(), ndjson)
 

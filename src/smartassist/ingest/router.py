@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from smartassist.db import get_session
 from smartassist.ingest import conversations, logins, queues, service
 from smartassist.ingest.parsing import JSON, NDJSON, RawBatch, parse_batch, read_batch
@@ -25,8 +25,9 @@ from smartassist.ingest.schemas import (
 from smartassist.scopes import INGEST
 from smartassist.state import get_runtime
 
-router = APIRouter(prefix="/ingest/accounts/{accountId}", tags=["ingest"])
-ingest_principal = require_app(INGEST, allow_admin=True)
+router = APIRouter(
+    prefix="/ingest/accounts/{accountId}", tags=["ingest"], route_class=require_app(INGEST, allow_admin=True)
+)
 
 
 def _max_records(request: Request) -> int:
@@ -65,68 +66,62 @@ def _out(result: service.IngestResult) -> IngestOut:
 @router.put("/agents", response_model=IngestOut, openapi_extra=_doc(AgentIn))
 def put_agents(
     request: Request,
-    principal: Principal = Depends(ingest_principal),
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
     records = parse_batch(AgentIn, raw, _max_records(request))
-    return _out(service.upsert_agents(session, principal.account_id, records))
+    return _out(service.upsert_agents(session, principal_of(request).account_id, records))
 
 
 @router.put("/queues", response_model=IngestOut, openapi_extra=_doc(QueueIn))
 def put_queues(
     request: Request,
-    principal: Principal = Depends(ingest_principal),
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
     records = parse_batch(QueueIn, raw, _max_records(request))
-    return _out(queues.upsert_queues(session, principal.account_id, records))
+    return _out(queues.upsert_queues(session, principal_of(request).account_id, records))
 
 
 @router.post("/bots/{botId}/sessions", response_model=IngestOut, openapi_extra=_doc(SessionIn))
 def post_sessions(
     request: Request,
     botId: str,
-    principal: Principal = Depends(ingest_principal),  # noqa: N803
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
     records = parse_batch(SessionIn, raw, _max_records(request))
-    return _out(service.upsert_sessions(session, principal.account_id, botId, records))
+    return _out(service.upsert_sessions(session, principal_of(request).account_id, botId, records))
 
 
 @router.post("/agent-status-events", response_model=IngestOut, openapi_extra=_doc(StatusEventIn))
 def post_status_events(
     request: Request,
-    principal: Principal = Depends(ingest_principal),
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
     records = parse_batch(StatusEventIn, raw, _max_records(request))
-    return _out(service.add_status_events(session, principal.account_id, records))
+    return _out(service.add_status_events(session, principal_of(request).account_id, records))
 
 
 @router.post("/agent-login-events", response_model=IngestOut, openapi_extra=_doc(LoginEventIn))
 def post_login_events(
     request: Request,
-    principal: Principal = Depends(ingest_principal),
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
     records = parse_batch(LoginEventIn, raw, _max_records(request))
-    return _out(logins.add_login_events(session, principal.account_id, records))
+    return _out(logins.add_login_events(session, principal_of(request).account_id, records))
 
 
 @router.post("/agent-interactions", response_model=IngestOut, openapi_extra=_doc(InteractionIn))
 def post_interactions(
     request: Request,
-    principal: Principal = Depends(ingest_principal),
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
     records = parse_batch(InteractionIn, raw, _max_records(request))
-    return _out(service.upsert_interactions(session, principal.account_id, records))
+    return _out(service.upsert_interactions(session, principal_of(request).account_id, records))
 
 
 _ROW_DOC = {
@@ -164,9 +159,8 @@ def post_conversations(
     timeZoneOffset: int | None = Query(  # noqa: N803 - the vendor's parameter name
         None, ge=-840, le=840, description="minutes, UTC - local (JS sign); required when a row has a naive time"
     ),
-    principal: Principal = Depends(ingest_principal),
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
     rows = conversations.read_rows(raw, _max_records(request))
-    return _out(conversations.ingest_conversations(session, principal.account_id, rows, timeZoneOffset))
+    return _out(conversations.ingest_conversations(session, principal_of(request).account_id, rows, timeZoneOffset))

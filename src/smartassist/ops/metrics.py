@@ -43,10 +43,20 @@ class Metrics:
             registry=self.registry,
         )
 
+        # The children of each (method, route, status): labels() takes a lock and checks its arguments on every
+        # call; the combinations are few (route templates, not paths), so each is looked up once.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        labels = (method, route, str(status))
-        self.requests.labels(*labels).inc()
-        self.latency.labels(*labels).observe(seconds)
+        children = self._children.get((method, route, status))
+        if children is None:
+            labels = (method, route, str(status))
+            children = self._children[method, route, status] = (
+                self.requests.labels(*labels),
+                self.latency.labels(*labels),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def count_auth_failure(self, reason: str) -> None:
         self.auth_failures.labels(reason).inc()

@@ -1,9 +1,10 @@
 """The OpenAPI document: error responses in the contract's shape, the security schemes per route family, and
 every path parameter of every operation.
 
-FastAPI infers none of these from our dependencies (they read headers and `request.path_params` directly), so
-they are added here, in one place: security and errors from the path prefix (/admin: admin bearer; /ingest:
-app token or admin bearer; public analytics: app token in `auth` or `Authorization: Bearer`), and a string
+FastAPI infers none of these from our token check (auth.deps.require_app reads headers and
+`request.path_params` directly), so they are added here, in one place: security and errors from the path
+prefix (/admin: admin bearer; /ingest: app token or admin bearer; public analytics: app token in `auth` or
+`Authorization: Bearer`), and a string
 path parameter for each `{name}` of the path template that no handler argument declares (the ingest routes'
 `accountId` is read by `require_app`, not by the handler), so generated clients keep those operations.
 """

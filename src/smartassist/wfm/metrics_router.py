@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from smartassist.analytics.body import json_body, json_request_body
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import Principal, principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import WFM
 from smartassist.state import get_runtime
@@ -22,7 +22,7 @@ from smartassist.wfm.performance import agent_performance, parse_performance_bod
 from smartassist.wfm.volume import call_volume, parse_volume_body
 
 Q = TypeVar("Q")
-router = APIRouter(tags=["wfm"])
+router = APIRouter(tags=["wfm"], route_class=require_app(WFM))
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
 
 _TIMESTAMP = {"type": "string", "description": "ISO-8601, e.g. 2023-01-07T09:45:00Z (no zone = UTC)"}
@@ -148,10 +148,9 @@ def _serve(
 def callvolume(
     request: Request,
     accountId: str,  # noqa: N803 - the contract's path parameter name
-    principal: Principal = Depends(require_app(WFM)),
     body: Any = Depends(json_body),
 ) -> Response:
-    return _serve(request, principal, body, parse_volume_body, call_volume)
+    return _serve(request, principal_of(request), body, parse_volume_body, call_volume)
 
 
 @router.post(
@@ -164,7 +163,6 @@ def callvolume(
 def agentperformance(
     request: Request,
     accountId: str,  # noqa: N803
-    principal: Principal = Depends(require_app(WFM)),
     body: Any = Depends(json_body),
 ) -> Response:
-    return _serve(request, principal, body, parse_performance_body, agent_performance)
+    return _serve(request, principal_of(request), body, parse_performance_body, agent_performance)

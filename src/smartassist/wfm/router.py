@@ -10,16 +10,16 @@ import json
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from smartassist.analytics.windows import DAY_MS, check_window, parse_bound
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import WFM
 from smartassist.state import get_runtime
 from smartassist.wfm.service import ACTIVITY, QUEUES, activity_body, activity_params, queues_body, wfm_agents
 
-router = APIRouter(tags=["wfm"])
+router = APIRouter(tags=["wfm"], route_class=require_app(WFM))
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
 MAX_OFFSET = 2**31 - 1  # OFFSET is bound as a 32-bit integer: larger is a 400, not a database error
 MAX_ACTIVITY_WINDOW_MS = 7 * DAY_MS
@@ -35,22 +35,22 @@ def agents(
     accountId: str,  # noqa: N803 - the contract's path parameter name
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     limit: int = Query(100, ge=1, le=1000),
-    principal: Principal = Depends(require_app(WFM)),
 ) -> Response:
+    account_id = principal_of(request).account_id
     with read_connection(get_runtime(request).read_engine) as connection:
-        return _json(wfm_agents(connection, principal.account_id, limit=limit, offset=offset))
+        return _json(wfm_agents(connection, account_id, limit=limit, offset=offset))
 
 
 @router.get(f"{BASE}/queues", response_class=Response, operation_id="wfmQueues")
 async def queues(
     request: Request,
     accountId: str,  # noqa: N803 - the contract's path parameter name
-    principal: Principal = Depends(require_app(WFM)),
 ) -> Response:
     # On the event loop, like IntentRealtimeData: an account's queues are few (tens), one covering-index read,
     # awaited (reads.Reads) rather than blocking the loop on PostgreSQL.
-    rows = await get_runtime(request).reads.rows(QUEUES, {"account_id": principal.account_id})
-    return _json(queues_body(principal.account_id, rows))
+    account_id = principal_of(request).account_id
+    rows = await get_runtime(request).reads.rows(QUEUES, {"account_id": account_id})
+    return _json(queues_body(account_id, rows))
 
 
 ON_LOOP_WINDOW_MS = 5 * 60_000
@@ -62,7 +62,6 @@ async def activity(
     accountId: str,  # noqa: N803 - the contract's path parameter name
     fromTimeStamp: str | None = Query(None, description="ISO-8601, e.g. 2023-04-02T09:45:00Z (no zone = UTC)"),  # noqa: N803
     toTimeStamp: str | None = Query(None, description="ISO-8601, exclusive; at most 7 days after fromTimeStamp"),  # noqa: N803
-    principal: Principal = Depends(require_app(WFM)),
 ) -> Response:
     """Async: the WFM poll (a 30-second window, a handful of rows) is one indexed range query, awaited on the
     event loop (reads.Reads: PostgreSQL's wait does not block it), cheaper than a thread-pool hop; a window
@@ -73,12 +72,13 @@ async def activity(
         start, end, MAX_ACTIVITY_WINDOW_MS, start_field="fromTimeStamp", end_field="toTimeStamp", limit="7 days"
     )
     runtime = get_runtime(request)
-    params = activity_params(principal.account_id, start=start, end=end)
+    account_id = principal_of(request).account_id
+    params = activity_params(account_id, start=start, end=end)
     if end - start <= ON_LOOP_WINDOW_MS:
-        return _json(activity_body(principal.account_id, await runtime.reads.rows(ACTIVITY, params)))
+        return _json(activity_body(account_id, await runtime.reads.rows(ACTIVITY, params)))
 
     def run() -> Response:
         with read_connection(runtime.read_engine) as connection:
-            return _json(activity_body(principal.account_id, connection.execute(ACTIVITY, params)))
+            return _json(activity_body(account_id, connection.execute(ACTIVITY, params)))
 
     return await anyio.to_thread.run_sync(run)

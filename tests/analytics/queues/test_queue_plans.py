@@ -4,10 +4,13 @@ open conversations, never a scan of the queue's whole history."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import Engine
 
 from smartassist.analytics.queues.service import QueueSizeQuery, queue_size
+from smartassist.reads import Reads
 from smartassist.wfm.intervals import Window
 from smartassist.wfm.volume import VolumeQuery, call_volume
 from tests.analytics.plans import explained, recorded
@@ -25,7 +28,7 @@ def _plans(engine: Engine, statements: list[tuple[str, object]], needle: str) ->
     return explained(engine, chosen)
 
 
-def test_queue_contacts_use_their_indexes(db_engine: Engine) -> None:
+def test_queue_contacts_use_their_indexes(db_engine: Engine, database_url: str) -> None:
     account = add_account(db_engine)
     add_bot(db_engine, account, "st-1")
     q = add_queue(db_engine, account, "qu-1", "Sales")
@@ -36,8 +39,10 @@ def test_queue_contacts_use_their_indexes(db_engine: Engine) -> None:
             db_engine, account, "st-1", [Entry(q, t, [Seg(agent, t, t + MINUTE, t + 5 * MINUTE)])], end=t + HOUR
         )
     add_contact(db_engine, account, "st-1", [Entry(q, NOW - 2 * DAY)])  # open since two days
+    # Reads without its pool (never opened): the same statements, run on db_engine, where they are recorded
+    reads = Reads(database_url, db_engine)
     with recorded(db_engine) as statements, db_engine.connect() as connection:
-        [stats] = queue_size(connection, account, "st-1", "qu-1", QueueSizeQuery(), now=NOW)
+        [stats] = asyncio.run(queue_size(reads, account, "st-1", "qu-1", QueueSizeQuery(), now=NOW))
         volume = call_volume(connection, account, VolumeQuery("o", Window(NOW - 3 * DAY, NOW), 0, 1000, False))
     assert stats["waiting"] == 1 and sum(r["offeredContacts"] for r in volume["CallVolumeUpdate"]) == 41
     sqlite = db_engine.dialect.name == "sqlite"

@@ -15,12 +15,12 @@ from pydantic import BaseModel, Field
 from smartassist.analytics.agent_status.request import parse_agent_status_body
 from smartassist.analytics.agent_status.service import agent_status_details
 from smartassist.analytics.body import OFFSET_SCHEMA, filter_schema, json_body, json_request_body
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=require_app(ANALYTICS))
 MAX_OFFSET = 2**31 - 1  # OFFSET is bound as a 32-bit integer: larger is a 400, not a database error
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
 PATHS = {1: f"{BASE}/agentstatusdetails", 2: f"{BASE}/v2/agentstatusdetails", 3: f"{BASE}/v3/agentstatusdetails"}
@@ -95,9 +95,9 @@ def _route(version: int) -> Any:
         accountId: str,  # noqa: N803 - the contract's path parameter name
         limit: int = Query(50, ge=1, le=50),
         offset: int = Query(0, ge=0, le=MAX_OFFSET),
-        principal: Principal = Depends(require_app(ANALYTICS)),
         body: Any = Depends(json_body),
     ) -> Response:
+        principal = principal_of(request)
         query = parse_agent_status_body(body)
         with read_connection(get_runtime(request).read_engine) as connection:
             content = agent_status_details(

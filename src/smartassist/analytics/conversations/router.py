@@ -18,12 +18,12 @@ from starlette.convertors import Convertor, register_url_convertor
 from smartassist.analytics.body import json_body
 from smartassist.analytics.conversations.request import parse_call_details_body
 from smartassist.analytics.conversations.service import call_details
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import Principal, principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=require_app(ANALYTICS))
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
 MAX_LIMIT = 100
 MAX_OFFSET_PAGES = 10
@@ -85,10 +85,9 @@ def _endpoint(*, v2: bool) -> Callable[..., Response]:
         accountId: str,  # noqa: N803 - the contract's path parameter name
         limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page"),
         offset: int = Query(0, ge=0, le=MAX_OFFSET_PAGES, description="pages of `limit` rows to skip"),
-        principal: Principal = Depends(require_app(ANALYTICS)),
         body: Any = Depends(json_body),
     ) -> Response:
-        return _serve(request, principal, body, v2=v2, limit=limit, offset=offset)
+        return _serve(request, principal_of(request), body, v2=v2, limit=limit, offset=offset)
 
     return endpoint
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from smartassist.analytics.intents.service import IntentSession, latest_ended_sessions_json
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=require_app(ANALYTICS))
 PATH = "/api/public/bot/{botId}/intentrealtimedata"
 
 
@@ -18,8 +18,8 @@ PATH = "/api/public/bot/{botId}/intentrealtimedata"
 async def intent_realtime_data(
     request: Request,
     botId: str,  # noqa: N803
-    principal: Principal = Depends(require_app(ANALYTICS)),
 ) -> Response:
+    principal = principal_of(request)
     # On the event loop, like require_app (reads.Reads awaits PostgreSQL instead of blocking the loop).
     body = await latest_ended_sessions_json(get_runtime(request).reads, principal.account_id, botId)
     return Response(body, media_type="application/json")

@@ -13,13 +13,12 @@ from pydantic import BaseModel
 
 from smartassist.analytics.body import json_body
 from smartassist.analytics.queues.service import parse_queue_size_body, queue_size
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from smartassist.clock import now_ms
-from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=require_app(ANALYTICS))
 PATH = "/agentassist/api/v1/public/{streamId}/monitor/queueStatsById/{queueId}"
 
 
@@ -73,14 +72,14 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=_RESPONSES,
     openapi_extra=_OPENAPI,
 )
-def queue_stats_by_id(
+async def queue_stats_by_id(
     request: Request,
     streamId: str,  # noqa: N803 - the contract's path parameter names
     queueId: str,  # noqa: N803
-    principal: Principal = Depends(require_app(ANALYTICS)),
     body: Any = Depends(json_body),
 ) -> Response:
+    principal = principal_of(request)
     query = parse_queue_size_body(body)
-    with read_connection(get_runtime(request).read_engine) as connection:
-        result = queue_size(connection, principal.account_id, streamId, queueId, query, now=now_ms())
+    # On the event loop, like IntentRealtimeData (reads.Reads awaits PostgreSQL instead of blocking the loop).
+    result = await queue_size(get_runtime(request).reads, principal.account_id, streamId, queueId, query, now=now_ms())
     return Response(json.dumps(result, separators=(",", ":")), media_type="application/json")

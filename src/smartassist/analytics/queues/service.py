@@ -7,10 +7,11 @@ and those still open however long ago they entered (waiting, engaged, waits).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import bindparam, select
 
 from smartassist.contactcenter.contact_metrics import (
     QueueContact,
@@ -22,9 +23,10 @@ from smartassist.contactcenter.contact_metrics import (
     round_half_up,
 )
 from smartassist.contactcenter.models import Agent, AgentQueue, AgentStatusEvent, Bot, Queue
-from smartassist.contactcenter.queue_contacts import ContactFilter, load_queue_contacts
+from smartassist.contactcenter.queue_contacts import ContactFilter, read_queue_contacts
 from smartassist.errors import bad_request, not_found
 from smartassist.ids import is_caller_id
+from smartassist.reads import Reads
 
 DAY_MS = 86_400_000
 MAX_FILTER_ITEMS = 100
@@ -87,29 +89,48 @@ def summarize(contacts: list[QueueContact], *, now: int) -> dict[str, int]:
     }
 
 
-def queue_size(
-    connection: Connection, account_id: str, bot_id: str, queue_id: str, query: QueueSizeQuery, *, now: int
-) -> list[dict[str, Any]]:
-    """The response: a one-element array. A bot or queue that is not the account's is 404 (as a missing one)."""
-    if (
-        not is_caller_id(bot_id)
-        or connection.scalar(select(Bot.id).where(Bot.account_id == account_id, Bot.bot_id == bot_id)) is None
-    ):
-        raise not_found("bot")
-    queue = (
-        connection.execute(
-            select(Queue.id, Queue.queue_id, Queue.name, Queue.skills).where(
-                Queue.account_id == account_id, Queue.queue_id == queue_id
-            )
-        ).first()
-        if is_caller_id(queue_id)
-        else None
+# Built once, Core statements with bound parameters (reads.Reads compiles each once).
+BOT = select(Bot.id).where(Bot.account_id == bindparam("account_id"), Bot.bot_id == bindparam("bot_id"))
+QUEUE = select(Queue.id, Queue.queue_id, Queue.name, Queue.skills).where(
+    Queue.account_id == bindparam("account_id"), Queue.queue_id == bindparam("queue_id")
+)
+# The queue's agents' latest status event at or before now: one probe of ix_agent_status_events_agent_ts_id,
+# read backwards, per agent.
+_LATEST_STATUS = (
+    select(AgentStatusEvent.status)
+    .where(
+        AgentStatusEvent.agent_id == Agent.id,
+        AgentStatusEvent.account_id == bindparam("account_id"),
+        AgentStatusEvent.ts <= bindparam("now"),
     )
-    if queue is None:
+    .order_by(AgentStatusEvent.ts.desc(), AgentStatusEvent.id.desc())
+    .limit(1)
+    .correlate(Agent)
+    .scalar_subquery()
+)
+AGENT_STATUSES = (
+    select(_LATEST_STATUS)
+    .select_from(AgentQueue)
+    .join(Agent, Agent.id == AgentQueue.agent_pk)
+    .where(AgentQueue.queue_pk == bindparam("queue_pk"), Agent.account_id == bindparam("account_id"))
+)
+
+
+async def queue_size(
+    reads: Reads, account_id: str, bot_id: str, queue_id: str, query: QueueSizeQuery, *, now: int
+) -> list[dict[str, Any]]:
+    """The response: a one-element array. A bot or queue that is not the account's is 404 (as a missing one).
+
+    Every read goes through reads.Reads (awaited on PostgreSQL, on the event loop): a few indexed reads of
+    one queue's live contacts, cheaper there than a thread-pool hop."""
+    if not is_caller_id(bot_id) or not await reads.rows(BOT, {"account_id": account_id, "bot_id": bot_id}):
+        raise not_found("bot")
+    queues = await reads.rows(QUEUE, {"account_id": account_id, "queue_id": queue_id}) if is_caller_id(queue_id) else []
+    if not queues:
         raise not_found("queue")
-    queue_pk, public_id, name, skills = queue
-    rows = load_queue_contacts(
-        connection,
+    queue_pk, public_id, name, skills = queues[0]
+    rows = await read_queue_contacts(
+        reads,
         ContactFilter(
             account_id=account_id,
             enter_from=now - now % DAY_MS,
@@ -122,7 +143,8 @@ def queue_size(
         ),
     )
     stats = summarize([row.contact for row in rows], now=now)
-    agents = agent_status_counts(connection, account_id, queue_pk, now=now)
+    statuses = await reads.rows(AGENT_STATUSES, {"account_id": account_id, "queue_pk": queue_pk, "now": now})
+    agents = agent_status_counts(status for (status,) in statuses)
     return [
         {
             "queueId": public_id,
@@ -138,27 +160,8 @@ def queue_size(
     ]
 
 
-def agent_status_counts(connection: Connection, account_id: str, queue_pk: int, *, now: int) -> dict[str, int]:
-    """The queue's agents by their latest status event at or before now (one probe of
-    ix_agent_status_events_agent_ts_id, read backwards, per agent)."""
-    latest = (
-        select(AgentStatusEvent.status)
-        .where(
-            AgentStatusEvent.agent_id == Agent.id,
-            AgentStatusEvent.account_id == account_id,
-            AgentStatusEvent.ts <= now,
-        )
-        .order_by(AgentStatusEvent.ts.desc(), AgentStatusEvent.id.desc())
-        .limit(1)
-        .correlate(Agent)
-        .scalar_subquery()
-    )
-    statuses = connection.execute(
-        select(latest)
-        .select_from(AgentQueue)
-        .join(Agent, Agent.id == AgentQueue.agent_pk)
-        .where(AgentQueue.queue_pk == queue_pk, Agent.account_id == account_id)
-    ).scalars()
+def agent_status_counts(statuses: Iterable[str | None]) -> dict[str, int]:
+    """The queue's agents by their latest status (pure)."""
     counts = {"available": 0, "offline": 0, "busy": 0, "away": 0}
     for status in statuses:
         counts[status_bucket(status)] += 1

@@ -17,13 +17,13 @@ from pydantic import BaseModel, Field
 from smartassist.analytics.body import OFFSET_SCHEMA, filter_schema, json_body, json_request_body
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.analytics.user_status.service import user_status_chunks
-from smartassist.auth.deps import Principal, require_app
+from smartassist.auth.deps import principal_of, require_app
 from smartassist.clock import now_ms
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=require_app(ANALYTICS))
 MAX_OFFSET = 2**31 - 1  # OFFSET is bound as a 32-bit integer: larger is a 400, not a database error
 PATHS = (
     "/agentassist/api/public/analytics/account/{accountId}/userstatus",
@@ -99,9 +99,9 @@ def user_status(
     accountId: str,  # noqa: N803 - the contract's path parameter name
     limit: int = Query(50, ge=1, le=50),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
-    principal: Principal = Depends(require_app(ANALYTICS)),
     body: Any = Depends(json_body),
 ) -> Response:
+    principal = principal_of(request)
     query = parse_user_status_body(body)
     # Taken here, in the route's thread: a request waiting for a thread holds no connection.
     with read_connection(get_runtime(request).read_engine) as connection:
