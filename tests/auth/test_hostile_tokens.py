@@ -31,7 +31,11 @@ REPLAY_MSG = "error verifying the jwt: possibly a replay"
 pytestmark = pytest.mark.filterwarnings("ignore:JWE algorithm .RSA1_5. is deprecated")
 
 Headers = list[tuple[str, str | bytes]]
-NOW = int(time.time())  # rows are built at import; every use is within minutes of this
+
+
+def now() -> int:
+    """The time a row's token is built: rows run their lambdas when the test runs, which may be long after import."""
+    return int(time.time())
 
 
 @dataclass(frozen=True)
@@ -377,11 +381,11 @@ ATTACKS: list[Attack] = [
     Attack("app_id_unknown", at_app(lambda w: token(w.plain, appId=unknown_client_id())), 401, "does not name an app"),
     Attack("app_id_deleted_app", at_app(lambda w: token(w.deleted)), 401, "does not name an app"),
     # --- time claims ---------------------------------------------------------------------------------
-    Attack("expired", at_app(lambda w: token(w.plain, exp=NOW - 120)), 401, "token expired"),
-    Attack("expired_beyond_leeway", at_app(lambda w: token(w.plain, exp=NOW - 45)), 401, "token expired"),
-    Attack("nbf_in_future", at_app(lambda w: token(w.plain, nbf=NOW + 600)), 401, "not yet valid"),
-    Attack("iat_in_future", at_app(lambda w: token(w.plain, iat=NOW + 600)), 401, "issued in the future"),
-    Attack("exp_string", at_app(lambda w: token(w.plain, exp=str(NOW + 600))), 401, "exp must be a NumericDate"),
+    Attack("expired", at_app(lambda w: token(w.plain, exp=now() - 120)), 401, "token expired"),
+    Attack("expired_beyond_leeway", at_app(lambda w: token(w.plain, exp=now() - 45)), 401, "token expired"),
+    Attack("nbf_in_future", at_app(lambda w: token(w.plain, nbf=now() + 600)), 401, "not yet valid"),
+    Attack("iat_in_future", at_app(lambda w: token(w.plain, iat=now() + 600)), 401, "issued in the future"),
+    Attack("exp_string", at_app(lambda w: token(w.plain, exp=str(now() + 600))), 401, "exp must be a NumericDate"),
     Attack("exp_boolean", at_app(lambda w: token(w.plain, exp=True)), 401, "exp must be a NumericDate"),
     Attack("exp_null", at_app(lambda w: token(w.plain, exp=None)), 401, "exp must be a NumericDate"),
     Attack("exp_huge_int", at_app(lambda w: token(w.plain, exp=10**30)), 401, "exp must be a NumericDate"),
@@ -409,25 +413,25 @@ ATTACKS: list[Attack] = [
     ),
     Attack("nbf_list", at_app(lambda w: token(w.plain, nbf=[1])), 401, "nbf must be a NumericDate"),
     # --- jti: Enforce JTI requires one; any app's token that carries one obeys the vendor's rules ------
-    Attack("jti_missing", at_app(lambda w: token(w.jti, iat=NOW, exp=NOW + 600)), 401, "jti claim"),
-    Attack("jti_number", at_app(lambda w: token(w.jti, jti=7, iat=NOW, exp=NOW + 600)), 401, "jti must be"),
-    Attack("jti_empty", at_app(lambda w: token(w.jti, jti="", iat=NOW, exp=NOW + 600)), 401, "jti must be"),
-    Attack("jti_list", at_app(lambda w: token(w.jti, jti=["a"], iat=NOW, exp=NOW + 600)), 401, "jti must be"),
+    Attack("jti_missing", at_app(lambda w: token(w.jti, iat=now(), exp=now() + 600)), 401, "jti claim"),
+    Attack("jti_number", at_app(lambda w: token(w.jti, jti=7, iat=now(), exp=now() + 600)), 401, "jti must be"),
+    Attack("jti_empty", at_app(lambda w: token(w.jti, jti="", iat=now(), exp=now() + 600)), 401, "jti must be"),
+    Attack("jti_list", at_app(lambda w: token(w.jti, jti=["a"], iat=now(), exp=now() + 600)), 401, "jti must be"),
     Attack(
         "jti_too_long",
-        at_app(lambda w: token(w.jti, jti="j" * 256, iat=NOW, exp=NOW + 600)),
+        at_app(lambda w: token(w.jti, jti="j" * 256, iat=now(), exp=now() + 600)),
         401,
         "jti must be a non-empty string of at most 255",
     ),
     Attack(
         "jti_nul_byte",
-        at_app(lambda w: token(w.jti, jti="abc\x00", iat=NOW, exp=NOW + 600)),
+        at_app(lambda w: token(w.jti, jti="abc\x00", iat=now(), exp=now() + 600)),
         401,
         "jti must be a non-empty string of at most 255",
     ),
-    Attack("jti_without_exp", at_app(lambda w: token(w.jti, jti="j-1", iat=NOW)), 401, JTI_EXP_MSG),
+    Attack("jti_without_exp", at_app(lambda w: token(w.jti, jti="j-1", iat=now())), 401, JTI_EXP_MSG),
     Attack(
-        "jti_lifetime_over_1h", at_app(lambda w: token(w.jti, jti="j-2", iat=NOW, exp=NOW + 3601)), 401, JTI_EXP_MSG
+        "jti_lifetime_over_1h", at_app(lambda w: token(w.jti, jti="j-2", iat=now(), exp=now() + 3601)), 401, JTI_EXP_MSG
     ),
     Attack(
         "jti_lifetime_over_1h_no_iat",
@@ -440,11 +444,11 @@ ATTACKS: list[Attack] = [
     # claim is passed").
     Attack("plain_app_jti_without_exp", at_app(lambda w: token(w.plain, jti="p-1")), 401, JTI_EXP_MSG),
     Attack(
-        "plain_app_jti_without_exp_with_iat", at_app(lambda w: token(w.plain, jti="p-2", iat=NOW)), 401, JTI_EXP_MSG
+        "plain_app_jti_without_exp_with_iat", at_app(lambda w: token(w.plain, jti="p-2", iat=now())), 401, JTI_EXP_MSG
     ),
     Attack(
         "plain_app_jti_lifetime_over_1h",
-        at_app(lambda w: token(w.plain, jti="p-3", iat=NOW, exp=NOW + 3601)),
+        at_app(lambda w: token(w.plain, jti="p-3", iat=now(), exp=now() + 3601)),
         401,
         JTI_EXP_MSG,
     ),
@@ -457,26 +461,26 @@ ATTACKS: list[Attack] = [
     # iat an hour before exp but the token already an hour old: the lifetime, not the time left, counts.
     Attack(
         "plain_app_jti_old_iat_long_lifetime",
-        at_app(lambda w: token(w.plain, jti="p-5", iat=NOW - 3000, exp=NOW + 700)),
+        at_app(lambda w: token(w.plain, jti="p-5", iat=now() - 3000, exp=now() + 700)),
         401,
         JTI_EXP_MSG,
     ),
     Attack(
         "plain_app_jti_number",
-        at_app(lambda w: token(w.plain, jti=7, iat=NOW, exp=NOW + 600)),
+        at_app(lambda w: token(w.plain, jti=7, iat=now(), exp=now() + 600)),
         401,
         "jti must be a non-empty string",
     ),
     Attack(
         "plain_app_jti_null",
-        at_app(lambda w: token(w.plain, jti=None, iat=NOW, exp=NOW + 600)),
+        at_app(lambda w: token(w.plain, jti=None, iat=now(), exp=now() + 600)),
         401,
         "jti must be a non-empty string",
     ),
     Attack("plain_app_jti_replayed", _replayed_plain, 401, REPLAY_MSG),
     Attack(
         "jwe_app_jti_lifetime_over_1h",
-        at_app(lambda w: jwe_token(w.jwe, token(w.jwe, jti="e-1", iat=NOW, exp=NOW + 7200))),
+        at_app(lambda w: jwe_token(w.jwe, token(w.jwe, jti="e-1", iat=now(), exp=now() + 7200))),
         401,
         JTI_EXP_MSG,
     ),
