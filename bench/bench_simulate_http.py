@@ -44,7 +44,7 @@ def main() -> int:
     if not (0 < args.agents <= 1000 and 0 < args.days <= 31):
         parser.error("bounded run: agents <= 1000, days <= 31")
     admin_token = secrets.token_urlsafe(32)
-    with temporary_postgres_database(PG_URL, "smartassist_bench_sim") as url, tempfile.TemporaryDirectory() as tmp:
+    with temporary_postgres_database(PG_URL, "bench_ingestspeed_sim") as url, tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(url, Path(tmp) / "data", admin_token, secrets.token_urlsafe(32))
         with server, httpx.Client(base_url=server.base_url, timeout=300) as client:
             account_id = setup.ensure_account(client, admin_token, "Bench")

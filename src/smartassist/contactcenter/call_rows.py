@@ -151,14 +151,14 @@ def parse_time(text: str, offset_minutes: int | None) -> int:
     match = _TIME.fullmatch(text)
     if match is None:
         raise TimeError("must be a time like 2025-10-01T07:40:36 or 2025-10-01T02:10:57.780Z")
-    year, month, day, hour, minute = (int(match.group(n)) for n in range(1, 6))
-    second = int(match.group(6) or 0)
-    fraction, zone = match.group(7), match.group(8)
+    year_text, month_text, day_text, hour_text, minute_text, second_text, fraction, zone = match.groups()
+    year, month, day, hour, minute = int(year_text), int(month_text), int(day_text), int(hour_text), int(minute_text)
+    second = int(second_text) if second_text else 0
     if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
         raise TimeError("is not a valid date")
     if hour > 23 or minute > 59 or second > 59:
         raise TimeError("is not a valid time of day")
-    millis = int((fraction or "0")[:3].ljust(3, "0"))
+    millis = int(fraction[:3].ljust(3, "0")) if fraction else 0
     local = ((_days_from_epoch(year, month, day) * 24 + hour) * 60 + minute) * MINUTE_MS + second * 1000 + millis
     if zone is None:
         if offset_minutes is None:
