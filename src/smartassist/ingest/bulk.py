@@ -2,9 +2,10 @@
 
 On PostgreSQL the rows travel as one JSON document through json_to_recordset(): a single short statement with
 one parameter, whatever the number of rows. The generic multi-row VALUES form (SQLAlchemy's insertmanyvalues)
-costs SQLAlchemy and psycopg a pure-Python pass over statements with thousands of placeholders: for the
-conversations ingest that pass was a third of a batch's time, more than PostgreSQL's own work on the rows.
-SQLite takes the plain executemany form (its driver binds rows in C).
+costs SQLAlchemy and psycopg a pure-Python pass over statements with thousands of placeholders (psycopg's
+query conversion alone was 18 % of the conversations route's time under py-spy). Measured on 8,358 simulated
+conversations (with the deletes a new conversation does not need left out too): the statements' time 4.7 s ->
+1.1 s. SQLite takes the plain executemany form (its driver binds rows in C).
 
 Every row of a call has the same keys. RETURNING order is not the rows' order: return a key with the value.
 """

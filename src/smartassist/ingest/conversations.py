@@ -150,7 +150,8 @@ def _plain_strings(body: bytes) -> bool:
     """True when no string of this (parsed, so valid JSON) body holds a NUL or a lone surrogate: a NUL can only be
     written `\\u0000` (json refuses raw control characters), a surrogate only `\\uD8xx`..`\\uDFxx` or as the raw
     bytes ED A0..BF (json decodes with surrogatepass); NUL bytes mean UTF-16/32, where none of these searches
-    apply. Five C-speed searches of the body instead of a Python step per string (half the validation time)."""
+    apply. Five C-speed searches of the body instead of a Python step per string (which measured 8-33 % of a
+    row's validation, interleaved runs on the loaded 2 cores)."""
     return not any(marker in body for marker in (b"\\u0000", b"\\ud", b"\\uD", b"\xed", b"\x00"))
 
 
