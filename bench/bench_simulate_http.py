@@ -143,7 +143,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--in-flight", type=int, default=2, help="requests at once (simulate's default over HTTP)")
+    parser.add_argument("--in-flight", type=int, default=1, help="requests at once (simulate --in-flight)")
     parser.add_argument("--baseline-batches", type=int, default=10, help="batches of 10,000 status events")
     args = parser.parse_args()
     if not (0 < args.agents <= 1000 and 0 < args.days <= 31):

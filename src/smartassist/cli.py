@@ -170,7 +170,7 @@ def simulate_command(
     until: str | None = typer.Option(None, help="Cut the backfill at this ISO-8601 time instead of now."),
     batch_size: int = typer.Option(5000, min=1, max=5000, help="Records per ingest request."),
     in_flight: int = typer.Option(
-        2, min=1, max=4, help="Requests at once to a --base-url server (in process: one at a time)."
+        1, min=1, max=4, help="Requests at once to a --base-url server (in process: one at a time)."
     ),
 ) -> None:
     """Fill every route with one consistent simulated contact center, through the ingest routes (§10).
