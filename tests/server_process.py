@@ -102,6 +102,13 @@ class ServerProcess:
         self.wait_ready()
         return self
 
+    @property
+    def pid(self) -> int:
+        """The server's process id (with one worker, the process that serves)."""
+        if self._process is None:
+            raise RuntimeError("the server is not running")
+        return self._process.pid
+
     def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
         try:
             wait_ready(self.base_url, self._process, timeout_s)

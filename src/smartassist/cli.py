@@ -197,6 +197,9 @@ def simulate_command(
     bot_id: str | None = typer.Option(None, help="The bot the sessions and conversations belong to."),
     until: str | None = typer.Option(None, help="Cut the backfill at this ISO-8601 time instead of now."),
     batch_size: int = typer.Option(5000, min=1, max=5000, help="Records per ingest request."),
+    in_flight: int = typer.Option(
+        1, min=1, max=4, help="Requests at once to a --base-url server (in process: one at a time)."
+    ),
 ) -> None:
     """Fill every route with one consistent simulated contact center, through the ingest routes (§10).
 
@@ -214,6 +217,7 @@ def simulate_command(
         duration_s=duration,
         bot_id=bot_id,
         batch_size=batch_size,
+        in_flight=in_flight if base_url is not None else 1,
     )
     with _target(base_url) as (client, local_admin_token):
         token = admin_token or local_admin_token

@@ -423,6 +423,63 @@ def test_bad_bodies(caller: Caller, client: TestClient, content: Any, media: str
     error(response, status, msg_start)
 
 
+def _post_raw(caller: Caller, client: TestClient, content: bytes) -> Any:
+    return client.post(
+        f"/ingest/accounts/{caller.account_id}/conversations",
+        content=content,
+        headers={**caller.headers, "Content-Type": "application/json"},
+    )
+
+
+def _nested(levels: int, innermost: list[Any]) -> list[Any]:
+    value = innermost
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def test_depth_limit_is_on_the_values_not_the_containers(caller: Caller, client: TestClient, db_engine: Engine) -> None:
+    # The row is depth 1, its "deep" list depth 2: 15 nested lists put the innermost list at depth 16, the
+    # limit. Empty, it holds no value deeper: stored. Holding 1 (depth 17): refused, at that value's path.
+    ok(caller.ingest(client, [row(1, deep=_nested(15, []))], offset=None), 1, 0)
+    error(
+        caller.ingest(client, [row(2, deep=_nested(15, [1]))], offset=None),
+        400,
+        "record 0: deep" + "[0]" * 15 + ": nested deeper than 16 levels",
+    )
+    assert _rows(db_engine, "SELECT contact_key FROM conversations") == [("c-1",)]
+
+
+def test_strings_the_body_search_cannot_rule_out_are_checked_one_by_one(
+    caller: Caller, client: TestClient, db_engine: Engine
+) -> None:
+    # Raw UTF-8 bytes of a lone surrogate (json decodes them with surrogatepass), and a NUL in a UTF-16 body.
+    raw_surrogate = json.dumps([row(1, metaInfo={"note": "X"})]).encode().replace(b"X", b"\xed\xa0\x80")
+    error(_post_raw(caller, client, raw_surrogate), 400, "record 0: metaInfo.note: must be valid Unicode")
+    utf16_nul = json.dumps([row(1, metaInfo={"note": "a\x00b"})]).encode("utf-16")
+    error(_post_raw(caller, client, utf16_nul), 400, "record 0: metaInfo.note: must not contain NUL characters")
+    assert _counts(db_engine)["conversations"] == 0
+    # An escaped surrogate pair, Hangul (UTF-8 lead byte ED) and an escaped backslash before u0000 are text.
+    fine = [
+        row(1, metaInfo={"note": "\U0001f600"}),
+        row(2, metaInfo={"note": "\ud55c"}),
+        row(3, metaInfo={"note": "\\u0000"}),
+    ]
+    ok(
+        _post_raw(
+            caller, client, json.dumps(fine, ensure_ascii=False).replace("\U0001f600", "\\ud83d\\ude00").encode()
+        ),
+        3,
+        0,
+    )
+    notes = _rows(db_engine, "SELECT contact_key, row FROM conversations ORDER BY contact_key")
+    assert [(key, json.loads(text)["metaInfo"]["note"]) for key, text in notes] == [
+        ("c-1", "\U0001f600"),
+        ("c-2", "\ud55c"),
+        ("c-3", "\\u0000"),
+    ]
+
+
 @pytest.mark.parametrize("value", ["841", "-841", "abc", "1.5"])
 def test_bad_time_zone_offset(caller: Caller, client: TestClient, value: str) -> None:
     response = client.post(

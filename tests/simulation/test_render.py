@@ -145,6 +145,9 @@ def test_live_updates_end_where_a_backfill_to_the_same_cut_ends() -> None:
         def write(self, kind: Kind, records: list[Record]) -> None:
             sent.append((kind, records))
 
+        def flush(self) -> None:
+            """Nothing in flight: write() kept every batch."""
+
     ticks = iter(range(0, 10_000, 7))
     run_live(
         Collect(),  # type: ignore[arg-type]

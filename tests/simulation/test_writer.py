@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 
 import httpx
@@ -49,7 +50,22 @@ class FakeServer:
         return httpx.Response(200, json={"accepted": len(body), "duplicates": 0})
 
 
-def writer_for(server: FakeServer, warnings: list[str], progress: list[int], batch_size: int = 3) -> Writer:
+class MeetingServer(FakeServer):
+    """Holds each status-event batch until another one has arrived too: only two requests at once get through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meeting = threading.Barrier(2, timeout=10)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/agent-status-events"):
+            self.meeting.wait()
+        return super().__call__(request)
+
+
+def writer_for(
+    server: FakeServer, warnings: list[str], progress: list[int], batch_size: int = 3, in_flight: int = 1
+) -> Writer:
     return Writer(
         client=httpx.Client(transport=httpx.MockTransport(server), base_url="http://fake"),
         account_id="acc",
@@ -58,6 +74,7 @@ def writer_for(server: FakeServer, warnings: list[str], progress: list[int], bat
         warn=warnings.append,
         on_progress=progress.append,
         batch_size=batch_size,
+        in_flight=in_flight,
     )
 
 
@@ -113,9 +130,44 @@ def test_any_other_refusal_stops_the_run() -> None:
         writer.write(STATUS_EVENTS, [{"bad": True}])
 
 
+def test_two_batches_are_in_flight_at_once_and_all_are_counted() -> None:
+    server, progress = MeetingServer(), list[int]()
+    writer = writer_for(server, [], progress, in_flight=2)
+    writer.write(STATUS_EVENTS, records(12))  # 4 batches of 3; each waits at the server for a second one
+    writer.flush()
+    assert writer.tallies["status events"].accepted == 12
+    assert sorted(len(body) for _, _, body in server.requests) == [3, 3, 3, 3]
+    assert progress == [3, 3, 3, 3]
+
+
+def test_agents_wait_for_the_batches_in_flight_and_go_alone() -> None:
+    server = MeetingServer()
+    writer = writer_for(server, [], [], in_flight=2)
+    writer.write(STATUS_EVENTS, records(6))
+    writer.write(AGENTS, [{"email": "a@x"}])
+    writer.write(STATUS_EVENTS, records(6))
+    writer.flush()
+    assert [path.rsplit("/", 1)[1] for _, path, _ in server.requests] == [
+        "agent-status-events",
+        "agent-status-events",
+        "agents",
+        "agent-status-events",
+        "agent-status-events",
+    ]
+
+
+def test_a_refusal_in_flight_stops_the_run_when_it_is_collected() -> None:
+    writer = writer_for(FakeServer(), [], [], in_flight=2)
+    writer.write(STATUS_EVENTS, [{"bad": True}])
+    with pytest.raises(IngestError, match="400"):
+        writer.close()
+
+
 def test_batch_size_is_bounded() -> None:
     with pytest.raises(ValueError):
         writer_for(FakeServer(), [], [], batch_size=5001)
+    with pytest.raises(ValueError):
+        writer_for(FakeServer(), [], [], in_flight=5)
 
 
 def count(engine: Engine, model: type[Agent] | type[BotSession] | type[AgentStatusEvent]) -> int:

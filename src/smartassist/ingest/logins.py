@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
 from smartassist.contactcenter.models import AgentLoginEvent
+from smartassist.ingest import bulk
 from smartassist.ingest.schemas import LoginEventIn
-from smartassist.ingest.service import IngestResult, _insert_new, _resolve_agents, _transaction
+from smartassist.ingest.service import IngestResult, _resolve_agents, _transaction
 from smartassist.timefmt import datetime_to_ms
 
 LOGINS: Table = AgentLoginEvent.__table__  # type: ignore[assignment]
@@ -27,7 +28,7 @@ def _add_login_events(session: Session, account_id: str, records: list[LoginEven
     agents = _resolve_agents(session, account_id, [r.agent for r in records])
     # Built from the last record back, so the first record of an eventId is the one kept.
     rows = {r.eventId: _row(account_id, agents[r.agent], r) for r in reversed(records)}
-    inserted = _insert_new(session, LOGINS, [rows[key] for key in sorted(rows)], ("account_id", "event_id"))
+    inserted = bulk.insert_new(session, LOGINS, [rows[key] for key in sorted(rows)], ("account_id", "event_id"))
     return IngestResult(inserted, len(records) - inserted)
 
 

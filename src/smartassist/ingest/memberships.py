@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Table, delete, select
@@ -10,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from smartassist.contactcenter.models import Agent, AgentQueue, Queue
 from smartassist.errors import bad_request
+from smartassist.ingest.bulk import chunks
 from smartassist.ingest.schemas import AgentIn
 
 AGENT_QUEUES: Table = AgentQueue.__table__  # type: ignore[assignment]
-_IN_CHUNK = 1000
 
 
 class Memberships:
@@ -28,7 +27,7 @@ class Memberships:
         self._account_id = account_id
         wanted = sorted({queue_id for r in records for queue_id in r.queues or ()})
         self._queue_pks: dict[str, int] = {}
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             query = select(Queue.queue_id, Queue.id).where(Queue.account_id == account_id, Queue.queue_id.in_(chunk))
             self._queue_pks.update((queue_id, pk) for queue_id, pk in session.execute(query))
         for index, record in enumerate(records):
@@ -37,7 +36,7 @@ class Memberships:
                     raise bad_request(f"record {index}: queues.{position}: no queue of this account has this queueId")
         self._state: dict[str, frozenset[int]] = {}
         if any(r.queues is not None for r in records):
-            for chunk in _chunks(norms):
+            for chunk in chunks(norms):
                 for norm, queue_pk in session.execute(
                     select(Agent.email_norm, AgentQueue.queue_pk)
                     .join(AgentQueue, AgentQueue.agent_pk == Agent.id)
@@ -60,7 +59,7 @@ class Memberships:
     def write(self, session: Session) -> None:
         """Replace the membership of every agent whose membership changed (its agent row is written by now)."""
         rows: list[dict[str, Any]] = []
-        for chunk in _chunks(sorted(self._changed)):
+        for chunk in chunks(sorted(self._changed)):
             query = select(Agent.email_norm, Agent.id).where(
                 Agent.account_id == self._account_id, Agent.email_norm.in_(chunk)
             )
@@ -73,10 +72,3 @@ class Memberships:
             )
         if rows:
             session.execute(AGENT_QUEUES.insert(), rows)
-
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    """Slices short enough for an IN list on both databases (service._chunks; not imported: service imports
-    this module)."""
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
 from smartassist.contactcenter.models import Queue
+from smartassist.ingest import bulk
 from smartassist.ingest.schemas import QueueIn
-from smartassist.ingest.service import IngestResult, _diff, _stored, _transaction, _upsert
+from smartassist.ingest.service import IngestResult, _diff, _stored, _transaction
 
 QUEUES: Table = Queue.__table__  # type: ignore[assignment]
 
@@ -31,5 +32,5 @@ def _upsert_queues(session: Session, account_id: str, records: list[QueueIn]) ->
         {"account_id": account_id, "queue_id": key, **dict(zip(columns, values, strict=True))}
         for key, values in changed
     ]
-    _upsert(session, QUEUES, rows, ("account_id", "queue_id"))
+    bulk.upsert(session, QUEUES, rows, ("account_id", "queue_id"))
     return IngestResult(len(records) - duplicates, duplicates)

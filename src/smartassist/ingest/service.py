@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Table, bindparam, column, func, or_, select
+from sqlalchemy import Column, ColumnElement, Table, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,12 +25,13 @@ from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatu
 from smartassist.db import dialect_insert
 from smartassist.errors import ApiError, bad_request
 from smartassist.ids import CALLER_ID_RULE, is_caller_id, new_agent_key, new_user_id, normalize_email
+from smartassist.ingest import bulk
+from smartassist.ingest.bulk import IN_CHUNK, chunks
 from smartassist.ingest.memberships import Memberships
 from smartassist.ingest.schemas import AgentIn, InteractionIn, SessionIn, StatusEventIn
 from smartassist.timefmt import datetime_to_ms
 
 T = TypeVar("T")
-_IN_CHUNK = 1000  # keeps IN lists under SQLite's and PostgreSQL's bind-parameter limits
 _ATTEMPTS = 3
 
 AGENTS: Table = Agent.__table__  # type: ignore[assignment]
@@ -146,7 +147,7 @@ def _upsert_agents(session: Session, account_id: str, records: list[AgentIn]) ->
         }
         for norm, v in sorted(changed.items())
     ]
-    _upsert(session, AGENTS, rows, ("account_id", "email_norm"))
+    bulk.upsert(session, AGENTS, rows, ("account_id", "email_norm"))
     memberships.write(session)
     return IngestResult(len(records) - duplicates, duplicates)
 
@@ -201,7 +202,7 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
         }
         for key, values in changed
     ]
-    _upsert(session, SESSIONS, rows, ("account_id", "bot_id", "session_id"))
+    bulk.upsert(session, SESSIONS, rows, ("account_id", "bot_id", "session_id"))
     return IngestResult(len(records) - duplicates, duplicates)
 
 
@@ -218,7 +219,7 @@ def _add_status_events(session: Session, account_id: str, records: list[StatusEv
                 "reason": record.reason,
                 "ts": datetime_to_ms(record.timestamp),
             }
-    inserted = _insert_new(session, EVENTS, [first[key] for key in sorted(first)], ("account_id", "event_id"))
+    inserted = bulk.insert_new(session, EVENTS, [first[key] for key in sorted(first)], ("account_id", "event_id"))
     return IngestResult(inserted, len(records) - inserted)
 
 
@@ -238,7 +239,7 @@ def _upsert_interactions(session: Session, account_id: str, records: list[Intera
         {"account_id": account_id, "interaction_id": key, **dict(zip(columns, values, strict=True))}
         for key, values in changed
     ]
-    _upsert(session, INTERACTIONS, rows, ("account_id", "interaction_id"))
+    bulk.upsert(session, INTERACTIONS, rows, ("account_id", "interaction_id"))
     return IngestResult(len(records) - duplicates, duplicates)
 
 
@@ -250,7 +251,7 @@ def _stored(
     query = select(key, *(table.c[name] for name in columns)).where(scope)
     return {
         row[0]: tuple(row[1:])
-        for chunk in _chunks(sorted(set(keys)))
+        for chunk in chunks(sorted(set(keys)))
         for row in session.execute(query.where(key.in_(chunk)))
     }
 
@@ -301,39 +302,6 @@ def _ensure_bot(session: Session, account_id: str, bot_id: str) -> None:
     session.execute(stmt, [{"account_id": account_id, "bot_id": bot_id, "created_at": now_ms()}])
 
 
-def _upsert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
-    if not rows:
-        return
-    stmt = _insert(session, table)
-    updates = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
-    session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), rows)
-
-
-def _insert_new(session: Session, table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> int:
-    """Insert the rows whose key is not stored yet; how many were inserted (exact, also under concurrency).
-
-    On PostgreSQL the rows travel as one JSON document through json_to_recordset(): a single short statement.
-    The generic multi-row VALUES form costs psycopg a pure-Python parse of a statement with thousands of
-    placeholders, which made it three times slower than the insert itself.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        stmt = _insert(session, table).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
-        return len(session.execute(stmt, rows).all())
-    names = list(rows[0])
-    source = (
-        func.json_to_recordset(bindparam("rows", rows, type_=postgresql.JSON))
-        .table_valued(*(column(name, table.c[name].type) for name in names))
-        .render_derived(with_types=True)
-    )
-    stmt_pg = (
-        postgresql.insert(table)
-        .from_select(names, select(*source.c))
-        .on_conflict_do_nothing(index_elements=list(keys))
-        .returning(table.c.id)
-    )
-    return len(session.execute(stmt_pg).all())
-
-
 def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
     return dialect_insert(session.get_bind().dialect.name, table)
 
@@ -363,15 +331,10 @@ def _ms_or_none(record: SessionIn | InteractionIn) -> int | None:
     return datetime_to_ms(record.endTime) if record.endTime is not None else None
 
 
-def _chunks(values: list[T]) -> Iterator[list[T]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]
-
-
 def _paired_chunks(first: list[str], second: list[str]) -> Iterator[tuple[list[str], list[str]]]:
     """Both lists cut into chunks side by side (the shorter one runs out with empty chunks)."""
-    for start in range(0, max(len(first), len(second), 1), _IN_CHUNK):
-        yield first[start : start + _IN_CHUNK], second[start : start + _IN_CHUNK]
+    for start in range(0, max(len(first), len(second), 1), IN_CHUNK):
+        yield first[start : start + IN_CHUNK], second[start : start + IN_CHUNK]
 
 
 def _agent_key_owners(
@@ -380,7 +343,7 @@ def _agent_key_owners(
     """Which agent (normalised email) holds each agentId: those of the batch's stored agents, and the agents
     holding an agentId the batch gives (a given agentId held by another agent is a 400)."""
     owners = {values[5]: norm for norm, values in state.items()}
-    for chunk in _chunks(sorted(set(given))):
+    for chunk in chunks(sorted(set(given))):
         query = select(Agent.agent_key, Agent.email_norm).where(
             Agent.account_id == account_id, Agent.agent_key.in_(chunk)
         )

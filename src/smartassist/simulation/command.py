@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
 from rich.console import Console
@@ -19,7 +20,7 @@ from smartassist.config import Settings
 from smartassist.simulation.inprocess import InProcessTransport
 from smartassist.simulation.model import day_start
 from smartassist.simulation.render import zulu
-from smartassist.simulation.run import Days, LiveTick, backfill_batches, first_day_of, run_live, send
+from smartassist.simulation.run import Days, LiveTick, backfill_days, backfill_stream, first_day_of, run_live, send
 from smartassist.simulation.world import DEFAULT_BOT_ID, World, build_world
 from smartassist.simulation.writer import MAX_BATCH, Tally, Writer
 
@@ -35,6 +36,7 @@ class Options:
     duration_s: float | None = None
     bot_id: str | None = None
     batch_size: int = MAX_BATCH
+    in_flight: int = 1  # requests at once (simulation.writer)
 
 
 @dataclass(frozen=True)
@@ -77,51 +79,73 @@ def simulate(
     end = options.until if options.until is not None else now_ms() // 1000
     first_day = first_day_of(end, options.days)
     days = Days(world)
-    batches = backfill_batches(world, days, first_day, end)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("days"),
         TimeElapsedColumn(),
         console=console,
         transient=False,
     ) as progress:
-        task = progress.add_task("Simulating", total=sum(len(records) for _, records in batches))
+        # Days are simulated as their batches are sent, so the bar counts days; the description counts records.
+        task = progress.add_task("Simulating", total=backfill_days(first_day, end))
+        days.on_day = lambda _: progress.advance(task)
+        sent = 0
+
+        def advance(records: int) -> None:
+            nonlocal sent
+            sent += records
+            progress.update(task, description=f"Simulating ({sent:,} records)")
+
         writer = Writer(
             client=client,
             account_id=account_id,
             bot_id=world.bot_id,
             headers=ingest_headers,
             warn=lambda line: console.print(line, markup=False, highlight=False),
-            on_progress=lambda n: progress.advance(task, n),
+            on_progress=advance,
             batch_size=options.batch_size,
+            in_flight=options.in_flight,
         )
-        send(writer, batches)
-        last_cut = end
-        if options.live:
-            live_task = progress.add_task("Live", total=options.duration_s)
-            sent = 0
-
-            def tick(update: LiveTick) -> None:
-                nonlocal sent, last_cut
-                sent += update.records
-                last_cut = update.cut
-                progress.update(
-                    live_task,
-                    completed=(update.cut - end) / options.speed,
-                    description=f"Live {zulu(update.cut)} ({sent} records)",
-                )
-
-            try:
-                run_live(
-                    writer,
-                    days,
-                    end,
-                    speed=options.speed,
-                    duration_s=options.duration_s,
-                    first_day=first_day,
-                    on_tick=tick,
-                )
-            except KeyboardInterrupt:
-                console.print("stopped; every batch sent so far is complete")
+        try:
+            send(writer, backfill_stream(world, days, first_day, end))
+            last_cut = end
+            if options.live:
+                last_cut = _live(writer, days, end, first_day, options, progress, console)
+        finally:
+            writer.close()
     return Outcome(world, day_start(first_day), end, last_cut, writer.tallies, frozenset(writer.unsupported))
+
+
+def _live(
+    writer: Writer, days: Days, end: int, first_day: date, options: Options, progress: Progress, console: Console
+) -> int:
+    """Keep sending what happens after the backfill's cut; the last cut sent."""
+    live_task = progress.add_task("Live", total=options.duration_s)
+    sent = 0
+    last_cut = end
+
+    def tick(update: LiveTick) -> None:
+        nonlocal sent, last_cut
+        sent += update.records
+        last_cut = update.cut
+        progress.update(
+            live_task,
+            completed=(update.cut - end) / options.speed,
+            description=f"Live {zulu(update.cut)} ({sent} records)",
+        )
+
+    try:
+        run_live(
+            writer,
+            days,
+            end,
+            speed=options.speed,
+            duration_s=options.duration_s,
+            first_day=first_day,
+            on_tick=tick,
+        )
+    except KeyboardInterrupt:
+        console.print("stopped; every batch sent so far is complete")
+    return last_cut

@@ -9,9 +9,10 @@ that had a fact in between, rendered at the new cut.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 
 from smartassist.simulation import render
 from smartassist.simulation.model import Day, days_between, simulate_day
@@ -41,10 +42,12 @@ class Days:
 
     world: World
     cache: dict[date, Day] = field(default_factory=dict)
+    on_day: Callable[[date], None] = lambda _: None  # told each day as it is first simulated
 
     def get(self, day: date) -> Day:
         if day not in self.cache:
             self.cache[day] = simulate_day(self.world, day)
+            self.on_day(day)
         return self.cache[day]
 
 
@@ -70,15 +73,28 @@ def window_batches(days: Days, since: int | None, cut: int, first_day: date) -> 
         yield LOGIN_EVENTS, [render.login_record(world, e) for e in simulated.logins if lo <= e.at < cut]
 
 
+def backfill_stream(world: World, days: Days, first_day: date, end: int) -> Iterator[Batch]:
+    """The world's setup, then every day from first_day as it stands at `end`; empty batches left out. Each day
+    is simulated when its batches are asked for, so a day's batches are on the wire while the next is computed."""
+    for kind, records in chain(setup_batches(world), window_batches(days, None, end, first_day)):
+        if records:
+            yield kind, records
+
+
 def backfill_batches(world: World, days: Days, first_day: date, end: int) -> list[Batch]:
-    """The world's setup, then every day from first_day as it stands at `end`; empty batches left out."""
-    batches = setup_batches(world) + list(window_batches(days, None, end, first_day))
-    return [(kind, records) for kind, records in batches if records]
+    return list(backfill_stream(world, days, first_day, end))
 
 
-def send(writer: Writer, batches: list[Batch]) -> None:
+def backfill_days(first_day: date, end: int) -> int:
+    """How many days a backfill from first_day to `end` simulates (Days.get calls)."""
+    return len(list(days_between(first_day, utc_date(end - 1))))
+
+
+def send(writer: Writer, batches: Iterable[Batch]) -> None:
+    """Every batch, then wait for the last requests in flight."""
     for kind, records in batches:
         writer.write(kind, records)
+    writer.flush()
 
 
 def first_day_of(end: int, days: int) -> date:

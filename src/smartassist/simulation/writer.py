@@ -1,6 +1,9 @@
 """Posting simulated records through the ingest routes (contract §5), in batches, over any httpx client.
 
-The writer knows nothing of the model: it takes records of one kind and sends them. A server that lacks a
+The writer knows nothing of the model: it takes records of one kind and sends them, with up to `in_flight`
+requests at once (the client encodes and the server works on the next batch meanwhile: over HTTP the client,
+the server and the database then share the cores); `flush` waits for them. Queues and agents, which the other
+kinds reference, are sent alone, after everything before them. A server that lacks a
 kind's route (404 or 405 on it) gets that kind skipped, with one warning, so the simulator still fills what
 the server can hold. Agents' `agentId` and `queues` are newer fields: a server whose agent route refuses
 them as unknown gets the agents without them (one warning), rather than no agents at all.
@@ -8,7 +11,9 @@ them as unknown gets the agents without them (one warning), rather than no agent
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +21,7 @@ import httpx
 
 Record = dict[str, Any]
 MAX_BATCH = 5000
+MAX_IN_FLIGHT = 4
 _NEWER_AGENT_FIELDS = ("agentId", "queues")
 
 
@@ -55,49 +61,87 @@ class Writer:
     warn: Callable[[str], None]
     on_progress: Callable[[int], None] = lambda _: None
     batch_size: int = MAX_BATCH
+    in_flight: int = 1
     tallies: dict[str, Tally] = field(default_factory=dict)
     unsupported: set[str] = field(default_factory=set)
     _strip_agent_fields: bool = False
+    _pool: ThreadPoolExecutor | None = None
+    _pending: deque[tuple[Kind, list[Record], Future[httpx.Response]]] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1..{MAX_BATCH}")
+        if not 1 <= self.in_flight <= MAX_IN_FLIGHT:
+            raise ValueError(f"in_flight must be 1..{MAX_IN_FLIGHT}")
 
     def url(self, kind: Kind) -> str:
         return f"/ingest/accounts/{self.account_id}" + kind.path.format(botId=self.bot_id)
 
     def write(self, kind: Kind, records: Sequence[Record]) -> None:
-        tally = self.tallies.setdefault(kind.name, Tally())
+        alone = self.in_flight == 1 or kind in (QUEUES, AGENTS)
+        if alone:
+            self.flush()
         for start in range(0, len(records), self.batch_size):
             batch = list(records[start : start + self.batch_size])
             if kind.name in self.unsupported:
-                tally.skipped += len(batch)
+                self.tallies.setdefault(kind.name, Tally()).skipped += len(batch)
+                self.on_progress(len(batch))
+            elif alone:
+                self._handle(kind, batch, self._request(kind, batch))
             else:
-                self._post(kind, batch, tally)
-            self.on_progress(len(batch))
+                while len(self._pending) >= self.in_flight:
+                    self._finish_oldest()
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.in_flight, thread_name_prefix="simulate-writer")
+                self._pending.append((kind, batch, self._pool.submit(self._request, kind, batch)))
 
-    def _post(self, kind: Kind, batch: list[Record], tally: Tally) -> None:
+    def flush(self) -> None:
+        """Wait for the requests in flight (an IngestError or HTTP error of one of them is raised here)."""
+        while self._pending:
+            self._finish_oldest()
+
+    def close(self) -> None:
+        """Wait for the requests in flight and stop the sending threads."""
+        try:
+            self.flush()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+
+    def _finish_oldest(self) -> None:
+        kind, batch, future = self._pending.popleft()
+        self._handle(kind, batch, future.result())
+
+    def _request(self, kind: Kind, batch: list[Record]) -> httpx.Response:
         if kind is AGENTS and self._strip_agent_fields:
             batch = [{k: v for k, v in record.items() if k not in _NEWER_AGENT_FIELDS} for record in batch]
-        response = self.client.request(kind.method, self.url(kind), json=batch, headers=dict(self.headers))
+        return self.client.request(kind.method, self.url(kind), json=batch, headers=dict(self.headers))
+
+    def _handle(self, kind: Kind, batch: list[Record], response: httpx.Response) -> None:
+        """Count a batch's answer (in the calling thread: tallies and warnings are never shared)."""
+        tally = self.tallies.setdefault(kind.name, Tally())
         if response.status_code in (404, 405):
-            self.unsupported.add(kind.name)
             tally.skipped += len(batch)
-            self.warn(
-                f"warning: the server has no {kind.method} {self.url(kind)} ({response.status_code}); "
-                f"{kind.name} are skipped"
-            )
+            if kind.name not in self.unsupported:
+                self.unsupported.add(kind.name)
+                self.warn(
+                    f"warning: the server has no {kind.method} {self.url(kind)} ({response.status_code}); "
+                    f"{kind.name} are skipped"
+                )
+            self.on_progress(len(batch))
             return
         if kind is AGENTS and not self._strip_agent_fields and _refuses_newer_agent_fields(response):
             self._strip_agent_fields = True
             self.warn("warning: the server's agent route does not take agentId/queues; agents are sent without them")
-            self._post(kind, batch, tally)
+            self._handle(kind, batch, self._request(kind, batch))
             return
         if response.status_code != 200:
             raise IngestError(f"{kind.method} {self.url(kind)} -> {response.status_code}: {response.text[:500]}")
         body = response.json()
         tally.accepted += int(body["accepted"])
         tally.duplicates += int(body["duplicates"])
+        self.on_progress(len(batch))
 
 
 def _refuses_newer_agent_fields(response: httpx.Response) -> bool:

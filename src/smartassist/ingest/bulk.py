@@ -1,0 +1,83 @@
+"""Set-based writes: many rows of one table in one statement (insert, upsert, insert-if-new), on either database.
+
+On PostgreSQL the rows travel as one JSON document through json_to_recordset(): a single short statement with
+one parameter, whatever the number of rows. The generic multi-row VALUES form (SQLAlchemy's insertmanyvalues)
+costs SQLAlchemy and psycopg a pure-Python pass over statements with thousands of placeholders (psycopg's
+query conversion alone was 18 % of the conversations route's time under py-spy). Measured on 8,358 simulated
+conversations (with the deletes a new conversation does not need left out too): the statements' time 4.7 s ->
+1.1 s. SQLite takes the plain executemany form (its driver binds rows in C).
+
+Every row of a call has the same keys. RETURNING order is not the rows' order: return a key with the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, bindparam, column, func, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
+
+from smartassist.db import dialect_insert
+
+T = TypeVar("T")
+IN_CHUNK = 1000  # keeps IN lists under SQLite's and PostgreSQL's bind-parameter limits
+
+
+def chunks(values: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def insert(
+    session: Session, table: Table, rows: list[dict[str, Any]], returning: Sequence[str] = ()
+) -> list[tuple[Any, ...]]:
+    """Insert the rows; the `returning` columns of each inserted row."""
+    return _write(session, table, rows, returning, lambda stmt: stmt)
+
+
+def upsert(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    keys: tuple[str, ...],
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert the rows, or update every other column of the stored row with the same `keys` (unique)."""
+
+    def on_conflict(stmt: Any) -> Any:
+        updates = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
+        return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
+
+    return _write(session, table, rows, returning, on_conflict)
+
+
+def insert_new(session: Session, table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> int:
+    """Insert the rows whose `keys` are not stored yet; how many were inserted (exact, also under concurrency)."""
+    inserted = _write(
+        session, table, rows, ("id",), lambda stmt: stmt.on_conflict_do_nothing(index_elements=list(keys))
+    )
+    return len(inserted)
+
+
+def _write(
+    session: Session, table: Table, rows: list[dict[str, Any]], returning: Sequence[str], finish: Any
+) -> list[tuple[Any, ...]]:
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    stmt = dialect_insert(dialect, table)
+    if dialect == "postgresql":
+        names = list(rows[0])
+        source = (
+            func.json_to_recordset(bindparam("rows", rows, type_=postgresql.JSON))
+            .table_valued(*(column(name, table.c[name].type) for name in names))
+            .render_derived(with_types=True)
+        )
+        stmt = stmt.from_select(names, select(*source.c))
+    stmt = finish(stmt)
+    if returning:
+        stmt = stmt.returning(*(table.c[name] for name in returning))
+    result = session.execute(stmt) if dialect == "postgresql" else session.execute(stmt, rows)
+    return [tuple(row) for row in result] if returning else []
