@@ -41,9 +41,9 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def bench_app(scope: str) -> Iterator[Bench]:
-    """A migrated throwaway database, the app over it, an account and an app granted `scope`."""
-    with temporary_postgres_database(BASE_URL, "smartassist_bench") as url:
+def bench_app(scope: str, prefix: str = "smartassist_bench") -> Iterator[Bench]:
+    """A migrated throwaway database `<prefix>_…`, the app over it, an account and an app granted `scope`."""
+    with temporary_postgres_database(BASE_URL, prefix) as url:
         migrate.upgrade(url)
         settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key="bench-" + secrets.token_hex(8))
         with TestClient(create_app(settings)) as client, psycopg.connect(libpq_url(url)) as raw:
@@ -64,6 +64,26 @@ def timed(action: Callable[[], object], reps: int) -> list[float]:
         action()
         samples.append(time.perf_counter() - began)
     return samples
+
+
+def interleaved(actions: dict[str, Callable[[], object]], reps: int) -> dict[str, list[float]]:
+    """Each action's times, one of each per round after one warm-up each: a load drifting on the shared cores
+    weighs on all of them alike, so their ratios hold within the run."""
+    for action in actions.values():
+        action()  # warm-up: caches, prepared plans, pool
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(reps):
+        for name, action in actions.items():
+            began = time.perf_counter()
+            action()
+            samples[name].append(time.perf_counter() - began)
+    return samples
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (`uptime`'s), to print beside every figure."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def p95(samples: list[float]) -> float:
