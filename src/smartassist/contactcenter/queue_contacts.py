@@ -107,27 +107,18 @@ def segment_of(values: Sequence[Any]) -> Segment:
     return Segment(bool(responded), bool(transferred), accepted, ended, acw_end, talk_s, acw_s)
 
 
-def driver_rows(connection: Connection, statement: Select[*tuple[Any, ...]]) -> list[Any]:
-    """All rows as the driver's tuples, read from the DBAPI cursor in one fetchall.
-
-    Tens of thousands of rows per Agent Performance request: SQLAlchemy's Row objects cost as much as the
-    fetch itself (bench/bench_queues.py). Safe for the columns read here: integers, strings, booleans (0/1
-    on SQLite, hence bool()) and JSON (text on SQLite, decoded by the caller)."""
-    result = connection.execute(statement)
-    try:
-        return list(result.cursor.fetchall())
-    finally:
-        result.close()
-
-
 BATCH_ROWS = 1000
 
 
 def driver_batches(connection: Connection, statement: Select[*tuple[Any, ...]]) -> Iterator[Sequence[Any]]:
-    """The rows as the driver's tuples (see driver_rows), BATCH_ROWS at a time: a caller that consumes them as
-    they come keeps few alive, so the cyclic collector has no ~70,000 young tuples to promote and re-walk in
-    a full collection (~100 ms of a 7-day Contact Volume request when they were fetched at once;
-    bench/bench_queues.py)."""
+    """The rows as the driver's tuples, read from the DBAPI cursor BATCH_ROWS at a time.
+
+    Tens of thousands of rows per Contact Volume or Agent Performance request: SQLAlchemy's Row objects cost
+    as much as the fetch itself, and a caller that consumes the rows as they come keeps few alive, so the
+    cyclic collector has no ~70,000 young tuples to promote and walk in full collections (~100 ms of a 7-day
+    Contact Volume request when they were fetched at once; bench/bench_queues.py). Safe for the columns read
+    here: integers, strings, booleans (0/1 on SQLite, hence bool()) and JSON (text on SQLite, decoded by the
+    caller)."""
     result = connection.execute(statement)
     try:
         while rows := result.cursor.fetchmany(BATCH_ROWS):
@@ -256,7 +247,7 @@ def _contact_row(entry: Sequence[Any], segments: Sequence[Segment]) -> QueueCont
     end_time, hold, messages, saved, csat, last = entry[8:_SEGMENT_AT]
     totals = ContactTotals(bool(last), hold, messages, saved, csat)
     contact = QueueContact(enter_time, accepted_time, end_time, segments, totals, not last)
-    if isinstance(skills, str):  # SQLite's JSON text (the driver's rows are read directly, see driver_rows)
+    if isinstance(skills, str):  # SQLite's JSON text (the driver's rows are read directly, see driver_batches)
         skills = json.loads(skills)
     listed = skills if isinstance(skills, list) else ()
     return QueueContactRow(entry_pk, queue_id, queue_name, bot_id, source or "", listed, contact)
