@@ -4,8 +4,9 @@ Data: 200 agents, 4 queues, 2 sources, 10 days of ~5,000 contacts a day (one que
 answered by one agent, 10% first ignored by another, 10% abandoned, 5% transferred to a second queue),
 loaded with COPY into a fresh PostgreSQL database (dropped at the end). Requests: callvolume over the last
 7 days with limit 1000 (a full page), agentperformance over the same days with limit 100 (a full page of
-agents), in-process through the ASGI app (TestClient), auth included. Also timed: Contact Volume's service
-alone (call_volume in-process: query, metrics, records; no auth, no HTTP).
+agents), in-process through the ASGI app (TestClient), auth included; and callvolume over the last day alone,
+whose records all fit on one page (so every record is built: no target, printed for what it shows). Also
+timed: Contact Volume's service alone (call_volume in-process: query, metrics, records; no auth, no HTTP).
 Baselines, sent with plain psycopg, rows fetched as tuples:
 - bare: the statements the route sends (recorded from one call of its service, replayed as they are), so the
   ratio is the route's cost over the database work it must do. The target is judged on it.
@@ -171,6 +172,14 @@ def main() -> None:
 
         with recorded(engine) as volume_sql:
             volume_service()
+        # one day: its ~760 records fit on one page, so every record is built (no page to skip to)
+        day_body = {
+            **volume_body,
+            "fromTimeStamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime((end - DAY_MS) / 1000)),
+        }
+        with recorded(engine) as day_sql, engine.connect() as connection:
+            day_query = VolumeQuery("o-bench", Window(end - DAY_MS, end), 0, 1000, False)
+            call_volume(connection, account_id, day_query)
         with recorded(engine) as performance_sql, engine.connect() as connection:
             agent_performance(connection, account_id, performance_query)
         records, agents = post("callvolume", volume_body), post("agentperformance", performance_body)
@@ -183,6 +192,8 @@ def main() -> None:
                 "volume service": volume_service,
                 "volume bare": lambda: replay(raw, volume_sql),
                 "volume old bare": lambda: old_bare_fetch(raw, account_id, start, end),
+                "volume 1 day request": lambda: post("callvolume", day_body),
+                "volume 1 day bare": lambda: replay(raw, day_sql),
                 "performance request": lambda: post("agentperformance", performance_body),
                 "performance bare": lambda: replay(raw, performance_sql),
             },
@@ -197,6 +208,10 @@ def main() -> None:
         f"{len(volume_sql)} statement), old bare {p50['volume old bare']:.1f} ({rows['old']} rows, 2 statements)"
     )
     print(
+        f"Contact Volume, 1 day (every record on the page): request {p50['volume 1 day request']:.1f}, "
+        f"bare {p50['volume 1 day bare']:.1f}"
+    )
+    print(
         f"Agent Performance (limit 100 of {agents} agents): request {p50['performance request']:.1f}, "
         f"bare {p50['performance bare']:.1f} ({rows['performance']} rows, {len(performance_sql)} statements)"
     )
@@ -205,6 +220,7 @@ def main() -> None:
         "Contact Volume request / old bare (issue 15's baseline, not the target's)": p50["volume request"]
         / p50["volume old bare"],
         "Contact Volume service / bare": p50["volume service"] / p50["volume bare"],
+        "Contact Volume 1 day request / bare (no target)": p50["volume 1 day request"] / p50["volume 1 day bare"],
         "Agent Performance request / bare": p50["performance request"] / p50["performance bare"],
     }
     for name, ratio in ratios.items():
