@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from smartassist.collector import collector_paused
 from smartassist.contactcenter.contact_metrics import AgentContact, AgentMetrics, ContactTotals
 from smartassist.contactcenter.models import Agent, AgentSegment, Conversation, Queue, QueueEntry
 from smartassist.contactcenter.queue_contacts import SEGMENT_COLUMNS, driver_batches, segment_of
@@ -163,6 +164,11 @@ def _queue_item(queue_id: str, queue_name: str, m: AgentMetrics) -> dict[str, An
 
 def agent_performance(connection: Connection, account_id: str, query: PerformanceQuery) -> dict[str, Any]:
     """The response: {"hasMore", "totalCount", "AgentPerformance"}."""
+    with collector_paused():  # tens of thousands of sums and dicts built at once (smartassist.collector)
+        return _page(connection, account_id, query)
+
+
+def _page(connection: Connection, account_id: str, query: PerformanceQuery) -> dict[str, Any]:
     window = query.window
     agents = _active_agents(connection, account_id, window) if window.end > window.start else []
     page = agents[query.skip : query.skip + query.limit]
