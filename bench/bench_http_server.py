@@ -21,7 +21,7 @@ import httpx
 import jwt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import DB_PREFIX, load_average, wrk  # noqa: E402
+from bench.common import DB_PREFIX, one_minute_load, wrk  # noqa: E402
 from tests.databases import temporary_postgres_database  # noqa: E402 - the repository root is on the path only now
 from tests.server_process import ServerProcess, free_port, wait_ready  # noqa: E402
 
@@ -110,8 +110,8 @@ def main() -> None:
             finally:
                 os.killpg(process.pid, 15)
                 process.wait(timeout=15)
-    print(f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, 1 worker, PostgreSQL, load average {load_average():.1f} at the end; "
-          "requests/s per round")  # fmt: skip
+    load = one_minute_load()
+    print(f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, 1 worker, PostgreSQL, load {load:.1f} at the end; req/s per round")
     print(f"{'route':<20} {'uvicorn ' + http:>22} {'bounded (serve)':>22} {'ratio':>8}")
     for route in ("/healthz", "IntentRealtimeData"):
         before, after = results[("baseline", route)], results[("bounded", route)]

@@ -77,6 +77,26 @@ def timed(action: Callable[[], object], reps: int) -> list[float]:
     return samples
 
 
+def interleaved(actions: dict[str, Callable[[], object]], reps: int) -> dict[str, list[float]]:
+    """Each action's times, one of each per round after one warm-up each: a load drifting on the shared cores
+    weighs on all of them alike, so their ratios hold within the run."""
+    for action in actions.values():
+        action()  # warm-up: caches, prepared plans, pool
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(reps):
+        for name, action in actions.items():
+            began = time.perf_counter()
+            action()
+            samples[name].append(time.perf_counter() - began)
+    return samples
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (`uptime`'s), to print beside every figure."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -114,8 +134,9 @@ class WrkResult:
         return self.requests / self.seconds
 
 
-def load_average() -> float:
-    return float(Path("/proc/loadavg").read_text().split()[0])
+def one_minute_load() -> float:
+    """The 1-minute load average, as a number (a wrk phase records it as it begins)."""
+    return os.getloadavg()[0]
 
 
 def wrk(
@@ -137,7 +158,7 @@ def wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(WRK_LUA.format(method=json.dumps(method), headers="\n".join(lines), body=json.dumps(body or "")))
         script.flush()
-        load = load_average()
+        load = one_minute_load()
         cpu_before = cpu_seconds()
         completed = subprocess.run(
             ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,

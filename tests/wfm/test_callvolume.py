@@ -270,6 +270,51 @@ def test_order_and_paging(client: TestClient, db_engine: Engine, caller: Caller)
     assert beyond == {"hasMore": False, "CallVolumeUpdate": [], "totalCount": 4}
 
 
+def test_a_page_is_summed_exactly_and_ordered_by_code_point(
+    client: TestClient, db_engine: Engine, caller: Caller
+) -> None:
+    """Only the page's records are summed (the others are counted): each page's values, worked out by hand, are
+    those of the whole window. Within an interval, records go by queueId then source in code-point order
+    ("qu-B" < "qu-a", "Voice" < "rtm"), whatever the database's collation."""
+    upper = add_queue(db_engine, caller.account_id, "qu-B", "B")
+    lower = add_queue(db_engine, caller.account_id, "qu-a", "A")
+    agent = add_agent(db_engine, caller.account_id, "a-1", queues=(upper, lower))
+    # 09:46: answered after 30 s, talk 4 min 30 s, after-call work 1 min
+    t1 = T945 + MINUTE
+    s1 = Seg(agent, t1, t1 + 30 * SECOND, t1 + 5 * MINUTE, t1 + 6 * MINUTE)
+    add_contact(db_engine, caller.account_id, BOT, [Entry(lower, t1, [s1])], end=t1 + 6 * MINUTE)
+    # 09:59:59.999 in qu-B: abandoned 5.001 s later; 09:47 in qu-a from Voice: still waiting
+    add_contact(db_engine, caller.account_id, BOT, [Entry(upper, T1000 - 1)], end=T1000 + 5 * SECOND)
+    add_contact(db_engine, caller.account_id, BOT, [Entry(lower, T945 + 2 * MINUTE)], source="Voice")
+    # 10:00:00.000: answered after 10 s, talk 60 s, after-call work 10 s
+    s4 = Seg(agent, T1000, T1000 + 10 * SECOND, T1000 + 70 * SECOND, T1000 + 80 * SECOND)
+    add_contact(db_engine, caller.account_id, BOT, [Entry(lower, T1000, [s4])], end=T1000 + 80 * SECOND)
+    q945, q1000, q1015 = "2023-06-01T09:45:00.000Z", "2023-06-01T10:00:00.000Z", "2023-06-01T10:15:00.000Z"
+    abandoned = record(
+        q945, q1000, "qu-B", "B", offeredContacts=1, abandonedContacts=1, maxqueueHoldTimeAbandoned=5_001,
+        queueHoldTimeAbandoned=5_001,
+    )  # fmt: skip
+    waiting = record(q945, q1000, "qu-a", "A", source="Voice", offeredContacts=1)
+    first = record(
+        q945, q1000, "qu-a", "A", offeredContacts=1, answeredContacts=1, maxQueueHoldTimeAnswered=30_000,
+        queueHoldTimeAnswered=30_000, acwDuration=60_000, completedContacts=1, conversationHandleTime=330_000,
+        conversationTalkTime=270_000,
+    )  # fmt: skip
+    fourth = record(
+        q1000, q1015, "qu-a", "A", offeredContacts=1, answeredContacts=1, maxQueueHoldTimeAnswered=10_000,
+        queueHoldTimeAnswered=10_000, acwDuration=10_000, completedContacts=1, conversationHandleTime=70_000,
+        conversationTalkTime=60_000,
+    )  # fmt: skip
+    window = {"start": "2023-06-01T09:45:00Z", "end": "2023-06-01T10:15:00Z"}
+
+    whole = caller.ok(client, "callvolume", body(**window))
+    assert without_ids(whole) == [abandoned, waiting, first, fourth]
+    middle = caller.ok(client, "callvolume", body(**window, skip=1, limit=1))
+    assert (without_ids(middle), middle["hasMore"], middle["totalCount"]) == ([waiting], True, 4)
+    tail = caller.ok(client, "callvolume", body(**window, skip=2, limit=5))
+    assert (without_ids(tail), tail["hasMore"], tail["totalCount"]) == ([first, fourth], False, 4)
+
+
 def test_ids_are_stable_and_distinct(client: TestClient, db_engine: Engine, caller: Caller) -> None:
     _four_records(db_engine, caller)
     narrow = caller.ok(client, "callvolume", body())["CallVolumeUpdate"]

@@ -1,20 +1,21 @@
 """Reading queue contacts: an account's QueueEntry rows in an EnterTime window, each with its conversation and
 agent segments, as contact_metrics.QueueContact values (Contact Volume and Queue Size read them here).
 
-Two queries, whatever the number of rows: the entries (joined to their conversation and queue), then the
-agent segments of the same entries, grouped in memory. Every table is filtered by the account.
+One query, whatever the number of rows (two for Queue Size's open conversations): the entries joined to
+their conversation and queue and left-joined to their agent segments, read as they arrive. Every table is
+filtered by the account.
 Plans: the entries come from ix_queue_entries_account_enter (or ix_queue_entries_queue_enter for one
 queue), a range scan on EnterTime on SQLite and PostgreSQL; "is this the conversation's last queue entry"
-is one probe of ix_queue_entries_conversation per row.
+is one probe of ix_queue_entries_conversation per row, the segments one of ix_agent_segments_conversation.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -45,7 +46,7 @@ class QueueContactRow(NamedTuple):
     queue_name: str
     bot_id: str
     source: str  # the conversation's source id (`rtm`), else its channel
-    skills: list[Any]  # the conversation's skills as ingested, [{"skillId", "skillName"}]; [] unless with_skills
+    skills: Sequence[Any]  # the conversation's skills as ingested, [{"skillId", "skillName"}]; [] unless with_skills
     contact: QueueContact
 
 
@@ -154,31 +155,37 @@ def segment_of(values: Sequence[Any]) -> Segment:
     return Segment(bool(responded), bool(transferred), accepted, ended, acw_end, talk_s, acw_s)
 
 
-def driver_rows(
-    connection: Connection, statement: Select[*tuple[Any, ...]], params: dict[str, Any] | None = None
-) -> list[Any]:
-    """All rows as the driver's tuples, read from the DBAPI cursor in one fetchall.
+BATCH_ROWS = 1000
 
-    Tens of thousands of rows per Contact Volume request: SQLAlchemy's Row objects cost as much as the
-    fetch itself (bench/bench_queues.py). Safe for the columns read here: integers, strings, booleans (0/1
-    on SQLite, hence bool()) and JSON (text on SQLite, decoded by the caller)."""
+
+def driver_batches(
+    connection: Connection, statement: Select[*tuple[Any, ...]], params: dict[str, Any] | None = None
+) -> Iterator[Sequence[Any]]:
+    """The rows as the driver's tuples, read from the DBAPI cursor BATCH_ROWS at a time.
+
+    Tens of thousands of rows per Contact Volume or Agent Performance request: SQLAlchemy's Row objects cost
+    as much as the fetch itself, and a caller that consumes the rows as they come keeps few alive, so the
+    cyclic collector has no ~70,000 young tuples to promote and walk in full collections (~100 ms of a 7-day
+    Contact Volume request when they were fetched at once; bench/bench_queues.py). Safe for the columns read
+    here: integers, strings, booleans (0/1 on SQLite, hence bool()) and JSON (text on SQLite, decoded by the
+    caller)."""
     result = connection.execute(statement, params or {})
     try:
-        return list(result.cursor.fetchall())
+        while rows := result.cursor.fetchmany(BATCH_ROWS):
+            yield rows
     finally:
         result.close()
 
 
-@dataclass(frozen=True)
-class QueueContactStatements:
-    """A shape's queries: the entries of each branch, then the agent segments of each branch."""
-
-    entries: tuple[Select[*tuple[Any, ...]], ...]
-    segments: tuple[Select[*tuple[Any, ...]], ...]
-
-
 @functools.cache
-def statements_for(shape: _Shape) -> QueueContactStatements:
+def statements_for(shape: _Shape) -> tuple[Select[*tuple[Any, ...]], ...]:
+    """One statement per branch: one row per agent segment of each entry (one with NULL segment columns for an
+    entry without), ordered by EnterTime, entry id, then segment position, so an entry's rows are consecutive.
+
+    The entries joined to their conversation and queue, left-joined to their agent segments (by
+    ix_agent_segments_conversation: the entry's conversation, then its queue entry, and the branch's segment
+    conditions). "Is this the conversation's last queue entry" is one probe of ix_queue_entries_conversation
+    per row."""
     later = aliased(QueueEntry)
     is_last = ~exists().where(
         later.conversation_pk == QueueEntry.conversation_pk,
@@ -199,23 +206,29 @@ def statements_for(shape: _Shape) -> QueueContactStatements:
         Conversation.saved_message_count,
         Conversation.csat_score,
         is_last.label("is_last"),
+        *SEGMENT_COLUMNS,  # NULL when the entry has no segment (responded is never NULL in a stored one)
     )
-    branches = _branches(shape)
-    entries = tuple(
+    return tuple(
         columns.join(Conversation, Conversation.id == QueueEntry.conversation_pk)
         .join(Queue, and_(Queue.id == QueueEntry.queue_pk, Queue.account_id == bindparam("account_id")))
+        .outerjoin(
+            AgentSegment,
+            and_(
+                AgentSegment.conversation_pk == QueueEntry.conversation_pk,
+                AgentSegment.queue_entry_pk == QueueEntry.id,
+                *segment_conditions,
+            ),
+        )
         .where(*conditions, *_conversation_conditions(shape))
-        .order_by(QueueEntry.enter_time, QueueEntry.id)
-        for conditions, _ in branches
+        .order_by(QueueEntry.enter_time, QueueEntry.id, AgentSegment.position, AgentSegment.id)
+        for conditions, segment_conditions in _branches(shape)
     )
-    segments = tuple(
-        select(AgentSegment.queue_entry_pk, *SEGMENT_COLUMNS)
-        .join(QueueEntry, QueueEntry.id == AgentSegment.queue_entry_pk)
-        .where(*segment_conditions, *conditions)
-        .order_by(AgentSegment.queue_entry_pk, AgentSegment.position, AgentSegment.id)
-        for conditions, segment_conditions in branches
-    )
-    return QueueContactStatements(entries, segments)
+
+
+def _before(f: ContactFilter, branch: int, branches: int) -> int | None:
+    """Of the open conversations' entries (every branch but the last), those before the window only: the
+    window's branch has the others."""
+    return f.enter_from if branch < branches - 1 else None
 
 
 def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueContactRow]:
@@ -224,80 +237,78 @@ def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueC
 
 
 def iter_queue_contacts(connection: Connection, f: ContactFilter) -> Iterator[QueueContactRow]:
-    """load_queue_contacts one at a time, the queries run before the first: a caller that sums them as they
-    come keeps none alive, so the collector never promotes (and re-walks) ~100,000 of them in a 7-day
-    Contact Volume request (bench/bench_queues.py)."""
-    queries, params = statements_for(_shape(f)), params_of(f)
-    entries = _window_entries(f, [driver_rows(connection, statement, params) for statement in queries.entries])
-    segments = (
-        _segments_by_entry([driver_rows(connection, statement, params) for statement in queries.segments])
-        if entries
-        else {}
-    )
-    return _contacts(entries, segments)
+    """load_queue_contacts one at a time, as the rows arrive: a caller that sums them as they come keeps none
+    alive (see driver_batches)."""
+    statements, params = statements_for(_shape(f)), params_of(f)
+    for branch, statement in enumerate(statements):
+        rows = chain.from_iterable(driver_batches(connection, statement, params))
+        yield from _contacts(rows, _before(f, branch, len(statements)))
 
 
 async def read_queue_contacts(reads: Reads, f: ContactFilter) -> list[QueueContactRow]:
     """load_queue_contacts through reads.Reads (awaited on PostgreSQL): the same statements and assembly."""
-    queries, params = statements_for(_shape(f)), params_of(f)
-    entries = _window_entries(f, [await reads.rows(statement, params) for statement in queries.entries])
-    segments = (
-        _segments_by_entry([await reads.rows(statement, params) for statement in queries.segments]) if entries else {}
-    )
-    return list(_contacts(entries, segments))
+    statements, params = statements_for(_shape(f)), params_of(f)
+    contacts: list[QueueContactRow] = []
+    for branch, statement in enumerate(statements):
+        contacts += _contacts(await reads.rows(statement, params), _before(f, branch, len(statements)))
+    return contacts
 
 
-def _window_entries(f: ContactFilter, branch_rows: list[Sequence[Any]]) -> list[Any]:
-    """The entries of every branch: of the open conversations' (all but the last branch), those before the
-    window only (the window's branch has the others)."""
-    entries: list[Any] = []
-    for branch, rows in enumerate(branch_rows):
-        if branch < len(branch_rows) - 1:
-            rows = [row for row in rows if row[1] is not None and row[1] < f.enter_from]
-        entries += rows
-    return entries
+class ContactGroup(NamedTuple):
+    """The entries of one interval x queue x source (a Contact Volume record), as their rows: contacts() builds
+    them only for the records a page shows."""
+
+    interval_start: int
+    queue_id: str
+    source: str
+    rows: list[Any]
+
+    def contacts(self) -> Iterator[QueueContactRow]:
+        return _contacts(self.rows, None)
 
 
-def _contacts(entries: list[Any], segments: dict[int, Sequence[Segment]]) -> Iterator[QueueContactRow]:
-    empty: Sequence[Segment] = ()
-    for (
-        entry_pk,
-        enter_time,
-        accepted_time,
-        queue_id,
-        queue_name,
-        bot_id,
-        source,
-        skills,
-        end_time,
-        hold,
-        messages,
-        saved,
-        csat,
-        last,
-    ) in entries:
-        contact = QueueContact(
-            enter_time,
-            accepted_time,
-            end_time,
-            segments.get(entry_pk, empty),
-            ContactTotals(bool(last), hold, messages, saved, csat),
-            not last,
-        )
-        if isinstance(skills, str):  # SQLite's JSON text (the driver's rows are read directly, see driver_rows)
-            skills = json.loads(skills)
-        listed = skills if isinstance(skills, list) else []
-        yield QueueContactRow(entry_pk, queue_id, queue_name, bot_id, source or "", listed, contact)
+def iter_interval_groups(connection: Connection, f: ContactFilter, interval_ms: int) -> Iterator[list[ContactGroup]]:
+    """The window's entries (not with_open) by interval of EnterTime (floor to a multiple of interval_ms),
+    intervals ascending; each interval's groups ordered by (queueId, source) as Python orders strings (not
+    by the database's collation). A group's rows are kept only until the next interval."""
+    if f.with_open:
+        raise ValueError("interval groups cover the window's entries only")
+    [window] = statements_for(_shape(f))
+    rows = chain.from_iterable(driver_batches(connection, window, params_of(f)))
+    for start, interval in groupby(rows, lambda row: row[1] - row[1] % interval_ms):
+        groups: dict[tuple[str, str], list[Any]] = {}
+        for row in interval:
+            groups.setdefault((row[3], row[6] or ""), []).append(row)
+        yield [ContactGroup(start, queue_id, source, groups[queue_id, source]) for queue_id, source in sorted(groups)]
 
 
-def _segments_by_entry(branch_rows: list[Sequence[Any]]) -> dict[int, Sequence[Segment]]:
-    """The agent segments of the filtered entries (each branch's segment query: the entry filter again,
-    joined), in position order."""
-    grouped: defaultdict[int | None, list[Segment]] = defaultdict(list)
-    for rows in branch_rows:
-        # an entry in both branches (an open conversation's entry inside the window) has its segments once
-        seen = set(grouped)
-        for entry_pk, *columns in rows:
-            if entry_pk not in seen:
-                grouped[entry_pk].append(segment_of(columns))
-    return {pk: segments for pk, segments in grouped.items() if pk is not None}
+_SEGMENT_AT = 14  # where SEGMENT_COLUMNS begin in a row of statements_for
+
+
+def _contacts(rows: Iterable[Sequence[Any]], before: int | None) -> Iterator[QueueContactRow]:
+    """One QueueContactRow per entry from its consecutive rows (one per segment, or one without an entry's
+    segment)."""
+    entry: Sequence[Any] = ()
+    entry_pk = None
+    segments: list[Segment] = []
+    for row in rows:
+        if row[0] != entry_pk:
+            if entry:
+                yield _contact_row(entry, segments)
+            entry_pk, segments = row[0], []
+            entry = row if before is None or (row[1] is not None and row[1] < before) else ()
+        if row[_SEGMENT_AT] is not None:  # responded: NULL only when the left join found no segment
+            segments.append(segment_of(row[_SEGMENT_AT:]))
+    if entry:
+        yield _contact_row(entry, segments)
+
+
+def _contact_row(entry: Sequence[Any], segments: Sequence[Segment]) -> QueueContactRow:
+    entry_pk, enter_time, accepted_time, queue_id, queue_name, bot_id, source, skills = entry[:8]
+    end_time, hold, messages, saved, csat, last = entry[8:_SEGMENT_AT]
+    totals = ContactTotals(bool(last), hold, messages, saved, csat)
+    contact = QueueContact(enter_time, accepted_time, end_time, segments, totals, not last)
+    if isinstance(skills, str):  # SQLite's JSON text (the driver's rows are read directly, see driver_batches)
+        skills = json.loads(skills)
+    listed = skills if isinstance(skills, list) else ()
+    return QueueContactRow(entry_pk, queue_id, queue_name, bot_id, source or "", listed, contact)
