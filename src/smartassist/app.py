@@ -12,6 +12,7 @@ from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
 from smartassist.analytics.agent_status.router import router as agent_status_router
 from smartassist.analytics.conversations.router import router as conversations_router
+from smartassist.analytics.heavy import HeavyLimiter
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.queues.router import router as queues_router
 from smartassist.analytics.user_status.router import router as user_status_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute)
+    app.state.heavy = HeavyLimiter(settings.heavy_requests_per_account)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))

@@ -1,0 +1,89 @@
+"""The routes that render large bodies: the response size cap (400 naming a smaller page or a coarser
+granularity, computed before rendering) and the per-account limit on heavy requests in progress (429)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from smartassist.config import Settings
+from tests.support.errors import error
+from tests.support.rows import DAY, MINUTE, T0, add_agent, add_events
+from tests.support.tenants import Tenant, tenant
+from tests.support.user_status import user_status_body
+
+PATH = "/agentassist/api/public/analytics/account/{}/userstatus"
+CAP = 4 * 1024 * 1024
+AGENTS = 4
+# Three days by the minute: 4320 buckets of ~300 bytes for an agent Available throughout, ~1.3 MB an agent.
+THREE_DAYS = user_status_body("2022-12-12T00:00:00Z", "2022-12-15T00:00:00Z", granularity=1)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The suite's settings with a 4 MiB response cap and one heavy request per account at a time."""
+    return settings.model_copy(update={"max_response_bytes": CAP, "heavy_requests_per_account": 1})
+
+
+@pytest.fixture
+def busy_tenant(client: TestClient, db_engine: Engine) -> Tenant:
+    caller = tenant(client)
+    for n in range(AGENTS):
+        agent = add_agent(db_engine, caller.account_id, f"a{n}@x.io", user_id=f"u-{n}")
+        add_events(db_engine, caller.account_id, agent, [(T0 - DAY, "Available")])
+    return caller
+
+
+def test_a_page_over_the_size_cap_is_400_naming_a_page_that_fits(client: TestClient, busy_tenant: Tenant) -> None:
+    path = PATH.format(busy_tenant.account_id)
+    over = client.post(path, json=THREE_DAYS, headers=busy_tenant.headers)
+    assert over.status_code == 400, len(over.content)
+    msg = error(over, 400, "the response would be about", contains="SMARTASSIST_MAX_RESPONSE_BYTES")
+    assert "limit=" in msg, msg
+    fewer = int(msg.split("limit=")[1].split(")")[0])
+    assert 1 <= fewer < AGENTS
+
+    under = client.post(path, json=THREE_DAYS, params={"limit": fewer}, headers=busy_tenant.headers)
+    assert under.status_code == 200, under.text[:500]
+    assert len(under.content) <= CAP
+    assert len(under.json()["data"]) == fewer
+    assert client.app.state.heavy._running == {}  # type: ignore[attr-defined]  # every slot given back
+
+
+def test_one_agent_over_the_cap_is_told_a_coarser_granularity(client: TestClient, db_engine: Engine) -> None:
+    caller = tenant(client)
+    agent = add_agent(db_engine, caller.account_id, "busy@x.io")
+    # A month by 9 minutes (4800 buckets), a new status every 3 minutes: three statuses in every bucket.
+    add_events(
+        db_engine,
+        caller.account_id,
+        agent,
+        [(T0 + n * 3 * MINUTE, ("Ready", "Busy", "Away")[n % 3]) for n in range(15_000)],
+    )
+    month = user_status_body("2022-12-12T00:00:00Z", "2023-01-11T00:00:00Z", granularity=9)
+    over = client.post(PATH.format(caller.account_id), json=month, headers=caller.headers)
+    assert over.status_code == 400, len(over.content)
+    assert "limit=" not in error(over, 400, contains="a coarser granularity")
+    coarser = client.post(PATH.format(caller.account_id), json={**month, "granularity": "PT1H"}, headers=caller.headers)
+    assert coarser.status_code == 200, coarser.text[:500]
+
+
+def test_heavy_requests_beyond_the_accounts_limit_are_429(client: TestClient, busy_tenant: Tenant) -> None:
+    path = PATH.format(busy_tenant.account_id)
+    small = user_status_body("2022-12-12T00:00:00Z", "2022-12-12T01:00:00Z")
+    limiter = client.app.state.heavy  # type: ignore[attr-defined]
+    limiter.acquire(busy_tenant.account_id)  # one request of the account in progress (the limit is 1)
+    try:
+        refused = client.post(path, json=small, headers=busy_tenant.headers)
+        error(refused, 429, contains="large analytics requests in progress")
+        assert refused.headers["retry-after"] == "1"
+        other = tenant(client, "Other")
+        other_agent_path = PATH.format(other.account_id)
+        assert client.post(other_agent_path, json=small, headers=other.headers).status_code == 200
+    finally:
+        limiter.release(busy_tenant.account_id)
+    assert client.post(path, json=small, headers=busy_tenant.headers).status_code == 200
+    streamed = client.post(path, json=THREE_DAYS, params={"limit": 2}, headers=busy_tenant.headers)
+    assert streamed.status_code == 200 and "content-length" not in streamed.headers  # chunked
+    assert limiter._running == {}
