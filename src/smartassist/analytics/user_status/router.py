@@ -7,7 +7,6 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -115,10 +114,9 @@ def user_status(
                 now=now_ms(),
                 max_bytes=slot.max_response_bytes,
             )
-        # A page of one chunk (up to ~1 MB, most pages) is sent whole; a larger one is rendered chunk by chunk in
-        # the thread pool, each once the one before it was sent (chunked transfer encoding; the slot is held
-        # until the last one is sent).
-        first, second = next(chunks), next(chunks, None)
-        if second is None:
-            return Response(first, media_type="application/json")
-        return slot.stream(chain((first, second), chunks))
+        # A page sure to fit in one chunk (up to ~1 MB, most pages) is sent whole; a larger one is rendered chunk
+        # by chunk in the thread pool, each once the connection took the one before it (chunked transfer
+        # encoding; the slot is held until the last one is sent).
+        if chunks.one_chunk:
+            return Response(b"".join(chunks), media_type="application/json")
+        return slot.stream(iter(chunks))

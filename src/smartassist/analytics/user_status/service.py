@@ -114,6 +114,20 @@ def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
 
 
 CHUNK_BYTES = 1 << 20
+
+
+class PageBody:
+    """The body's chunks (rendered as they are iterated), and whether it is sure to fit in one: its size bound
+    is at most CHUNK_BYTES. A body that may not is streamed without rendering any of it ahead: a peek at its
+    second chunk would keep two chunks in memory for a client that stops reading."""
+
+    def __init__(self, chunks: Iterator[bytes], one_chunk: bool) -> None:
+        self._chunks, self.one_chunk = chunks, one_chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._chunks
+
+
 AGENT_HEAD_BYTES = 4096  # userId, names, email and customId at their stored widths, each character escaped
 
 
@@ -126,7 +140,7 @@ def user_status_chunks(
     offset: int,
     now: int,
     max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-) -> Iterator[bytes]:
+) -> PageBody:
     """The response body, JSON as ASCII bytes (keys in the contract's order), in chunks of about a megabyte.
 
     Every row is fetched now, so the connection can be returned at once; the body is rendered as it is
@@ -138,7 +152,7 @@ def user_status_chunks(
     agents, has_more = agent_page(connection, account_id, query.emails, limit, offset)
     head = page_head(has_more, limit, offset)
     if not agents:
-        return iter((head + b"]}",))
+        return PageBody(iter((head + b"]}",)), one_chunk=True)
     max_rows = max_bytes // MIN_ENTRIES_BYTES
     params = {**page_params(account_id, agents, query.start_ms, query.end_ms), "max_rows": max_rows + 1}
     statements = STATEMENTS[connection.dialect.name]
@@ -153,7 +167,7 @@ def user_status_chunks(
     if len(busy) > max_rows:
         raise bad_request(f"more than {max_rows} agent interactions on this page: {_smaller_page(0, 0, len(agents))}")
     busy.sort(key=_by_agent)
-    return _rendered(head, agents, before, inside, busy, renderer)
+    return PageBody(_rendered(head, agents, before, inside, busy, renderer), one_chunk=size <= CHUNK_BYTES)
 
 
 def _smaller_page(size: int, cap: int, agents: int) -> str:
