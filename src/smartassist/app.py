@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -19,6 +20,7 @@ from smartassist.analytics.user_status.router import router as user_status_route
 from smartassist.apps.router import router as apps_router
 from smartassist.auth.credentials import CredentialStore
 from smartassist.auth.failed_auth import FailedAuthLimiter
+from smartassist.auth.ratelimit import shared_count
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_engine, make_sessionmaker
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Self-hosted replica of the SmartAssist public analytics API.",
     )
     app.state.runtime = runtime
-    app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute)
+    app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute, partial(shared_count, runtime))
     app.state.heavy = HeavyLimiter(settings.heavy_requests_per_account)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -63,7 +63,7 @@ def require_app(scope: str, *, allow_admin: bool = False) -> Callable[..., Await
             return Principal(account_id=path_account, client_id=None)
 
         settings = runtime.settings
-        with failed_auth.guarded(request):
+        async with failed_auth.guarded(request):
             presented = present(token, max_bytes=settings.max_token_bytes)
             stored = await runtime.credentials.lookup(presented.by_kid, presented.key)
             verified = verify_token(presented, stored, runtime.secret_box, leeway_s=settings.jwt_leeway_seconds)
