@@ -3,10 +3,17 @@ granularity, computed before rendering) and the per-account limit on heavy reque
 
 from __future__ import annotations
 
+import contextlib
+import json
+from typing import Any
+
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from starlette.requests import ClientDisconnect
 
+from smartassist.analytics.user_status.buckets import IntervalRenderer
 from smartassist.config import Settings
 from tests.support.errors import error
 from tests.support.rows import DAY, MINUTE, T0, add_agent, add_events
@@ -87,3 +94,56 @@ def test_heavy_requests_beyond_the_accounts_limit_are_429(client: TestClient, bu
     streamed = client.post(path, json=THREE_DAYS, params={"limit": 2}, headers=busy_tenant.headers)
     assert streamed.status_code == 200 and "content-length" not in streamed.headers  # chunked
     assert limiter._running == {}
+
+
+def test_a_streamed_page_renders_each_chunk_only_after_the_one_before_was_sent(
+    client: TestClient, db_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back-pressure: driving the app as the server does, the k-th body chunk reaches `send` after exactly k
+    agents were rendered (one agent of 4320 one-minute buckets is a chunk of its own), none ahead; a client that
+    goes away mid-body gives the account's slot back."""
+    caller = tenant(client)
+    for n in range(3):
+        agent = add_agent(db_engine, caller.account_id, f"s{n}@x.io", user_id=f"u-{n}")
+        add_events(db_engine, caller.account_id, agent, [(T0 - DAY, "Available")])
+    renders: list[int] = []
+    real_render = IntervalRenderer.render
+    monkeypatch.setattr(IntervalRenderer, "render", lambda self, *a: renders.append(1) or real_render(self, *a))
+    body = json.dumps(THREE_DAYS).encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": PATH.format(caller.account_id),
+        "raw_path": PATH.format(caller.account_id).encode(),
+        "query_string": b"limit=3",  # under the cap
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"auth", caller.headers["auth"].encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    sent: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            sent.append(len(renders))
+            if len(sent) == 2:
+                raise OSError("the client went away")
+
+    async def drive() -> None:
+        with contextlib.suppress(OSError, ClientDisconnect):  # starlette re-raises it as ClientDisconnect
+            await client.app(scope, receive, send)  # type: ignore[arg-type]
+
+    anyio.run(drive)
+    assert sent == [1, 2]
+    assert client.app.state.heavy._running == {}  # type: ignore[attr-defined]
