@@ -13,12 +13,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from starlette.requests import ClientDisconnect
 
+from smartassist.analytics.agent_status.request import AgentStatusQuery
+from smartassist.analytics.agent_status.service import agent_status_details
 from smartassist.analytics.user_status.buckets import IntervalRenderer
 from smartassist.config import Settings
+from smartassist.errors import ApiError
+from smartassist.wfm import metrics_router
 from tests.support.errors import error
-from tests.support.rows import DAY, MINUTE, T0, add_agent, add_events
+from tests.support.rows import DAY, MINUTE, T0, add_account, add_agent, add_events
 from tests.support.tenants import Tenant, tenant
 from tests.support.user_status import user_status_body
+from tests.wfm.support import make_caller
 
 PATH = "/agentassist/api/public/analytics/account/{}/userstatus"
 CAP = 4 * 1024 * 1024
@@ -46,7 +51,7 @@ def test_a_page_over_the_size_cap_is_400_naming_a_page_that_fits(client: TestCli
     path = PATH.format(busy_tenant.account_id)
     over = client.post(path, json=THREE_DAYS, headers=busy_tenant.headers)
     assert over.status_code == 400, len(over.content)
-    msg = error(over, 400, "the response would be about", contains="SMARTASSIST_MAX_RESPONSE_BYTES")
+    msg = error(over, 400, "the response would be up to", contains="SMARTASSIST_MAX_RESPONSE_BYTES")
     assert "limit=" in msg, msg
     fewer = int(msg.split("limit=")[1].split(")")[0])
     assert 1 <= fewer < AGENTS
@@ -146,4 +151,37 @@ def test_a_streamed_page_renders_each_chunk_only_after_the_one_before_was_sent(
 
     anyio.run(drive)
     assert sent == [1, 2]
+    assert client.app.state.heavy._running == {}  # type: ignore[attr-defined]
+
+
+def test_agent_status_details_over_the_cap_is_400_and_fetches_no_more_rows_than_it_could_list(
+    db_engine: Engine,
+) -> None:
+    account = add_account(db_engine)
+    agents = [add_agent(db_engine, account, f"d{n}@x.io", user_id=f"u-{n}") for n in range(2)]
+    for agent in agents:  # 400 spans of ~140 bytes each: ~56 KB an agent
+        add_events(db_engine, account, agent, [(T0 + n * MINUTE, ("Ready", "Busy")[n % 2]) for n in range(400)])
+    query = AgentStatusQuery(start_ms=T0, end_ms=T0 + DAY, offset_minutes=0, emails=None)
+    with db_engine.connect() as connection:
+        whole = agent_status_details(connection, account, query, version=3, limit=50, offset=0)
+        assert 65_536 < len(whole) < 4 * 65_536
+        with pytest.raises(ApiError, match=r"SMARTASSIST_MAX_RESPONSE_BYTES\): ask for fewer agents \(limit=1\)"):
+            agent_status_details(connection, account, query, version=3, limit=50, offset=0, max_bytes=65_536)
+        # Rows beyond what the cap could list are not fetched: the count is refused before rendering.
+        with pytest.raises(ApiError, match="ask for fewer agents"):
+            agent_status_details(connection, account, query, version=3, limit=50, offset=0, max_bytes=65_536 // 2)
+        one = agent_status_details(connection, account, query, version=3, limit=1, offset=0, max_bytes=65_536)
+        assert len(one) <= 65_536
+
+
+def test_contact_volume_and_agent_performance_bodies_over_the_cap_are_400(
+    client: TestClient, db_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caller = make_caller(client, db_engine)
+    huge = {"hasMore": False, "records": ["x" * 1024] * (CAP // 1024)}
+    window = {"fromTimeStamp": "2023-06-01T09:45:00Z", "toTimeStamp": "2023-06-01T10:00:00Z"}
+    for route, name in (("callvolume", "call_volume"), ("agentperformance", "agent_performance")):
+        monkeypatch.setattr(metrics_router, name, lambda *_: huge)
+        response = caller.post(client, route, {"orgId": "o-1", **window} if route == "callvolume" else window)
+        error(response, 400, "the response would be up to", contains="a smaller page (limit) or a shorter window")
     assert client.app.state.heavy._running == {}  # type: ignore[attr-defined]

@@ -22,8 +22,7 @@ from smartassist.errors import ApiError, bad_request
 from smartassist.state import get_runtime
 
 RETRY_AFTER_S = 1
-MIB = 1 << 20
-DEFAULT_MAX_RESPONSE_BYTES = 64 * MIB  # Settings.max_response_bytes
+DEFAULT_MAX_RESPONSE_BYTES = 64 << 20  # Settings.max_response_bytes
 
 
 class HeavyLimiter:
@@ -78,7 +77,7 @@ def check_size(size: int, max_bytes: int, fix: str) -> None:
     """400 naming the fix when a response would be larger than the cap (`max_response_bytes`)."""
     if size > max_bytes:
         raise bad_request(
-            f"the response would be about {-(-size // MIB)} MB, more than the limit of {max_bytes / MIB:g} MB "
+            f"the response would be up to {size:,} bytes, more than the limit of {max_bytes:,} bytes "
             f"(SMARTASSIST_MAX_RESPONSE_BYTES): {fix}"
         )
 

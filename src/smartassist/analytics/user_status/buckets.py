@@ -31,8 +31,8 @@ from smartassist.analytics.user_status import _sweep
 from smartassist.timefmt import iso_seconds_z
 
 OFFLINE = "offline"
-# size_bound: digits of one sum (a bucket holds at most 86 400 s), and the fewest bytes one status's three
-# entries take (`{"metric":"AgentStatus","value":"A","stats":{"sum":"0 sec"}}`, Idle, Interacting: 180).
+# size_bound: digits of one sum (a bucket holds at most 86 400 s), and at most the fewest bytes one status's
+# three entries take (`{"metric":"AgentStatus","value":"A","stats":{"sum":"0 sec"}}`, Idle, Interacting: 180).
 SUM_DIGITS = 6
 MIN_ENTRIES_BYTES = 160
 
