@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from smartassist import __version__
 from smartassist.accounts.router import router as accounts_router
 from smartassist.analytics.agent_status.router import router as agent_status_router
 from smartassist.analytics.conversations.router import router as conversations_router
+from smartassist.analytics.heavy import HeavyLimiter
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.queues.router import router as queues_router
 from smartassist.analytics.user_status.router import router as user_status_router
@@ -19,6 +21,7 @@ from smartassist.apps.router import router as apps_router
 from smartassist.auth.credentials import CredentialStore
 from smartassist.auth.failed_auth import FailedAuthLimiter
 from smartassist.auth.genuine import GenuineTokens
+from smartassist.auth.ratelimit import shared_count
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_engine, make_sessionmaker
@@ -76,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Self-hosted replica of the SmartAssist public analytics API.",
     )
     app.state.runtime = runtime
-    app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute)
+    app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute, partial(shared_count, runtime))
+    app.state.heavy = HeavyLimiter(settings.heavy_requests_per_account)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     failed_auth_per_minute: int = Field(default=60, ge=0)
     # Days of contact-center history `smartassist db prune` keeps (contactcenter/retention.py); None keeps all.
     retention_days: int | None = Field(default=None, ge=1)
+    # The routes that render large bodies (analytics/heavy.py; docs/API.md §10 Limits): the largest response one
+    # request may ask for (400 naming a smaller page or a coarser granularity beyond it), and how many of them
+    # one account may have in progress at once per worker process (429 beyond it; 0 = no limit). Fewer than
+    # worker_threads, so another account's request always finds a thread.
+    max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=65536)  # heavy.DEFAULT_MAX_RESPONSE_BYTES
+    heavy_requests_per_account: int = Field(default=2, ge=0)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded default: a SQLite file in the data directory. A SQLite file is

@@ -116,3 +116,14 @@ def test_rendered_sums_fit_the_bucket_and_split_into_idle_and_interacting(case: 
             assert idle_entry["value"] == status_entry["value"] + ":Idle"
             assert busy_entry["value"] == status_entry["value"].upper() + ":Interacting"
             assert status_entry["value"].lower() != "offline"
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios(unit=S), st.sampled_from(["ßtraße ﬁx", "İstanbul", "\U0001f600 break", "x" * 64]))
+def test_size_bound_is_never_below_the_rendered_length(case: dict[str, Any], odd: str) -> None:
+    """The UserStatus size cap is checked against size_bound before rendering: it must bound the body, also for
+    names whose case mapping grows them (ß -> SS) or that are escaped to ASCII."""
+    events = [(ts, odd if n % 4 == 3 else status) for n, (ts, status) in enumerate(case["events"])]
+    renderer = IntervalRenderer(case["start"], case["end"], case["granularity"], case["now"])
+    bound = renderer.size_bound(1, len(events), (status for _, status in events))
+    assert len(renderer.render(events, case["interactions"])) <= bound

@@ -3,6 +3,7 @@ verified (no JWE decryption, no database read), and only 401s count."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,9 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from smartassist.app import create_app
-from smartassist.auth import deps
-from smartassist.auth.failed_auth import WINDOW_S, FailedAuthLimiter
+from smartassist.auth import deps, failed_auth
+from smartassist.auth.failed_auth import FailedAuthLimiter, subject_of
+from smartassist.auth.ratelimit import WINDOW_MS
 from smartassist.config import Settings
+from smartassist.errors import ApiError
 from tests.support.tenants import ANALYTICS, create_account
 from tests.support.tenants import create_app as create_client_app
 from tests.support.tokens import token
@@ -61,17 +64,32 @@ def test_forbidden_scopes_do_not_count(limited: TestClient) -> None:
         assert limited.get(URL, headers={"auth": token(app)}).status_code == 403
 
 
-def test_the_window_and_the_address_table_are_bounded() -> None:
-    now = [0.0]
-    limiter = FailedAuthLimiter(2, clock=lambda: now[0])
+def test_the_window_and_the_address_table_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [0]
+    counts: Counter[tuple[str, int]] = Counter()
+
+    def count(subject: str, window_start: int) -> int:
+        counts[subject, window_start] += 1
+        return counts[subject, window_start]
+
+    limiter = FailedAuthLimiter(2, count, clock=lambda: now[0])
     limiter.failed("a")
-    limiter.failed("a")
-    with pytest.raises(Exception, match="too many failed authentications"):
-        limiter.check("a")
-    limiter.check("b")
-    now[0] += WINDOW_S
     limiter.check("a")
-    off = FailedAuthLimiter(0)
+    limiter.failed("a")
+    with pytest.raises(ApiError, match="too many failed authentications") as refused:
+        limiter.check("a")
+    assert refused.value.headers == {"Retry-After": "60"}
+    limiter.check("b")
+    now[0] += WINDOW_MS  # the next minute: a new count
+    limiter.check("a")
+    assert {subject for subject, _ in counts} == {subject_of("a")} and len(subject_of("::1" * 13)) <= 40
+    monkeypatch.setattr(failed_auth, "MAX_ADDRESSES", 3)
+    for n in range(5):
+        limiter.failed(f"x{n}")
+        limiter.failed(f"x{n}")
+    assert list(limiter._blocked) == ["x2", "x3", "x4"]
+    off = FailedAuthLimiter(0, count)
     for _ in range(10):
-        off.failed("a")
-    off.check("a")
+        off.failed("c")
+    off.check("c")
+    assert not any(subject == subject_of("c") for subject, _ in counts)

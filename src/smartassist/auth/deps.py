@@ -98,7 +98,7 @@ async def authenticate(request: Request, scope: str, *, allow_admin: bool = Fals
         return Principal(account_id=path_account, client_id=None)
 
     settings = runtime.settings
-    with failed_auth.guarded(request):
+    async with failed_auth.guarded(request):
         verified = check_claims(await _genuine(runtime, token), leeway_s=settings.jwt_leeway_seconds)
     app = verified.app
     if scope not in app.scopes:

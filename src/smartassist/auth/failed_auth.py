@@ -2,62 +2,90 @@
 gets 429 before its token is looked at, so guessing costs no JWE private-key operation and no database read.
 
 Only refusals of the token itself count (401s: missing, malformed, unknown app, bad signature, JWE …); a valid
-token lacking a scope (403) does not. Counts are per worker process, in fixed one-minute windows, for at most
-MAX_ADDRESSES addresses (the least recently failing are forgotten first), so the table can't grow without bound.
+token lacking a scope (403) does not. The count is shared by every worker and instance: it is kept where the
+rate limiter keeps its counts (auth/ratelimit.py: a row per address and UTC minute in the database, or a Redis
+key), incremented once per failure, in a thread. Each worker remembers the addresses it found over the limit
+until their minute ends (at most MAX_ADDRESSES, the oldest forgotten first), so the check before the token is a
+dict lookup: the success path does no I/O. A worker learns of an address's block from its own first failure of
+the minute, so an address gets at most one more failure through per other worker.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Request
 
 from smartassist.auth.errors import AuthFailure
+from smartassist.auth.ratelimit import WINDOW_MS, retry_after_seconds, window_start_of
+from smartassist.clock import now_ms
 from smartassist.errors import ApiError
 
-WINDOW_S = 60.0
 MAX_ADDRESSES = 65_536
 UNKNOWN_ADDRESS = "-"
+SUBJECT_PREFIX = "fa:"  # never an account id (24 hex) or a client id (`cs-` + UUID)
+
+# Adds one failure of a subject in the window starting at the given ms; returns the new count, None when the
+# store is unreachable (then the failure is not counted: the limiter fails open, as the rate limiter).
+Counter = Callable[[str, int], int | None]
+
+
+def subject_of(address: str) -> str:
+    """The address's key in the shared store: a fixed length whatever the address (an IPv6 address is 39)."""
+    return SUBJECT_PREFIX + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
 class FailedAuthLimiter:
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, per_minute: int, count: Counter, clock: Callable[[], int] = now_ms) -> None:
         self.per_minute = per_minute
+        self._count = count
         self._clock = clock
-        self._windows: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self._blocked: OrderedDict[str, int] = OrderedDict()  # address -> end of the minute it is blocked in
         self._lock = threading.Lock()
 
-    def _count(self, address: str, now: float) -> int:
-        window = self._windows.get(address)
-        return 0 if window is None or now - window[0] >= WINDOW_S else window[1]
-
     def check(self, address: str) -> None:
-        """429 when the address has used up its failures of the current window."""
-        if self.per_minute and self._count(address, self._clock()) >= self.per_minute:
-            raise ApiError(429, "too many failed authentications from this address; retry in a minute")
+        """429 when the address has used up its failures of the current minute (no I/O)."""
+        until = self._blocked.get(address)
+        if until is None:
+            return
+        now = self._clock()
+        if now < until:
+            raise ApiError(
+                429,
+                "too many failed authentications from this address; retry in a minute",
+                headers={"Retry-After": str(retry_after_seconds(now))},
+            )
+        with self._lock:
+            if self._blocked.get(address) == until:
+                del self._blocked[address]
 
     def failed(self, address: str) -> None:
+        """Count one failure in the shared store (blocking I/O: call it in a thread)."""
         if not self.per_minute:
             return
+        now = self._clock()
+        start = window_start_of(now)
+        count = self._count(subject_of(address), start)
+        if count is None or count < self.per_minute:
+            return
         with self._lock:
-            now = self._clock()
-            window = self._windows.pop(address, None)
-            start, count = window if window is not None and now - window[0] < WINDOW_S else (now, 0)
-            self._windows[address] = (start, count + 1)
-            while len(self._windows) > MAX_ADDRESSES:
-                self._windows.popitem(last=False)
+            self._blocked.pop(address, None)
+            self._blocked[address] = start + WINDOW_MS
+            while len(self._blocked) > MAX_ADDRESSES:
+                self._blocked.popitem(last=False)
 
 
 def _address(request: Request) -> str:
     return request.client.host if request.client else UNKNOWN_ADDRESS
 
 
-@contextmanager
-def guarded(request: Request) -> Iterator[None]:
+@asynccontextmanager
+async def guarded(request: Request) -> AsyncIterator[None]:
     """Refuse an address over its limit, then count the block's 401s against it."""
     limiter: FailedAuthLimiter = request.app.state.failed_auth
     address = _address(request)
@@ -65,6 +93,6 @@ def guarded(request: Request) -> Iterator[None]:
     try:
         yield
     except AuthFailure as failure:
-        if failure.status == 401:
-            limiter.failed(address)
+        if failure.status == 401 and limiter.per_minute:
+            await anyio.to_thread.run_sync(limiter.failed, address)
         raise

@@ -36,7 +36,8 @@ RATE_LIMIT_MSG = "You've exceeded the per-minute rate limit. Please wait for som
 
 class RateLimitWindow(Base):
     """Requests a subject (an account id, or an app's client id) made in the minute starting at `window_start`
-    (epoch ms). The two kinds of id never collide: 24 hex characters vs `cs-` + UUID."""
+    (epoch ms), or failed authentications of a client address (`fa:` + 32 hex, auth/failed_auth.py). The
+    kinds of id never collide: 24 hex characters, `cs-` + UUID, `fa:` + 32 hex."""
 
     __tablename__ = "rate_limit_windows"
 
@@ -66,15 +67,21 @@ def enforce_rate_limit(runtime: Runtime, subject: str) -> None:
     if limit <= 0:
         return
     now = now_ms()
-    window_start = window_start_of(now)
-    redis_url = runtime.settings.redis_url
-    if redis_url:
-        count = count_in_redis(redis_url, subject, window_start)
-    else:
-        count = count_in_database(runtime.engine, subject, window_start)
-        _maybe_purge(runtime.engine, now)
+    count = shared_count(runtime, subject, window_start_of(now))
     if count is not None and count > limit:
         raise ApiError(429, RATE_LIMIT_MSG, headers={"Retry-After": str(retry_after_seconds(now))})
+
+
+def shared_count(runtime: Runtime, subject: str, window_start: int) -> int | None:
+    """Add one to the subject's count in the window, where every worker sees it (Redis when configured, else
+    the database); the new count, or None when Redis is unreachable. Also used for failed authentications
+    (auth/failed_auth.py), whose subjects are their own."""
+    redis_url = runtime.settings.redis_url
+    if redis_url:
+        return count_in_redis(redis_url, subject, window_start)
+    count = count_in_database(runtime.engine, subject, window_start)
+    _maybe_purge(runtime.engine, now_ms())
+    return count
 
 
 def count_in_database(engine: Engine, subject: str, window_start: int) -> int:

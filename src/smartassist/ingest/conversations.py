@@ -6,10 +6,11 @@ checked, the vendor's own sample disagrees with its rows), a JSON array of rows,
 The row convention (time fields, storage, rendering) is contactcenter.call_rows.
 
 Bounds (400 beyond, naming the record and field): a row is a JSON object of at most MAX_ROW_CHARS characters
-once stored, nested at most MAX_DEPTH levels, with at most MAX_LIST_ITEMS destinations, non-responding agents
+once stored, its free-form values bounded by ingest.row_bounds (depth, keys, strings, arrays, tag lists), with
+at most MAX_LIST_ITEMS destinations, non-responding agents
 per queue entry, consulting agents per segment and skills; ids 1..128 characters of [A-Za-z0-9._:@+-];
 channel 1..64 and source 1..64 characters, language 1..32, Direction 1..16, nonResponseEvent 1..64; durations
-and csatScore integers 0..10^9. No NaN/Infinity, NUL characters or lone surrogates anywhere in a row.
+and csatScore integers 0..10^9. No NaN/Infinity anywhere in a row.
 
 Upsert key (conversations.contact_key): conversationId, else "<botId>/<sessionId>". A record is a duplicate
 when its stored text (call_rows.encode_row) equals what is stored for its key, or an earlier record of the batch
@@ -43,10 +44,10 @@ from smartassist.ids import CALLER_ID, normalize_email
 from smartassist.ingest import bulk
 from smartassist.ingest.bulk import chunks
 from smartassist.ingest.parsing import RawBatch, too_large
+from smartassist.ingest.row_bounds import RowError, check_values
 from smartassist.ingest.service import IngestResult, _ensure_bot, _transaction
 
 MAX_ROW_CHARS = 256 * 1024
-MAX_DEPTH = 16
 MAX_LIST_ITEMS = 100
 MAX_COUNT = 10**9
 MAX_CONVERSATION_ID = 120  # agent_interactions.interaction_id is <conversationId>#<n>, at most 128 characters
@@ -108,10 +109,6 @@ class ConversationIn:
     text: str
     entries: list[EntryIn] = field(default_factory=list)
     segments: list[SegmentIn] = field(default_factory=list)
-
-
-class RowError(ValueError):
-    """`field: reason` of a bad row (the caller adds the record number)."""
 
 
 # --- reading the body ------------------------------------------------------------------------------------------
@@ -190,11 +187,10 @@ def _parse_rows(raw: RawBatch, max_records: int) -> list[tuple[str, Any]]:
 
 def validate_row(index: int, row: Any, offset_minutes: int | None, plain: bool = False) -> ConversationIn:
     """The typed conversation of a row (its times stored in place). `plain`: the body's strings are known to
-    hold no NUL or lone surrogate (Rows.plain), so only the depth needs a walk, over the containers alone."""
+    hold no NUL or lone surrogate (Rows.plain), so the bounds of ingest.row_bounds check only their lengths."""
     if not isinstance(row, dict):
         raise RowError("must be a JSON object")
-    if not plain or _too_deep(row, 1):
-        _check_values(row, "", 1)
+    check_values(row, plain)
     conversation_id = _id(row, "conversationId", required=False)
     if conversation_id is not None and len(conversation_id) > MAX_CONVERSATION_ID:
         raise RowError(f"conversationId: at most {MAX_CONVERSATION_ID} characters (interactions add #<n> to it)")
@@ -256,37 +252,6 @@ def _required(value: T | None) -> T:
     if value is None:
         raise RowError("a required field is missing")
     return value
-
-
-def _check_values(value: Any, path: str, depth: int) -> None:
-    """Depth and text every database can store, everywhere in the row."""
-    if depth > MAX_DEPTH:
-        raise RowError(f"{path or 'row'}: nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise RowError(f"{path}: must not contain NUL characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise RowError(f"{path}: must be valid Unicode (no lone surrogates)") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_values(key, path, depth)
-            _check_values(item, f"{path}.{key}" if path else key, depth + 1)
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            _check_values(item, f"{path}[{number}]", depth + 1)
-
-
-def _too_deep(container: dict[str, Any] | list[Any], depth: int) -> bool:
-    """Whether a value inside `container` (itself at `depth`) lies deeper than MAX_DEPTH, i.e. whether
-    _check_values would refuse the depth: only dicts and lists are walked."""
-    if depth >= MAX_DEPTH:
-        return len(container) > 0
-    for item in container.values() if type(container) is dict else container:
-        if (type(item) is dict or type(item) is list) and _too_deep(item, depth + 1):
-            return True
-    return False
 
 
 def _id(row: dict[str, Any], key: str, *, required: bool) -> str | None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from smartassist.analytics.body import json_body, json_request_body
+from smartassist.analytics.heavy import check_size, heavy_request
 from smartassist.auth.deps import Principal, principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import WFM
@@ -131,11 +132,16 @@ def _serve(
     parse: Callable[[Connection, str, object], Q],
     compute: Callable[[Connection, str, Q], dict[str, Any]],
 ) -> Response:
-    """Validate the body (the initial sync's first activity is read on the same connection), compute, render."""
-    with read_connection(get_runtime(request).read_engine) as connection:
+    """Validate the body (the initial sync's first activity is read on the same connection), compute, render;
+    a heavy request (analytics.heavy), its rendered body checked against the size cap."""
+    with (
+        heavy_request(request, principal.account_id) as slot,
+        read_connection(get_runtime(request).read_engine) as connection,
+    ):
         query = parse(connection, principal.account_id, body)
-        result = compute(connection, principal.account_id, query)
-    return Response(json.dumps(result, separators=(",", ":")), media_type="application/json")
+        content = json.dumps(compute(connection, principal.account_id, query), separators=(",", ":"))
+    check_size(len(content), slot.max_response_bytes, "ask for a smaller page (limit) or a shorter window")
+    return Response(content, media_type="application/json")
 
 
 @router.post(

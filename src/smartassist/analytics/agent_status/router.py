@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from smartassist.analytics.agent_status.request import parse_agent_status_body
 from smartassist.analytics.agent_status.service import agent_status_details
 from smartassist.analytics.body import OFFSET_SCHEMA, filter_schema, json_body, json_request_body
+from smartassist.analytics.heavy import heavy_request
 from smartassist.auth.deps import principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
@@ -99,9 +100,18 @@ def _route(version: int) -> Any:
     ) -> Response:
         principal = principal_of(request)
         query = parse_agent_status_body(body)
-        with read_connection(get_runtime(request).read_engine) as connection:
+        with (
+            heavy_request(request, principal.account_id) as slot,
+            read_connection(get_runtime(request).read_engine) as connection,
+        ):
             content = agent_status_details(
-                connection, principal.account_id, query, version=version, limit=limit, offset=offset
+                connection,
+                principal.account_id,
+                query,
+                version=version,
+                limit=limit,
+                offset=offset,
+                max_bytes=slot.max_response_bytes,
             )
         return Response(content, media_type="application/json")
 

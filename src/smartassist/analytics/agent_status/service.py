@@ -33,7 +33,8 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, selec
 
 from smartassist.analytics.agent_status.render import LoginEvent, agent_item, login_events, status_spans
 from smartassist.analytics.agent_status.request import AgentStatusQuery
-from smartassist.analytics.agents import agent_page, fetch_tuples, of_page, page_head, page_params, rows_of
+from smartassist.analytics.agents import AgentRow, agent_page, fetch_tuples, of_page, page_head, page_params, rows_of
+from smartassist.analytics.heavy import DEFAULT_MAX_RESPONSE_BYTES, check_size
 from smartassist.contactcenter.models import Agent, AgentLoginEvent, AgentStatusEvent
 
 _agent = Agent.__table__.c
@@ -90,6 +91,7 @@ def _statements(array_parameter: bool) -> _Statements:
             .where(of_account_page(_event.agent_id, _event.account_id), _event.ts >= bindparam("start"))
             .where(_event.ts < bindparam("end"))
             .order_by(_event.agent_id, _event.ts, _event.id)
+            .limit(bindparam("max_rows"))
         ),
         event_after=one_event(earlier=False),
         logins=(
@@ -97,32 +99,51 @@ def _statements(array_parameter: bool) -> _Statements:
             .where(of_account_page(_login.agent_pk, _login.account_id), _login.at >= bindparam("start"))
             .where(_login.at < bindparam("end"))
             .order_by(_login.agent_pk, _login.at, _login.id)
+            .limit(bindparam("max_rows"))
         ),
     )
 
 
 _by_agent = itemgetter(3)
+# The fewest bytes a listed span or login event takes (`{"type":"entry","at":"2026-09-18T09:00:51.886Z","ip":""}`
+# is 56 with its comma; a span is more).
+MIN_ITEM_BYTES = 56
 STATEMENTS = {"postgresql": _statements(array_parameter=True), "sqlite": _statements(array_parameter=False)}
 
 
 def agent_status_details(
-    connection: Connection, account_id: str, query: AgentStatusQuery, *, version: int, limit: int, offset: int
+    connection: Connection,
+    account_id: str,
+    query: AgentStatusQuery,
+    *,
+    version: int,
+    limit: int,
+    offset: int,
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> bytes:
-    """The response body as JSON (ASCII) bytes, keys in the vendor's order; spans written as text (render.py)."""
+    """The response body as JSON (ASCII) bytes, keys in the vendor's order; spans written as text (render.py).
+
+    At most `max_bytes`: the rows inside the window are fetched up to as many as that many bytes could list
+    (a span or login event takes at least MIN_ITEM_BYTES), then the body is checked as rendered; beyond it a
+    400 naming a smaller page or a shorter window."""
     agents, has_more = agent_page(connection, account_id, query.emails, limit, offset)
     parts = [page_head(has_more, limit, offset)]
     if agents:
-        params = page_params(account_id, agents, query.start_ms, query.end_ms)
+        max_rows = max_bytes // MIN_ITEM_BYTES
+        params = {**page_params(account_id, agents, query.start_ms, query.end_ms), "max_rows": max_rows + 1}
         statements = STATEMENTS[connection.dialect.name]
         # Rows are (ts, status, reason, agent id): the span writer reads the first three, so one agent's
         # events are its row before the window, a slice of the rows inside it (sorted by agent) and its row
         # after it, with no copy of each row.
         before = {row[3]: row for row in fetch_tuples(connection, statements.event_before, params)}
         inside = fetch_tuples(connection, statements.events_inside, params)
+        check_size(len(inside) * MIN_ITEM_BYTES, max_bytes, _fix(agents))
         after = {row[3]: row for row in fetch_tuples(connection, statements.event_after, params)}
         logins: defaultdict[int, list[LoginEvent]] = defaultdict(list)
         if version >= 3:
-            for kind, at, ip, agent_id in fetch_tuples(connection, statements.logins, params):
+            rows = fetch_tuples(connection, statements.logins, params)
+            check_size((len(inside) + len(rows)) * MIN_ITEM_BYTES, max_bytes, _fix(agents))
+            for kind, at, ip, agent_id in rows:
                 logins[agent_id].append((kind, at, ip))
         for agent in agents:
             events = rows_of(inside, agent.id, _by_agent)
@@ -135,4 +156,10 @@ def agent_status_details(
                 parts.append(b",")
             parts += agent_item(agent, version, spans, login_events(logins.get(agent.id, ())))
     parts.append(b"]}")
+    check_size(sum(map(len, parts)), max_bytes, _fix(agents))
     return b"".join(parts)
+
+
+def _fix(agents: list[AgentRow]) -> str:
+    fewer = f"fewer agents (limit={len(agents) // 2}) or " if len(agents) > 1 else ""
+    return f"ask for {fewer}a shorter window"

@@ -18,6 +18,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from smartassist.analytics.body import json_body
 from smartassist.analytics.conversations.request import parse_call_details_body
 from smartassist.analytics.conversations.service import call_details
+from smartassist.analytics.heavy import heavy_request
 from smartassist.auth.deps import Principal, principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
@@ -74,7 +75,8 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _serve(request: Request, principal: Principal, body: Any, *, v2: bool, limit: int, offset: int) -> Response:
     query = parse_call_details_body(body, v2=v2)
-    with read_connection(get_runtime(request).read_engine) as connection:
+    with heavy_request(request, principal.account_id), read_connection(get_runtime(request).read_engine) as connection:
+        # At most MAX_LIMIT rows of at most 256 KiB each (ingest.conversations): 25 MiB, under any size cap.
         content = call_details(connection, principal.account_id, query, v2=v2, limit=limit, offset_pages=offset)
     return Response(content, media_type="application/json")
 

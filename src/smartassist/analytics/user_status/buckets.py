@@ -24,13 +24,17 @@ Rules (contract section 3, plus the choices documented in the README API notes):
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from smartassist.analytics.user_status import _sweep
 from smartassist.timefmt import iso_seconds_z
 
 OFFLINE = "offline"
+# size_bound: digits of one sum (a bucket holds at most 86 400 s), and at most the fewest bytes one status's
+# three entries take (`{"metric":"AgentStatus","value":"A","stats":{"sum":"0 sec"}}`, Idle, Interacting: 180).
+SUM_DIGITS = 6
+MIN_ENTRIES_BYTES = 160
 
 # The text before the AgentStatus sum, before the Idle sum, before the Interacting sum, and after it.
 EntryTexts = tuple[str, str, str, str]
@@ -92,6 +96,18 @@ class IntervalRenderer:
         )
         self._window = (window_start, window_end, granularity_ms, now)
         self._texts = _StatusTexts()
+
+    def size_bound(self, agents: int, segments: int, statuses: Iterable[str]) -> int:
+        """At most how many bytes `render` writes for `agents` agents in all, given `segments` status segments
+        (their events in the window, and their status at its start) with these statuses. A segment spanning k
+        buckets puts its status in at most k of them, and consecutive segments share a bucket at each change,
+        so an agent's (bucket, status) pairs are at most its buckets plus its segments."""
+        texts = [self._texts[status] for status in set(statuses)]
+        longest = max((sum(map(len, t)) for t in texts if t is not None), default=0)
+        entries = max(MIN_ENTRIES_BYTES, longest + 3 * SUM_DIGITS + 1)
+        buckets = len(self._heads)
+        per_bucket = max(map(len, self._heads)) + 3  # `]}` and a comma
+        return agents * (2 + buckets * per_bucket) + (agents * buckets + segments) * entries
 
     def render(self, events: Sequence[tuple[Any, ...]], interactions: Sequence[tuple[Any, ...]]) -> bytes:
         """One agent's `timeInterval` JSON array, ASCII bytes (`[]` when the agent had no reported status time

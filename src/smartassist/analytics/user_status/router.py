@@ -7,14 +7,13 @@ wire shape in the OpenAPI document: rendering a full page through them would cos
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from smartassist.analytics.body import OFFSET_SCHEMA, filter_schema, json_body, json_request_body
+from smartassist.analytics.heavy import heavy_request
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.analytics.user_status.service import user_status_chunks
 from smartassist.auth.deps import principal_of, require_app
@@ -103,12 +102,21 @@ def user_status(
 ) -> Response:
     principal = principal_of(request)
     query = parse_user_status_body(body)
-    # Taken here, in the route's thread: a request waiting for a thread holds no connection.
-    with read_connection(get_runtime(request).read_engine) as connection:
-        chunks = user_status_chunks(connection, principal.account_id, query, limit=limit, offset=offset, now=now_ms())
-    # A page of one chunk (up to ~1 MB, most pages) is sent whole; a larger one is rendered chunk by chunk in
-    # the thread pool as it is sent (chunked transfer encoding), see user_status.py.
-    first, second = next(chunks), next(chunks, None)
-    if second is None:
-        return Response(first, media_type="application/json")
-    return StreamingResponse(chain((first, second), chunks), media_type="application/json")
+    with heavy_request(request, principal.account_id) as slot:
+        # Taken here, in the route's thread: a request waiting for a thread holds no connection.
+        with read_connection(get_runtime(request).read_engine) as connection:
+            chunks = user_status_chunks(
+                connection,
+                principal.account_id,
+                query,
+                limit=limit,
+                offset=offset,
+                now=now_ms(),
+                max_bytes=slot.max_response_bytes,
+            )
+        # A page sure to fit in one chunk (up to ~1 MB, most pages) is sent whole; a larger one is rendered chunk
+        # by chunk in the thread pool, each once the connection took the one before it (chunked transfer
+        # encoding; the slot is held until the last one is sent).
+        if chunks.one_chunk:
+            return Response(b"".join(chunks), media_type="application/json")
+        return slot.stream(iter(chunks))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -37,9 +38,11 @@ from sqlalchemy import ColumnElement, CompoundSelect, Connection, Select, bindpa
 
 from smartassist.analytics.agents import AgentRow, agent_page, fetch_tuples, page_head, page_params, rows_of
 from smartassist.analytics.agents import of_page as page_filter
-from smartassist.analytics.user_status.buckets import IntervalRenderer
+from smartassist.analytics.heavy import DEFAULT_MAX_RESPONSE_BYTES, check_size
+from smartassist.analytics.user_status.buckets import MIN_ENTRIES_BYTES, IntervalRenderer
 from smartassist.analytics.user_status.request import UserStatusQuery
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent
+from smartassist.errors import bad_request
 
 # The statements below are built once, with bound parameters, for each dialect: the page's agent ids are one
 # array parameter on PostgreSQL (`= ANY(...)`; an expanded IN list of 50 parameters made psycopg parse the
@@ -83,6 +86,7 @@ def _statements(array_parameter: bool) -> _Statements:
             select(_event.ts, _event.status, _event.agent_id)
             .where(_event.agent_id.in_(page_agents), _event.ts >= bindparam("start"), _event.ts < bindparam("end"))
             .order_by(_event.agent_id, _event.ts, _event.id)
+            .limit(bindparam("max_rows"))
         ),
         interactions=union_all(
             select(*columns).where(
@@ -93,7 +97,7 @@ def _statements(array_parameter: bool) -> _Statements:
             select(*columns).where(
                 _item.agent_id.in_(page_agents), _item.end_time.is_(None), _item.start_time < bindparam("end")
             ),
-        ),
+        ).limit(bindparam("max_rows")),
     )
 
 
@@ -112,27 +116,67 @@ def _slice(rows: list[tuple[Any, ...]], agent_id: int) -> list[tuple[Any, ...]]:
 CHUNK_BYTES = 1 << 20
 
 
+class PageBody:
+    """The body's chunks (rendered as they are iterated), and whether it is sure to fit in one: its size bound
+    is at most CHUNK_BYTES. A body that may not is streamed without rendering any of it ahead: a peek at its
+    second chunk would keep two chunks in memory for a client that stops reading."""
+
+    def __init__(self, chunks: Iterator[bytes], one_chunk: bool) -> None:
+        self._chunks, self.one_chunk = chunks, one_chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._chunks
+
+
+AGENT_HEAD_BYTES = 4096  # userId, names, email and customId at their stored widths, each character escaped
+
+
 def user_status_chunks(
-    connection: Connection, account_id: str, query: UserStatusQuery, *, limit: int, offset: int, now: int
-) -> Iterator[bytes]:
+    connection: Connection,
+    account_id: str,
+    query: UserStatusQuery,
+    *,
+    limit: int,
+    offset: int,
+    now: int,
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+) -> PageBody:
     """The response body, JSON as ASCII bytes (keys in the contract's order), in chunks of about a megabyte.
 
     Every row is fetched now, so the connection can be returned at once; the body is rendered as it is
     iterated. A 28-day page is 45 MB: rendered and kept whole, its fresh memory cost ~10k page faults
     (~20 ms); chunk by chunk, each reuses the memory of the one sent before, and nothing joins the whole.
+    The rows are bounded too: a page whose rows alone would render more than the slot's size cap fetches only
+    that many (`max_rows`) and is refused by the size check (`max_bytes`), before anything is rendered.
     """
     agents, has_more = agent_page(connection, account_id, query.emails, limit, offset)
     head = page_head(has_more, limit, offset)
     if not agents:
-        return iter((head + b"]}",))
-    params = page_params(account_id, agents, query.start_ms, query.end_ms)
+        return PageBody(iter((head + b"]}",)), one_chunk=True)
+    max_rows = max_bytes // MIN_ENTRIES_BYTES
+    params = {**page_params(account_id, agents, query.start_ms, query.end_ms), "max_rows": max_rows + 1}
     statements = STATEMENTS[connection.dialect.name]
     before = {row[2]: row for row in _tuples(connection, statements.events_before, params)}
     inside = _tuples(connection, statements.events_inside, params)
-    busy = _tuples(connection, statements.interactions, params)
-    busy.sort(key=_by_agent)
     renderer = IntervalRenderer(query.start_ms, query.end_ms, query.granularity_ms, now)
-    return _rendered(head, agents, before, inside, busy, renderer)
+    active = len(before.keys() | {row[2] for row in inside})
+    statuses = chain((row[1] for row in before.values()), (row[1] for row in inside))
+    size = len(head) + len(agents) * AGENT_HEAD_BYTES + renderer.size_bound(active, len(before) + len(inside), statuses)
+    check_size(size, max_bytes, _smaller_page(size, max_bytes, len(agents)))
+    busy = _tuples(connection, statements.interactions, params)
+    if len(busy) > max_rows:
+        raise bad_request(f"more than {max_rows} agent interactions on this page: {_smaller_page(0, 0, len(agents))}")
+    busy.sort(key=_by_agent)
+    return PageBody(_rendered(head, agents, before, inside, busy, renderer), one_chunk=size <= CHUNK_BYTES)
+
+
+def _smaller_page(size: int, cap: int, agents: int) -> str:
+    """What to ask for instead: fewer agents a page, when fewer would fit, else a shorter window or coarser
+    granularity."""
+    fewer = agents * cap // size if size else agents // 2
+    if 1 <= fewer < agents:
+        return f"ask for fewer agents (limit={fewer}), a shorter window or a coarser granularity"
+    return "ask for a shorter window or a coarser granularity"
 
 
 def _rendered(

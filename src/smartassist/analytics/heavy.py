@@ -1,0 +1,110 @@
+"""Heavy requests (the routes that render large bodies): at most `heavy_requests_per_account` at once per
+account and worker process, and one documented cap on a response's size.
+
+Why a per-account count: these routes run in the worker's few threads (`worker_threads`); one account sending
+many month-long pages at once would hold them all and every other account's requests would wait for a thread.
+With fewer slots per account than threads, another account always finds one. A streamed response keeps its
+slot until its last byte is sent (or the client goes away): a client that stops reading blocks only its own
+account's next requests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import Request
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from smartassist.errors import ApiError, bad_request
+from smartassist.state import get_runtime
+
+RETRY_AFTER_S = 1
+DEFAULT_MAX_RESPONSE_BYTES = 64 << 20  # Settings.max_response_bytes
+
+
+class HeavyLimiter:
+    """Heavy requests in progress per account in this worker process (thread-safe: routes run in threads)."""
+
+    def __init__(self, per_account: int) -> None:
+        self.per_account = per_account
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, account_id: str) -> None:
+        """Take a slot of the account, or 429 with Retry-After when all are in use."""
+        with self._lock:
+            running = self._running.get(account_id, 0)
+            if self.per_account and running >= self.per_account:
+                raise ApiError(
+                    429,
+                    f"this account already has {running} large analytics requests in progress; "
+                    "retry when one has finished",
+                    headers={"Retry-After": str(RETRY_AFTER_S)},
+                )
+            self._running[account_id] = running + 1
+
+    def release(self, account_id: str) -> None:
+        with self._lock:
+            running = self._running.pop(account_id) - 1
+            if running:
+                self._running[account_id] = running
+
+
+class Slot:
+    """One admitted heavy request; released when the route ends, or, once handed to `stream`, when the
+    streamed response has been sent."""
+
+    def __init__(self, limiter: HeavyLimiter, account_id: str, max_response_bytes: int) -> None:
+        self.max_response_bytes = max_response_bytes
+        self._limiter, self._account_id = limiter, account_id
+        self._held = True
+        self._streaming = False
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._limiter.release(self._account_id)
+
+    def stream(self, chunks: Iterator[bytes]) -> StreamingResponse:
+        self._streaming = True
+        return _SlotStream(chunks, self)
+
+
+def check_size(size: int, max_bytes: int, fix: str) -> None:
+    """400 naming the fix when a response would be larger than the cap (`max_response_bytes`)."""
+    if size > max_bytes:
+        raise bad_request(
+            f"the response would be up to {size:,} bytes, more than the limit of {max_bytes:,} bytes "
+            f"(SMARTASSIST_MAX_RESPONSE_BYTES): {fix}"
+        )
+
+
+class _SlotStream(StreamingResponse):
+    """A streamed body (chunks rendered in the thread pool one at a time, each after the previous one was
+    sent) that gives its slot back when it ends, however it ends."""
+
+    def __init__(self, chunks: Iterator[bytes], slot: Slot) -> None:
+        super().__init__(chunks, media_type="application/json")
+        self._slot = slot
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._slot.release()
+
+
+@contextmanager
+def heavy_request(request: Request, account_id: str) -> Iterator[Slot]:
+    """Admit one heavy request of the account for the block (429 beyond the limit)."""
+    limiter: HeavyLimiter = request.app.state.heavy
+    limiter.acquire(account_id)
+    slot = Slot(limiter, account_id, get_runtime(request).settings.max_response_bytes)
+    try:
+        yield slot
+    finally:
+        if not slot._streaming:
+            slot.release()
