@@ -87,12 +87,15 @@ def test_heavy_requests_beyond_the_accounts_limit_are_429(client: TestClient, bu
     limiter = client.app.state.heavy  # type: ignore[attr-defined]
     limiter.acquire(busy_tenant.account_id)  # one request of the account in progress (the limit is 1)
     try:
-        refused = client.post(path, json=small, headers=busy_tenant.headers)
+        # 50 or 2 agents x 4,320 one-minute buckets: heavy (over 4,800); 50 x 1 hour: light, no slot (analytics.heavy)
+        refused = client.post(path, json=THREE_DAYS, headers=busy_tenant.headers)
         error(refused, 429, contains="large analytics requests in progress")
         assert refused.headers["retry-after"] == "1"
+        assert client.post(path, json=small, headers=busy_tenant.headers).status_code == 200
+        assert client.post(path, json=THREE_DAYS, params={"limit": 2}, headers=busy_tenant.headers).status_code == 429
         other = tenant(client, "Other")
         other_agent_path = PATH.format(other.account_id)
-        assert client.post(other_agent_path, json=small, headers=other.headers).status_code == 200
+        assert client.post(other_agent_path, json=THREE_DAYS, headers=other.headers).status_code == 200
     finally:
         limiter.release(busy_tenant.account_id)
     assert client.post(path, json=small, headers=busy_tenant.headers).status_code == 200

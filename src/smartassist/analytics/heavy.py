@@ -6,6 +6,10 @@ many month-long pages at once would hold them all and every other account's requ
 With fewer slots per account than threads, another account always finds one. A streamed response keeps its
 slot until its last byte is sent (or the client goes away): a client that stops reading blocks only its own
 account's next requests.
+
+A UserStatus page of at most LIGHT_AGENT_BUCKETS agent-buckets (a full page of 50 agents over one day at
+PT15M, the dashboard's poll) is light: it takes no slot, since it holds a thread for milliseconds, and a
+client may send many of them at once (wrk, 32 connections: bench/bench_wrk.py). The size cap still applies.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from smartassist.state import get_runtime
 
 RETRY_AFTER_S = 1
 DEFAULT_MAX_RESPONSE_BYTES = 64 << 20  # Settings.max_response_bytes
+LIGHT_AGENT_BUCKETS = 50 * 96
 
 
 class HeavyLimiter:
@@ -57,10 +62,10 @@ class Slot:
     """One admitted heavy request; released when the route ends, or, once handed to `stream`, when the
     streamed response has been sent."""
 
-    def __init__(self, limiter: HeavyLimiter, account_id: str, max_response_bytes: int) -> None:
+    def __init__(self, limiter: HeavyLimiter, account_id: str, max_response_bytes: int, *, held: bool) -> None:
         self.max_response_bytes = max_response_bytes
         self._limiter, self._account_id = limiter, account_id
-        self._held = True
+        self._held = held
         self._streaming = False
 
     def release(self) -> None:
@@ -98,11 +103,12 @@ class _SlotStream(StreamingResponse):
 
 
 @contextmanager
-def heavy_request(request: Request, account_id: str) -> Iterator[Slot]:
-    """Admit one heavy request of the account for the block (429 beyond the limit)."""
+def heavy_request(request: Request, account_id: str, *, light: bool = False) -> Iterator[Slot]:
+    """Admit one heavy request of the account for the block (429 beyond the limit); a light one takes no slot."""
     limiter: HeavyLimiter = request.app.state.heavy
-    limiter.acquire(account_id)
-    slot = Slot(limiter, account_id, get_runtime(request).settings.max_response_bytes)
+    if not light:
+        limiter.acquire(account_id)
+    slot = Slot(limiter, account_id, get_runtime(request).settings.max_response_bytes, held=not light)
     try:
         yield slot
     finally:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from smartassist.analytics.body import OFFSET_SCHEMA, filter_schema, json_body, json_request_body
-from smartassist.analytics.heavy import heavy_request
+from smartassist.analytics.heavy import LIGHT_AGENT_BUCKETS, heavy_request
 from smartassist.analytics.user_status.request import parse_user_status_body
 from smartassist.analytics.user_status.service import user_status_chunks
 from smartassist.auth.deps import principal_of, require_app
@@ -102,7 +102,8 @@ def user_status(
 ) -> Response:
     principal = principal_of(request)
     query = parse_user_status_body(body)
-    with heavy_request(request, principal.account_id) as slot:
+    buckets = -(-(query.end_ms - query.start_ms) // query.granularity_ms)
+    with heavy_request(request, principal.account_id, light=limit * buckets <= LIGHT_AGENT_BUCKETS) as slot:
         # Taken here, in the route's thread: a request waiting for a thread holds no connection.
         with read_connection(get_runtime(request).read_engine) as connection:
             chunks = user_status_chunks(
