@@ -5,7 +5,6 @@ of the app (through this worker at once, behind its back within the credentials 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,21 +20,14 @@ from smartassist.auth.genuine import GenuineTokens
 from smartassist.auth.tokens import Genuine, Presented
 from smartassist.config import Settings
 from tests.auth.helpers import World
-from tests.conftest import ADMIN_TOKEN, SERVER_KEY
 from tests.support.tenants import ADMIN
 from tests.support.tokens import token
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    """As the server runs: credentials remembered for a second."""
-    return Settings(
-        database_url=database_url,
-        admin_token=ADMIN_TOKEN,
-        secret_key=SERVER_KEY,
-        data_dir=tmp_path / "data",
-        credentials_cache_seconds=1.0,
-    )
+def settings(settings: Settings) -> Settings:
+    """As the server runs: credentials remembered for a second (tests/conftest.py's read them every time)."""
+    return settings.model_copy(update={"credentials_cache_seconds": 1.0})
 
 
 @pytest.fixture
