@@ -231,22 +231,9 @@ def _before(f: ContactFilter, branch: int, branches: int) -> int | None:
     return f.enter_from if branch < branches - 1 else None
 
 
-def load_queue_contacts(connection: Connection, f: ContactFilter) -> list[QueueContactRow]:
-    """The filtered entries ordered by EnterTime, then entry id."""
-    return list(iter_queue_contacts(connection, f))
-
-
-def iter_queue_contacts(connection: Connection, f: ContactFilter) -> Iterator[QueueContactRow]:
-    """load_queue_contacts one at a time, as the rows arrive: a caller that sums them as they come keeps none
-    alive (see driver_batches)."""
-    statements, params = statements_for(_shape(f)), params_of(f)
-    for branch, statement in enumerate(statements):
-        rows = chain.from_iterable(driver_batches(connection, statement, params))
-        yield from _contacts(rows, _before(f, branch, len(statements)))
-
-
 async def read_queue_contacts(reads: Reads, f: ContactFilter) -> list[QueueContactRow]:
-    """load_queue_contacts through reads.Reads (awaited on PostgreSQL): the same statements and assembly."""
+    """The filtered entries ordered by EnterTime, then entry id, read through reads.Reads (awaited on
+    PostgreSQL)."""
     statements, params = statements_for(_shape(f)), params_of(f)
     contacts: list[QueueContactRow] = []
     for branch, statement in enumerate(statements):
