@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from smartassist.read_pool import ReadUnavailable
 
 log = logging.getLogger("smartassist.errors")
 
@@ -83,11 +84,10 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("database error: %s", type(exc.orig).__name__)
         return error_response(500, "internal error")
 
-    @app.exception_handler(psycopg.OperationalError)
-    @app.exception_handler(psycopg.InterfaceError)
-    async def _async_database(_: Request, exc: psycopg.Error) -> JSONResponse:
-        """The same outage seen through the async reads (reads.py), which use psycopg without SQLAlchemy."""
-        log.warning("database unavailable: %s", type(exc).__name__)
+    @app.exception_handler(ReadUnavailable)
+    async def _async_database(_: Request, exc: ReadUnavailable) -> JSONResponse:
+        """The same outage seen through the hot path's reads (read_pool.py, asyncpg without SQLAlchemy)."""
+        log.warning("database unavailable: %s", exc)
         return error_response(503, "database unavailable, retry shortly", headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)

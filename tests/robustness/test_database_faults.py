@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -12,7 +13,8 @@ from sqlalchemy import Engine
 
 from tests.robustness.conftest import allow_connections, database_name, terminate_backends
 from tests.server_process import ServerProcess
-from tests.support.tenants import ADMIN
+from tests.support.tenants import ADMIN, ANALYTICS
+from tests.support.tokens import token
 
 pytestmark = pytest.mark.postgres_only
 
@@ -112,3 +114,24 @@ def test_unreachable_database_gives_503_and_not_ready_then_recovers_without_rest
         assert (response.status_code, response.json()["name"]) == (200, "Survivor")
         names = sorted(a["name"] for a in http.get("/admin/accounts").json())
         assert names == ["Survivor"]
+
+
+def test_the_async_read_pool_replaces_terminated_connections(server: ServerProcess, pg_admin: Engine) -> None:
+    """The hot path's reads (token check, IntentRealtimeData) go through reads.Reads' own async pool: its dead
+    connections must be replaced too, not handed out again until every request times out."""
+    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+        account = http.post("/admin/accounts", json={"name": "Reader"}, headers=ADMIN).json()["accountId"]
+        app = http.post(
+            f"/admin/accounts/{account}/apps", json={"name": "r", "scopes": [ANALYTICS]}, headers=ADMIN
+        ).json()
+        path = "/api/public/bot/st-unknown/intentrealtimedata"
+        headers = {"auth": token(app)}
+        # Enough requests at once that the pool holds several connections, all of them to be killed.
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(lambda _: http.get(path, headers=headers).status_code, range(32))) == {404}
+        assert terminate_backends(pg_admin, database_name(server.database_url)) >= 2
+        time.sleep(1.1)  # past the credentials' one-second memory: the token check reads through the pool
+        started = time.monotonic()
+        statuses = [http.get(path, headers=headers).status_code for _ in range(20)]
+        assert set(statuses) <= {404, 503} and statuses[-10:] == [404] * 10, statuses
+        assert time.monotonic() - started < 5, "a dead connection was handed out again (pool timeouts)"
