@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, metrics=install_metrics(app))
-    # Routes are matched in order: the public analytics routes, the busiest, are tried first.
+    # Routes are matched in order: the public analytics routes, the busiest, are tried first. Included without
+    # dependencies: auth/deps.py calls simple endpoints directly, with their own parameters only.
     for router in (
         intents_router,
         user_status_router,
