@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
-from sqlalchemy import Engine, Select, make_url
+from sqlalchemy import CompoundSelect, Engine, Select, make_url
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 
 from smartassist.db import CONNECT_TIMEOUT_S, read_connection
@@ -31,6 +31,7 @@ _DIALECT = pg_psycopg.dialect()  # type: ignore[no-untyped-call]
 POOL_MAX = 15  # per worker, as the sync read pool (5 + 10 overflow)
 POOL_TIMEOUT_S = 10.0
 _EXPANDING_IN = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
+Statement = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
 
 
 class Reads:
@@ -50,7 +51,7 @@ class Reads:
             weakref.WeakKeyDictionary()
         )
 
-    async def rows(self, statement: Select[*tuple[Any, ...]], params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
+    async def rows(self, statement: Statement, params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
         pool = self._pools.get(asyncio.get_running_loop())
         if pool is None:
             with read_connection(self._read_engine) as connection:
@@ -82,7 +83,7 @@ class Reads:
         if pool is not None:
             await pool.close()
 
-    def _compiled(self, statement: Select[*tuple[Any, ...]]) -> tuple[str, dict[str, Any]]:
+    def _compiled(self, statement: Statement) -> tuple[str, dict[str, Any]]:
         """psycopg's SQL text (`%(name)s` placeholders) and the statement's literal parameters (its LIMIT).
 
         Statements are module constants (or built once per shape and kept), so id() names each for good. An
