@@ -5,6 +5,7 @@ Every expected row and count is worked out by hand, on both databases."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -18,6 +19,9 @@ from tests.support.ingest import agent, event, ok, post, session
 from tests.support.rows import add_account, add_agent, add_events
 from tests.support.tenants import ANALYTICS, create_account, create_app
 from tests.support.tokens import token
+
+# The app fixture empties every table after each test.
+pytestmark = pytest.mark.usefixtures("app")
 
 T = 1_641_477_600_000  # 2022-01-06T14:00:00Z
 MINUTE = 60_000
@@ -143,3 +147,46 @@ def test_a_refresh_names_the_account(client: TestClient, db_engine: Engine) -> N
     sql = "SELECT account_id, ts, status FROM agent_latest_status"
     with db_engine.connect() as conn:
         assert [tuple(row) for row in conn.execute(text(sql))] == [(theirs, T, "Busy")]
+
+
+@pytest.mark.parametrize("first", ["newer", "older"])
+def test_two_batches_at_once_leave_the_greater(db_engine: Engine, first: str) -> None:
+    """PostgreSQL, two transactions on one agent with no row yet: the second one's upsert waits for the first
+    to commit, then keeps the greater event of the two, whichever committed first (ts 200 over ts 100)."""
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    account = add_account(db_engine)
+    pk = add_agent(db_engine, account, "a@x.com")
+    stamps = {"newer": (T + 200, "Busy"), "older": (T + 100, "Away")}
+    second = "older" if first == "newer" else "newer"
+    add = (
+        "INSERT INTO agent_status_events (account_id, agent_id, event_id, status, ts) VALUES (:a, :g, :e, :status, :ts)"
+    )
+
+    def write(session_: Session, which: str) -> None:
+        ts, status = stamps[which]
+        session_.execute(text(add), {"a": account, "g": pk, "e": which, "status": status, "ts": ts})
+        latest_status.refresh(session_, account, [pk])
+
+    failures: list[BaseException] = []
+
+    def later() -> None:
+        try:
+            with Session(db_engine) as session_:
+                write(session_, second)  # blocks on the first transaction's row until it commits
+                session_.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+
+    with Session(db_engine) as session_:
+        write(session_, first)
+        thread = threading.Thread(target=later)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive()  # waiting for the first transaction's row
+        session_.commit()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and not failures, failures
+    sql = "SELECT ts, status FROM agent_latest_status WHERE agent_pk = :pk"
+    with db_engine.connect() as conn:
+        assert [tuple(row) for row in conn.execute(text(sql), {"pk": pk})] == [(T + 200, "Busy")]
