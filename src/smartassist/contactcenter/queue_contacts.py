@@ -321,6 +321,7 @@ def iter_interval_groups(connection: Connection, f: ContactFilter, interval_ms: 
 _SEGMENT_AT = 14  # where SEGMENT_COLUMNS begin in a row of statements_for
 _SEGMENT_END = _SEGMENT_AT + len(SEGMENT_COLUMNS)
 BRANCH_AT = _SEGMENT_END  # live_members' branch number
+LIVE_WIDTH = BRANCH_AT + 3  # the columns of a live_members row: the branch, the segment's position and id last
 _LIVE_BRANCHES = 2  # of a with_open shape (_branches): the open conversations' entries, the window's
 
 

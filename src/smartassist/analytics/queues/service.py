@@ -43,6 +43,7 @@ from smartassist.contactcenter.models import Agent, AgentQueue, Bot, Queue
 from smartassist.contactcenter.queue_contacts import (
     BRANCH_AT,
     LIVE_SORT_KEYS,
+    LIVE_WIDTH,
     ContactFilter,
     Shape,
     live_contacts,
@@ -154,7 +155,7 @@ LOOKUP = (
 LATER_STATUSES = _agents.with_only_columns(latest_status.status_probe(Agent.id, _account, _now)).where(
     latest_status.stored_later(_now)
 )
-_LOOKUP_AT = BRANCH_AT + 3  # in a row of statement_for, after the contact columns, the branch and the sort keys
+_LOOKUP_AT = LIVE_WIDTH  # in a row of statement_for, LOOKUP's columns follow the live contacts' ones
 _LOOKUP_BRANCH = -1  # the lookup's rows: first
 
 
@@ -169,6 +170,8 @@ def statement_for(shape: Shape) -> CompoundSelect[*tuple[Any, ...]]:
     ALL: each member's columns padded with typed NULLs for the other's, LOOKUP's rows first (branch
     _LOOKUP_BRANCH), then the contacts in LIVE_SORT_KEYS order."""
     contacts = live_members(shape, QUEUE_PK.scalar_subquery())
+    if any(len(member.selected_columns) != LIVE_WIDTH for member in contacts):
+        raise ValueError("live_members' rows are not LIVE_WIDTH wide")
     lookup_columns = list(LOOKUP.selected_columns)
     padded = [member.add_columns(*(_null_like(c) for c in lookup_columns)) for member in contacts]
     contact_columns = list(contacts[0].selected_columns)
