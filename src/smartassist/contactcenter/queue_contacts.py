@@ -1,9 +1,9 @@
 """Reading queue contacts: an account's QueueEntry rows in an EnterTime window, each with its conversation and
 agent segments, as contact_metrics.QueueContact values (Contact Volume and Queue Size read them here).
 
-One query, whatever the number of rows (two for Queue Size's open conversations): the entries joined to
-their conversation and queue and left-joined to their agent segments, read as they arrive. Every table is
-filtered by the account.
+One query, whatever the number of rows (for Queue Size, its open conversations' branch and its window's as
+the members of one UNION ALL, live_members): the entries joined to their conversation and queue and
+left-joined to their agent segments, read as they arrive. Every table is filtered by the account.
 Plans: the entries come from ix_queue_entries_account_enter (or ix_queue_entries_queue_enter for one
 queue), a range scan on EnterTime on SQLite and PostgreSQL; "is this the conversation's last queue entry"
 is one probe of ix_queue_entries_conversation per row, the segments one of ix_agent_segments_conversation.
