@@ -104,7 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     events = make_events(args.batches + 1)  # the first batch warms both paths up, untimed
     bodies = [json.dumps(batch).encode() for batch in events]
-    with temporary_postgres_database(PG_URL, "smartassist_bench") as url, tempfile.TemporaryDirectory() as tmp:
+    prefix = os.environ.get("SMARTASSIST_BENCH_DB_PREFIX", "smartassist_bench")  # as bench/common.py
+    with temporary_postgres_database(PG_URL, prefix) as url, tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(url, Path(tmp) / "data", ADMIN_TOKEN, secrets.token_urlsafe(32))
         engine = create_engine(url)
         with (

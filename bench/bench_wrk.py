@@ -15,6 +15,7 @@ IntentRealtimeData >= 0.60 of /healthz; PostgreSQL Queue Size >= 0.50 of /health
 same machine).
 
     .venv/bin/python bench/bench_wrk.py [--seconds 15] [--connections 32] [--backends postgresql,sqlite]
+                                        [--routes healthz,QueueSize]   (a subset of the phases; healthz always)
     (SMARTASSIST_BENCH_DB_PREFIX names its PostgreSQL database; default smartassist_bench)
 """
 
@@ -101,7 +102,9 @@ def database(backend: str, tmp: Path) -> Iterator[str]:
         yield url
 
 
-def bench_backend(backend: str, seconds: int, connections: int, workers: int) -> list[WrkResult]:
+def bench_backend(
+    backend: str, seconds: int, connections: int, workers: int, routes: frozenset[str] | None = None
+) -> list[WrkResult]:
     with tempfile.TemporaryDirectory() as tmp_name, database(backend, Path(tmp_name)) as url:
         tmp = Path(tmp_name)
         server = ServerProcess(url, tmp / "data", ADMIN_TOKEN, secrets.token_urlsafe(32), workers=workers)
@@ -114,6 +117,7 @@ def bench_backend(backend: str, seconds: int, connections: int, workers: int) ->
                 wrk(server, phase.route, phase.path, seconds=seconds, connections=connections, headers=headers,
                     method=phase.method, body=phase.body)
                 for phase in phases(target)
+                if routes is None or phase.route in routes
             ]  # fmt: skip
 
 
@@ -123,14 +127,19 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--routes", help="comma-separated phases to run (healthz is always run): default all")
     args = parser.parse_args()
+    known = {"healthz", "IntentRealtimeData", "QueueSize", "UserStatus"}
+    routes = None if args.routes is None else frozenset({"healthz", *args.routes.split(",")})
+    if routes is not None and not routes <= known:
+        parser.error(f"--routes: unknown {sorted(routes - known)}; known {sorted(known)}")
     if not (0 < args.seconds <= 120 and 0 < args.connections <= 256):
         parser.error("bounded run: seconds <= 120, connections <= 256")
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
 
     by_backend = {
-        backend: {r.route: r for r in bench_backend(backend, args.seconds, args.connections, args.workers)}
+        backend: {r.route: r for r in bench_backend(backend, args.seconds, args.connections, args.workers, routes)}
         for backend in args.backends.split(",")
     }
     print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, server --workers {args.workers}")
@@ -141,16 +150,19 @@ def main() -> None:
     print()
     if "postgresql" in by_backend:
         pg = by_backend["postgresql"]
-        ratio = pg["IntentRealtimeData"].rps / pg["healthz"].rps
-        print(f"PostgreSQL IntentRealtimeData / healthz {ratio:.2f} (>= 0.50) -> {verdict(ratio >= 0.5)}")
-        p99 = pg["IntentRealtimeData"].p99_ms
-        print(f"PostgreSQL IntentRealtimeData p99 {p99:.1f} ms (< 50) -> {verdict(p99 < 50)}")
-        ratio = pg["QueueSize"].rps / pg["healthz"].rps
-        print(f"PostgreSQL Queue Size / healthz {ratio:.2f} (>= 0.50) -> {verdict(ratio >= 0.5)}")
-        us = pg["UserStatus"].rps
-        print(f"PostgreSQL UserStatus {us:.0f} req/s (>= 2 x {USER_STATUS_BEFORE:g}) -> "
-              f"{verdict(us >= 2 * USER_STATUS_BEFORE)}")  # fmt: skip
-    if "sqlite" in by_backend:
+        if "IntentRealtimeData" in pg:
+            ratio = pg["IntentRealtimeData"].rps / pg["healthz"].rps
+            print(f"PostgreSQL IntentRealtimeData / healthz {ratio:.2f} (>= 0.50) -> {verdict(ratio >= 0.5)}")
+            p99 = pg["IntentRealtimeData"].p99_ms
+            print(f"PostgreSQL IntentRealtimeData p99 {p99:.1f} ms (< 50) -> {verdict(p99 < 50)}")
+        if "QueueSize" in pg:
+            ratio = pg["QueueSize"].rps / pg["healthz"].rps
+            print(f"PostgreSQL Queue Size / healthz {ratio:.2f} (>= 0.50) -> {verdict(ratio >= 0.5)}")
+        if "UserStatus" in pg:
+            us = pg["UserStatus"].rps
+            print(f"PostgreSQL UserStatus {us:.0f} req/s (>= 2 x {USER_STATUS_BEFORE:g}) -> "
+                  f"{verdict(us >= 2 * USER_STATUS_BEFORE)}")  # fmt: skip
+    if "sqlite" in by_backend and "IntentRealtimeData" in by_backend["sqlite"]:
         lite = by_backend["sqlite"]
         ratio = lite["IntentRealtimeData"].rps / lite["healthz"].rps
         print(f"SQLite IntentRealtimeData / healthz {ratio:.2f} (>= 0.60) -> {verdict(ratio >= 0.6)}")

@@ -58,3 +58,54 @@ def test_0004_renders_the_stored_ended_sessions_as_ingest_would(backend: str, tm
         '"sessionId":"s-ended"}',
         "s-open": None,
     }
+
+
+def test_0011_fills_agent_latest_status_from_the_stored_events(backend: str, tmp_path: Path) -> None:
+    """Each agent's greatest event by (ts, id), whatever order the ids were given in; an agent without events
+    has no row; down drops the table, up fills it again."""
+    with fresh_database(backend, tmp_path) as url:
+        migrate.upgrade(url, "0010")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO accounts (id, name, created_at) VALUES ('a1', 'A', 0), ('a2', 'B', 0)"))
+                agents = (
+                    "INSERT INTO agents (id, account_id, user_id, email, email_norm, first_name, last_name, agent_key) "
+                    "VALUES (:id, :acc, :id, :email, :email, 'F', 'L', :email)"
+                )
+                conn.execute(
+                    text(agents),
+                    [
+                        {"id": 1, "acc": "a1", "email": "one@x"},
+                        {"id": 2, "acc": "a1", "email": "two@x"},
+                        {"id": 3, "acc": "a1", "email": "none@x"},
+                        {"id": 4, "acc": "a2", "email": "one@x"},
+                    ],
+                )
+                events = (
+                    "INSERT INTO agent_status_events (id, account_id, agent_id, event_id, status, ts) "
+                    "VALUES (:id, :acc, :agent, :id, :status, :ts)"
+                )
+                conn.execute(
+                    text(events),
+                    [
+                        {"id": 10, "acc": "a1", "agent": 1, "status": "Busy", "ts": 3000},  # the newest, first id
+                        {"id": 11, "acc": "a1", "agent": 1, "status": "Available", "ts": 1000},
+                        {"id": 12, "acc": "a1", "agent": 2, "status": "Away", "ts": 2000},
+                        {"id": 13, "acc": "a1", "agent": 2, "status": "Lunch", "ts": 2000},  # same ts, greater id
+                        {"id": 14, "acc": "a1", "agent": 2, "status": "Busy", "ts": 1500},
+                        {"id": 15, "acc": "a2", "agent": 4, "status": "Offline", "ts": 500},
+                    ],
+                )
+            expected = [(1, "a1", 3000, 10, "Busy"), (2, "a1", 2000, 13, "Lunch"), (4, "a2", 500, 15, "Offline")]
+            query = text("SELECT agent_pk, account_id, ts, event_pk, status FROM agent_latest_status ORDER BY agent_pk")
+            migrate.upgrade(url, "0011")
+            with engine.connect() as conn:
+                assert [tuple(row) for row in conn.execute(query)] == expected
+            migrate.downgrade(url, "0010")
+            assert "agent_latest_status" not in inspect(engine).get_table_names()
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                assert [tuple(row) for row in conn.execute(query)] == expected
+        finally:
+            engine.dispose()

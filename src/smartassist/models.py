@@ -7,6 +7,7 @@ from smartassist.auth.ratelimit import RateLimitWindow
 from smartassist.contactcenter.models import (
     Agent,
     AgentInteraction,
+    AgentLatestStatus,
     AgentLoginEvent,
     AgentQueue,
     AgentSegment,
@@ -23,6 +24,7 @@ __all__ = [
     "Account",
     "Agent",
     "AgentInteraction",
+    "AgentLatestStatus",
     "AgentLoginEvent",
     "AgentQueue",
     "AgentSegment",

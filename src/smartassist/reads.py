@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Select, make_url
+from sqlalchemy import CompoundSelect, Engine, Select, make_url
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 
 from smartassist.db import CONNECT_TIMEOUT_S, read_connection
@@ -31,6 +31,7 @@ POOL_MAX = 15  # per worker, as the sync read pool (5 + 10 overflow)
 POOL_TIMEOUT_S = 10.0
 _EXPANDING_IN = re.compile(r"IN \(__\[POSTCOMPILE_(\w+)\]\)")
 _PARAMETER = re.compile(r"%\((\w+)\)s|%%")
+Statement = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
 
 
 class Reads:
@@ -47,7 +48,7 @@ class Reads:
         # one short-lived loop per request) gets the sync read instead of connections that would outlive it.
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ReadPool] = weakref.WeakKeyDictionary()
 
-    async def rows(self, statement: Select[*tuple[Any, ...]], params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
+    async def rows(self, statement: Statement, params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
         pool = self._pools.get(asyncio.get_running_loop())
         if pool is None:
             with read_connection(self._read_engine) as connection:
@@ -69,7 +70,7 @@ class Reads:
         if pool is not None:
             await pool.close()
 
-    def _compiled(self, statement: Select[*tuple[Any, ...]]) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    def _compiled(self, statement: Statement) -> tuple[str, tuple[str, ...], dict[str, Any]]:
         """PostgreSQL's SQL text (`$n` parameters), the parameter names in `$n` order, and the statement's literal
         parameters (its LIMIT).
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from smartassist.contactcenter import latest_status
 from smartassist.contactcenter.models import (
     Agent,
     AgentQueue,
@@ -77,6 +78,8 @@ def add_agent(
             )
             for ts, status in statuses
         )
+        session.flush()
+        latest_status.refresh(session, account_id, [agent.id])  # as the status-event ingest keeps it
         session.commit()
         return agent.id
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from smartassist.accounts.models import Account
+from smartassist.contactcenter import latest_status
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentLoginEvent, AgentStatusEvent, Queue
 
 MINUTE = 60_000
@@ -72,6 +73,8 @@ def add_events(
             )
             for event in events
         )
+        session.flush()
+        latest_status.refresh(session, account_id, [agent_id])  # as the status-event ingest keeps it
         session.commit()
 
 

@@ -106,6 +106,23 @@ class AgentStatusEvent(Base):
     ts: Mapped[int]
 
 
+class AgentLatestStatus(Base):
+    """Each agent's latest status event by (ts, id), kept by the status-event ingest in the batch's transaction
+    (contactcenter/latest_status.py), so Queue Size reads an agent's current status as one primary-key probe
+    instead of a backward scan of its events. Derived: always the greatest (ts, id) of the agent's stored
+    events, whatever order they arrived in; `db prune` keeps that event (contactcenter/retention.py)."""
+
+    __tablename__ = "agent_latest_status"
+
+    agent_pk: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    ts: Mapped[int]
+    event_pk: Mapped[int]  # the event's id: the tie-break between events of the same ts
+    status: Mapped[str] = mapped_column(String(64))
+
+
 class AgentInteraction(Base):
     __tablename__ = "agent_interactions"
     __table_args__ = (

@@ -1,9 +1,9 @@
 """Reading queue contacts: an account's QueueEntry rows in an EnterTime window, each with its conversation and
 agent segments, as contact_metrics.QueueContact values (Contact Volume and Queue Size read them here).
 
-One query, whatever the number of rows (two for Queue Size's open conversations): the entries joined to
-their conversation and queue and left-joined to their agent segments, read as they arrive. Every table is
-filtered by the account.
+One query, whatever the number of rows (for Queue Size, its open conversations' branch and its window's as
+the members of one UNION ALL, live_members): the entries joined to their conversation and queue and
+left-joined to their agent segments, read as they arrive. Every table is filtered by the account.
 Plans: the entries come from ix_queue_entries_account_enter (or ix_queue_entries_queue_enter for one
 queue), a range scan on EnterTime on SQLite and PostgreSQL; "is this the conversation's last queue entry"
 is one probe of ix_queue_entries_conversation per row, the segments one of ix_agent_segments_conversation.
@@ -16,17 +16,20 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Connection,
+    Integer,
     Select,
     and_,
     bindparam,
     exists,
     func,
+    literal_column,
     null,
     or_,
     select,
@@ -35,7 +38,6 @@ from sqlalchemy.orm import aliased
 
 from smartassist.contactcenter.contact_metrics import ContactTotals, QueueContact, Segment
 from smartassist.contactcenter.models import AgentSegment, Conversation, Queue, QueueEntry
-from smartassist.reads import Reads
 
 
 class QueueContactRow(NamedTuple):
@@ -68,7 +70,7 @@ class ContactFilter:
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     """Which conditions a ContactFilter needs: its statements are built once per shape (functools.cache), with
     bound parameters for the values (params_of), so no request builds or compiles SQL."""
 
@@ -80,8 +82,8 @@ class _Shape:
     with_open: bool
 
 
-def _shape(f: ContactFilter) -> _Shape:
-    return _Shape(
+def shape_of(f: ContactFilter) -> Shape:
+    return Shape(
         f.queue_pk is not None, f.bot_id is not None, bool(f.channels), bool(f.languages), f.with_skills, f.with_open
     )
 
@@ -99,18 +101,22 @@ def params_of(f: ContactFilter) -> dict[str, Any]:
     }
 
 
-def _branches(shape: _Shape) -> list[tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]]:
+def _branches(
+    shape: Shape, queue_pk: ColumnElement[Any] | None = None
+) -> list[tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]]:
     """The entry conditions of each query to run: the window's entries (a range scan of
     ix_queue_entries_account_enter or _queue_enter) and, with_open, first the entries of the account's open
     conversations (the partial index ix_conversations_account_open, then ix_queue_entries_conversation; an
     EnterTime bound there would let SQLite range-scan the history before the window instead), of which the
     caller keeps those before the window. Two index reads, where one OR (or an IN (UNION), on
     PostgreSQL) read the queue's whole history. Each branch: (entry conditions, segment conditions: the
-    account's, or for the open branch its open conversations' by ix_agent_segments_conversation)."""
+    account's, or for the open branch its open conversations' by ix_agent_segments_conversation). The queue,
+    when the shape has one: `queue_pk` (an expression: Queue Size's lookup by public id), else the bound
+    queue_pk."""
     account_id: BindParameter[Any] = bindparam("account_id")
     account = [QueueEntry.account_id == account_id]
     if shape.queue:
-        account.append(QueueEntry.queue_pk == bindparam("queue_pk"))
+        account.append(QueueEntry.queue_pk == (bindparam("queue_pk") if queue_pk is None else queue_pk))
     window = [*account, QueueEntry.enter_time >= bindparam("enter_from"), QueueEntry.enter_time < bindparam("enter_to")]
     own_segments: list[ColumnElement[bool]] = [AgentSegment.account_id == account_id]
     if not shape.with_open:
@@ -123,7 +129,7 @@ def _branches(shape: _Shape) -> list[tuple[list[ColumnElement[bool]], list[Colum
     return [(open_entries, open_segments), (window, own_segments)]
 
 
-def _conversation_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+def _conversation_conditions(shape: Shape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Conversation.account_id == bindparam("account_id")]
     if shape.bot:
         conditions.append(Conversation.bot_id == bindparam("bot_id"))
@@ -177,21 +183,15 @@ def driver_batches(
         result.close()
 
 
-@functools.cache
-def statements_for(shape: _Shape) -> tuple[Select[*tuple[Any, ...]], ...]:
-    """One statement per branch: one row per agent segment of each entry (one with NULL segment columns for an
-    entry without), ordered by EnterTime, entry id, then segment position, so an entry's rows are consecutive.
-
-    The entries joined to their conversation and queue, left-joined to their agent segments (by
-    ix_agent_segments_conversation: the entry's conversation, then its queue entry, and the branch's segment
-    conditions). "Is this the conversation's last queue entry" is one probe of ix_queue_entries_conversation
-    per row."""
+def _columns(shape: Shape) -> list[Any]:
+    """The columns of a contact row: the entry, its queue, its conversation, "is this the conversation's last
+    queue entry" (one probe of ix_queue_entries_conversation per row), then SEGMENT_COLUMNS (at _SEGMENT_AT)."""
     later = aliased(QueueEntry)
     is_last = ~exists().where(
         later.conversation_pk == QueueEntry.conversation_pk,
         later.position > QueueEntry.position,
     )
-    columns = select(
+    return [
         QueueEntry.id,
         QueueEntry.enter_time,
         QueueEntry.accepted_time,
@@ -207,8 +207,19 @@ def statements_for(shape: _Shape) -> tuple[Select[*tuple[Any, ...]], ...]:
         Conversation.csat_score,
         is_last.label("is_last"),
         *SEGMENT_COLUMNS,  # NULL when the entry has no segment (responded is never NULL in a stored one)
-    )
-    return tuple(
+    ]
+
+
+def _joined(
+    columns: Select[*tuple[Any, ...]],
+    shape: Shape,
+    conditions: list[ColumnElement[bool]],
+    segment_conditions: list[ColumnElement[bool]],
+) -> Select[*tuple[Any, ...]]:
+    """The entries joined to their conversation and queue, left-joined to their agent segments (by
+    ix_agent_segments_conversation: the entry's conversation, then its queue entry, and the branch's segment
+    conditions)."""
+    return (
         columns.join(Conversation, Conversation.id == QueueEntry.conversation_pk)
         .join(Queue, and_(Queue.id == QueueEntry.queue_pk, Queue.account_id == bindparam("account_id")))
         .outerjoin(
@@ -220,9 +231,48 @@ def statements_for(shape: _Shape) -> tuple[Select[*tuple[Any, ...]], ...]:
             ),
         )
         .where(*conditions, *_conversation_conditions(shape))
-        .order_by(QueueEntry.enter_time, QueueEntry.id, AgentSegment.position, AgentSegment.id)
+    )
+
+
+@functools.cache
+def statements_for(shape: Shape) -> tuple[Select[*tuple[Any, ...]], ...]:
+    """One statement per branch: one row per agent segment of each entry (one with NULL segment columns for an
+    entry without), ordered by EnterTime, entry id, then segment position, so an entry's rows are consecutive."""
+    return tuple(
+        _joined(select(*_columns(shape)), shape, conditions, segment_conditions).order_by(
+            QueueEntry.enter_time, QueueEntry.id, AgentSegment.position, AgentSegment.id
+        )
         for conditions, segment_conditions in _branches(shape)
     )
+
+
+LIVE_SORT_KEYS = ("branch", "enter_time", "entry_pk", "segment_position", "segment_pk")
+
+
+def live_members(shape: Shape, queue_pk: ColumnElement[Any] | None = None) -> list[Select[*tuple[Any, ...]]]:
+    """The branches of a with_open shape as the members of one UNION ALL (one round trip for all; Queue Size
+    adds its own lookup as another member): the columns of statements_for, then the branch number (at
+    BRANCH_AT) and the segment's position and id; the union is to be ordered by LIVE_SORT_KEYS, and its rows
+    read by live_contacts. Each member keeps its branch's index plan (the plans of _branches)."""
+    if not shape.with_open:
+        raise ValueError("live contacts: a with_open shape")
+    columns = _columns(shape)
+    columns[0] = QueueEntry.id.label("entry_pk")
+    columns[1] = QueueEntry.enter_time.label("enter_time")
+    return [
+        _joined(
+            select(
+                *columns,
+                literal_column(str(branch), Integer).label("branch"),
+                AgentSegment.position.label("segment_position"),
+                AgentSegment.id.label("segment_pk"),
+            ),
+            shape,
+            conditions,
+            segment_conditions,
+        )
+        for branch, (conditions, segment_conditions) in enumerate(_branches(shape, queue_pk))
+    ]
 
 
 def _before(f: ContactFilter, branch: int, branches: int) -> int | None:
@@ -231,13 +281,12 @@ def _before(f: ContactFilter, branch: int, branches: int) -> int | None:
     return f.enter_from if branch < branches - 1 else None
 
 
-async def read_queue_contacts(reads: Reads, f: ContactFilter) -> list[QueueContactRow]:
-    """The filtered entries ordered by EnterTime, then entry id, read through reads.Reads (awaited on
-    PostgreSQL)."""
-    statements, params = statements_for(_shape(f)), params_of(f)
+def live_contacts(rows: Iterable[Sequence[Any]], f: ContactFilter) -> list[QueueContactRow]:
+    """The contacts of live_members' rows ordered by LIVE_SORT_KEYS (the older open entries first, then the
+    window's, each by EnterTime, then entry id)."""
     contacts: list[QueueContactRow] = []
-    for branch, statement in enumerate(statements):
-        contacts += _contacts(await reads.rows(statement, params), _before(f, branch, len(statements)))
+    for branch, branch_rows in groupby(rows, itemgetter(BRANCH_AT)):
+        contacts += _contacts(branch_rows, _before(f, branch, _LIVE_BRANCHES))
     return contacts
 
 
@@ -260,7 +309,7 @@ def iter_interval_groups(connection: Connection, f: ContactFilter, interval_ms: 
     by the database's collation). A group's rows are kept only until the next interval."""
     if f.with_open:
         raise ValueError("interval groups cover the window's entries only")
-    [window] = statements_for(_shape(f))
+    [window] = statements_for(shape_of(f))
     rows = chain.from_iterable(driver_batches(connection, window, params_of(f)))
     for start, interval in groupby(rows, lambda row: row[1] - row[1] % interval_ms):
         groups: dict[tuple[str, str], list[Any]] = {}
@@ -270,6 +319,10 @@ def iter_interval_groups(connection: Connection, f: ContactFilter, interval_ms: 
 
 
 _SEGMENT_AT = 14  # where SEGMENT_COLUMNS begin in a row of statements_for
+_SEGMENT_END = _SEGMENT_AT + len(SEGMENT_COLUMNS)
+BRANCH_AT = _SEGMENT_END  # live_members' branch number
+LIVE_WIDTH = BRANCH_AT + 3  # the columns of a live_members row: the branch, the segment's position and id last
+_LIVE_BRANCHES = 2  # of a with_open shape (_branches): the open conversations' entries, the window's
 
 
 def _contacts(rows: Iterable[Sequence[Any]], before: int | None) -> Iterator[QueueContactRow]:
@@ -285,7 +338,7 @@ def _contacts(rows: Iterable[Sequence[Any]], before: int | None) -> Iterator[Que
             entry_pk, segments = row[0], []
             entry = row if before is None or (row[1] is not None and row[1] < before) else ()
         if row[_SEGMENT_AT] is not None:  # responded: NULL only when the left join found no segment
-            segments.append(segment_of(row[_SEGMENT_AT:]))
+            segments.append(segment_of(row[_SEGMENT_AT:_SEGMENT_END]))
     if entry:
         yield _contact_row(entry, segments)
 

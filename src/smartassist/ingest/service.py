@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
 from smartassist.clock import now_ms
+from smartassist.contactcenter import latest_status
 from smartassist.contactcenter.intent_items import EndedSession, render_item
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.db import dialect_insert
@@ -220,6 +221,8 @@ def _add_status_events(session: Session, account_id: str, records: list[StatusEv
                 "ts": datetime_to_ms(record.timestamp),
             }
     inserted = bulk.insert_new(session, EVENTS, [first[key] for key in sorted(first)], ("account_id", "event_id"))
+    if inserted:  # in this transaction: Queue Size reads each agent's latest status from it
+        latest_status.refresh(session, account_id, {row["agent_id"] for row in first.values()})
     return IngestResult(inserted, len(records) - inserted)
 
 

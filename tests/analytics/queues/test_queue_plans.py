@@ -28,6 +28,40 @@ def _plans(engine: Engine, statements: list[tuple[str, object]], needle: str) ->
     return explained(engine, chosen)
 
 
+def _members(plan: str, sqlite: bool) -> list[str]:
+    """The plans of a UNION ALL's members, in order (a UNION ALL of three is planned as two nested ones):
+    under SQLite's MERGE, its LEFT and RIGHT parts; under PostgreSQL's Append, its children that hold no
+    Append themselves."""
+    lines = plan.splitlines()
+    if sqlite:
+
+        def node(at: int) -> tuple[list[str], int]:  # (the leaves' plans, where the node ends)
+            if lines[at] != "MERGE (UNION ALL)":
+                end = next((n for n in range(at, len(lines)) if lines[n] == "RIGHT"), len(lines))
+                return ["\n".join(lines[at:end])], end
+            assert lines[at + 1] == "LEFT", plan
+            left, at = node(at + 2)
+            assert lines[at] == "RIGHT", plan
+            right, at = node(at + 1)
+            return left + right, at
+
+        return node(0)[0]
+
+    def block(at: int) -> list[str]:  # the node's line and those indented below it
+        column = lines[at].index("->")
+        rest = (n for n in range(at + 1, len(lines)) if len(lines[n]) - len(lines[n].lstrip()) <= column)
+        return lines[at : next(rest, len(lines))]
+
+    leaves: list[tuple[int, str]] = []
+    for at, line in enumerate(lines):
+        if line.strip().startswith("->  Append"):
+            child = " " * (line.index("->") + 6) + "->"
+            for n, inner in enumerate(block(at)[1:], start=at + 1):
+                if inner.startswith(child) and not any("->  Append" in x for x in block(n)):
+                    leaves.append((n, "\n".join(block(n))))
+    return [leaf for _, leaf in sorted(leaves)]
+
+
 def test_queue_contacts_use_their_indexes(db_engine: Engine, database_url: str) -> None:
     account = add_account(db_engine)
     add_bot(db_engine, account, "st-1")
@@ -46,9 +80,19 @@ def test_queue_contacts_use_their_indexes(db_engine: Engine, database_url: str) 
         volume = call_volume(connection, account, VolumeQuery("o", Window(NOW - 3 * DAY, NOW), 0, 1000, False))
     assert stats["waiting"] == 1 and sum(r["offeredContacts"] for r in volume["CallVolumeUpdate"]) == 41
     sqlite = db_engine.dialect.name == "sqlite"
-    # one statement per branch: the entries left-joined to their segments
-    [open_entries] = _plans(db_engine, statements, "end_time IS NULL")
-    window = [p for p in _plans(db_engine, statements, "queue_entries.enter_time >=")]
+    # Queue Size: one statement, the UNION ALL of its two branches (the open conversations' entries, today's),
+    # each the entries left-joined to their segments, and its lookup; Contact Volume: one statement, the window's
+    [live] = _plans(db_engine, statements, "end_time IS NULL")
+    open_entries, today, lookup = _members(live, sqlite)
+    # the agents' statuses: one primary-key probe of agent_latest_status each, never their events
+    assert "agent_status_events" not in lookup, lookup
+    if sqlite:
+        assert "SEARCH agent_latest_status USING INTEGER PRIMARY KEY (rowid=?)" in lookup, lookup
+        assert "SEARCH agent_queues USING COVERING INDEX ix_agent_queues_queue_agent (queue_pk=?)" in lookup
+    else:
+        assert "pk_agent_latest_status" in lookup and "ix_agent_queues_queue_agent" in lookup, lookup
+    volume_sql = [(sql, params) for sql, params in statements if "enter_time >=" in sql and "UNION ALL" not in sql]
+    window = [today, *explained(db_engine, volume_sql)]
     assert len(window) == 2  # Queue Size's today, Contact Volume's window
     assert "ix_conversations_account_open" in open_entries and "ix_queue_entries_conversation" in open_entries
     assert "ix_agent_segments_conversation" in open_entries, open_entries

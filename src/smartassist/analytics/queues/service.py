@@ -7,12 +7,29 @@ and those still open however long ago they entered (waiting, engaged, waits).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.types import NullType
 
+from smartassist.contactcenter import latest_status
 from smartassist.contactcenter.contact_metrics import (
     QueueContact,
     is_abandoned,
@@ -22,8 +39,18 @@ from smartassist.contactcenter.contact_metrics import (
     queue_hold_answered_ms,
     round_half_up,
 )
-from smartassist.contactcenter.models import Agent, AgentQueue, AgentStatusEvent, Bot, Queue
-from smartassist.contactcenter.queue_contacts import ContactFilter, read_queue_contacts
+from smartassist.contactcenter.models import Agent, AgentQueue, Bot, Queue
+from smartassist.contactcenter.queue_contacts import (
+    BRANCH_AT,
+    LIVE_SORT_KEYS,
+    LIVE_WIDTH,
+    ContactFilter,
+    Shape,
+    live_contacts,
+    live_members,
+    params_of,
+    shape_of,
+)
 from smartassist.errors import bad_request, not_found
 from smartassist.ids import is_caller_id
 from smartassist.reads import Reads
@@ -89,31 +116,74 @@ def summarize(contacts: list[QueueContact], *, now: int) -> dict[str, int]:
     }
 
 
-# Built once, Core statements with bound parameters (reads.Reads compiles each once).
-BOT = select(Bot.id).where(Bot.account_id == bindparam("account_id"), Bot.bot_id == bindparam("bot_id"))
-QUEUE = select(Queue.id, Queue.queue_id, Queue.name, Queue.skills).where(
-    Queue.account_id == bindparam("account_id"), Queue.queue_id == bindparam("queue_id")
+# Built once, Core statements with bound parameters (reads.Reads compiles each once). The lookup: whether the
+# bot is the account's, the queue, and its agents counted by (status at or before now from agent_latest_status,
+# whether their latest event is after now), one row per pair (status NULL: no event by now; no agents: one row
+# with agents NULL; no queue: its columns NULL); each agent is one probe of agent_latest_status's primary key
+# (contactcenter/latest_status.py). It is a member of the live contacts' UNION ALL (statement_for): one round
+# trip in all. Only if some agent's latest event is after now, LATER_STATUSES: those agents' statuses at now, one
+# backward probe of their events each.
+_account: BindParameter[str] = bindparam("account_id")
+_now: BindParameter[int] = bindparam("now")
+_bot_found = exists().where(Bot.account_id == _account, Bot.bot_id == bindparam("bot_id"))
+_queue = aliased(Queue)
+QUEUE_PK = select(_queue.id).where(_queue.account_id == _account, _queue.queue_id == bindparam("queue_id"))
+_agents = (
+    select(AgentQueue)
+    .join(Agent, and_(Agent.id == AgentQueue.agent_pk, Agent.account_id == _account))
+    .outerjoin(latest_status.LATEST, latest_status.latest_join(Agent.id, _account))
+    .where(AgentQueue.queue_pk == QUEUE_PK.scalar_subquery())
 )
-# The queue's agents' latest status event at or before now: one probe of ix_agent_status_events_agent_ts_id,
-# read backwards, per agent.
-_LATEST_STATUS = (
-    select(AgentStatusEvent.status)
-    .where(
-        AgentStatusEvent.agent_id == Agent.id,
-        AgentStatusEvent.account_id == bindparam("account_id"),
-        AgentStatusEvent.ts <= bindparam("now"),
+_statuses = _agents.with_only_columns(
+    latest_status.stored_status(_now).label("status"), latest_status.stored_later(_now).label("later")
+).subquery("statuses")
+_counts = (
+    select(_statuses.c.status, _statuses.c.later, func.count().label("agents"))
+    .group_by(_statuses.c.status, _statuses.c.later)
+    .subquery("counts")
+)
+_bot = select(_bot_found.label("bot")).subquery("bot")
+LOOKUP = (
+    select(
+        _bot.c.bot, Queue.id, Queue.queue_id, Queue.name, Queue.skills, _counts.c.status, _counts.c.later,
+        _counts.c.agents,
     )
-    .order_by(AgentStatusEvent.ts.desc(), AgentStatusEvent.id.desc())
-    .limit(1)
-    .correlate(Agent)
-    .scalar_subquery()
+    .select_from(_bot)
+    .outerjoin(Queue, and_(Queue.account_id == _account, Queue.queue_id == bindparam("queue_id")))
+    .outerjoin(_counts, Queue.id.is_not(None))
+)  # fmt: skip
+LATER_STATUSES = _agents.with_only_columns(latest_status.status_probe(Agent.id, _account, _now)).where(
+    latest_status.stored_later(_now)
 )
-AGENT_STATUSES = (
-    select(_LATEST_STATUS)
-    .select_from(AgentQueue)
-    .join(Agent, Agent.id == AgentQueue.agent_pk)
-    .where(AgentQueue.queue_pk == bindparam("queue_pk"), Agent.account_id == bindparam("account_id"))
-)
+_LOOKUP_AT = LIVE_WIDTH  # in a row of statement_for, LOOKUP's columns follow the live contacts' ones
+_LOOKUP_BRANCH = -1  # the lookup's rows: first
+
+
+def _null_like(column: Any) -> Any:
+    """A NULL of the column's type (so PostgreSQL types the union's columns as its members' own)."""
+    return null() if isinstance(column.type, NullType) else cast(null(), column.type)
+
+
+@functools.cache
+def statement_for(shape: Shape) -> CompoundSelect[*tuple[Any, ...]]:
+    """The live contacts of the queue named by public id (queue_contacts.live_members) and LOOKUP as one UNION
+    ALL: each member's columns padded with typed NULLs for the other's, LOOKUP's rows first (branch
+    _LOOKUP_BRANCH), then the contacts in LIVE_SORT_KEYS order."""
+    contacts = live_members(shape, QUEUE_PK.scalar_subquery())
+    if any(len(member.selected_columns) != LIVE_WIDTH for member in contacts):
+        raise ValueError("live_members' rows are not LIVE_WIDTH wide")
+    lookup_columns = list(LOOKUP.selected_columns)
+    padded = [member.add_columns(*(_null_like(c) for c in lookup_columns)) for member in contacts]
+    contact_columns = list(contacts[0].selected_columns)
+    lookup = LOOKUP.with_only_columns(
+        *(
+            literal_column(str(_LOOKUP_BRANCH), Integer) if n == BRANCH_AT else _null_like(c)
+            for n, c in enumerate(contact_columns)
+        ),
+        *lookup_columns,
+    )
+    union = union_all(*padded, lookup)
+    return union.order_by(*(union.selected_columns[key] for key in LIVE_SORT_KEYS))
 
 
 async def queue_size(
@@ -121,30 +191,38 @@ async def queue_size(
 ) -> list[dict[str, Any]]:
     """The response: a one-element array. A bot or queue that is not the account's is 404 (as a missing one).
 
-    Every read goes through reads.Reads (awaited on PostgreSQL, on the event loop): a few indexed reads of
-    one queue's live contacts, cheaper there than a thread-pool hop."""
-    if not is_caller_id(bot_id) or not await reads.rows(BOT, {"account_id": account_id, "bot_id": bot_id}):
+    One read through reads.Reads (awaited on PostgreSQL, on the event loop; cheaper there than a thread-pool
+    hop): statement_for, and LATER_STATUSES only when an agent's latest event is after now."""
+    if not is_caller_id(bot_id):
         raise not_found("bot")
-    queues = await reads.rows(QUEUE, {"account_id": account_id, "queue_id": queue_id}) if is_caller_id(queue_id) else []
-    if not queues:
-        raise not_found("queue")
-    queue_pk, public_id, name, skills = queues[0]
-    rows = await read_queue_contacts(
-        reads,
-        ContactFilter(
-            account_id=account_id,
-            enter_from=now - now % DAY_MS,
-            enter_to=now + 1,
-            queue_pk=queue_pk,
-            bot_id=bot_id,
-            channels=query.channels,
-            languages=query.languages,
-            with_open=True,
-        ),
+    contacts_filter = ContactFilter(
+        account_id=account_id,
+        enter_from=now - now % DAY_MS,
+        enter_to=now + 1,
+        queue_pk=0,  # named by queue_id in the statement (QUEUE_PK)
+        bot_id=bot_id,
+        channels=query.channels,
+        languages=query.languages,
+        with_open=True,
     )
-    stats = summarize([row.contact for row in rows], now=now)
-    statuses = await reads.rows(AGENT_STATUSES, {"account_id": account_id, "queue_pk": queue_pk, "now": now})
-    agents = agent_status_counts(status for (status,) in statuses)
+    params = {
+        **params_of(contacts_filter),
+        "queue_id": queue_id if is_caller_id(queue_id) else None,
+        "now": now,
+    }
+    rows = await reads.rows(statement_for(shape_of(contacts_filter)), params)
+    lookups = [row[_LOOKUP_AT:] for row in rows if row[BRANCH_AT] == _LOOKUP_BRANCH]
+    if not lookups[0][0]:
+        raise not_found("bot")
+    queue_pk, public_id, name, skills = lookups[0][1:5]
+    if queue_pk is None:
+        raise not_found("queue")
+    statuses = [(status, agents) for *_, status, later, agents in lookups if agents is not None and not later]
+    if any(later for *_, later, _agents in lookups):
+        statuses += [(status, 1) for (status,) in await reads.rows(LATER_STATUSES, params)]
+    contacts = live_contacts((row for row in rows if row[BRANCH_AT] != _LOOKUP_BRANCH), contacts_filter)
+    stats = summarize([row.contact for row in contacts], now=now)
+    agents = agent_status_counts(statuses)
     return [
         {
             "queueId": public_id,
@@ -160,9 +238,9 @@ async def queue_size(
     ]
 
 
-def agent_status_counts(statuses: Iterable[str | None]) -> dict[str, int]:
-    """The queue's agents by their latest status (pure)."""
+def agent_status_counts(statuses: Iterable[tuple[str | None, int]]) -> dict[str, int]:
+    """The queue's agents by their latest status, from (status, how many agents have it) (pure)."""
     counts = {"available": 0, "offline": 0, "busy": 0, "away": 0}
-    for status in statuses:
-        counts[status_bucket(status)] += 1
+    for status, agents in statuses:
+        counts[status_bucket(status)] += agents
     return counts
