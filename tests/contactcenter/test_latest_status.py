@@ -6,6 +6,7 @@ Every expected row and count is worked out by hand, on both databases."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -151,10 +152,9 @@ def test_a_refresh_names_the_account(client: TestClient, db_engine: Engine) -> N
 
 @pytest.mark.parametrize("first", ["newer", "older"])
 def test_two_batches_at_once_leave_the_greater(db_engine: Engine, first: str) -> None:
-    """PostgreSQL, two transactions on one agent with no row yet: the second one's upsert waits for the first
-    to commit, then keeps the greater event of the two, whichever committed first (ts 200 over ts 100)."""
-    if db_engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer at a time")
+    """Two transactions on one agent with no row yet keep the greater event of the two, whichever committed
+    first (ts 200 over ts 100). On PostgreSQL they overlap: the second one's upsert waits for the first to
+    commit; SQLite has one writer at a time, so there they commit one after the other."""
     account = add_account(db_engine)
     pk = add_agent(db_engine, account, "a@x.com")
     stamps = {"newer": (T + 200, "Busy"), "older": (T + 100, "Away")}
@@ -168,6 +168,19 @@ def test_two_batches_at_once_leave_the_greater(db_engine: Engine, first: str) ->
         session_.execute(text(add), {"a": account, "g": pk, "e": which, "status": status, "ts": ts})
         latest_status.refresh(session_, account, [pk])
 
+    if db_engine.dialect.name == "sqlite":
+        for which in (first, second):
+            with Session(db_engine) as session_:
+                write(session_, which)
+                session_.commit()
+    else:
+        _overlapping(db_engine, write, first, second)
+    sql = "SELECT ts, status FROM agent_latest_status WHERE agent_pk = :pk"
+    with db_engine.connect() as conn:
+        assert [tuple(row) for row in conn.execute(text(sql), {"pk": pk})] == [(T + 200, "Busy")]
+
+
+def _overlapping(db_engine: Engine, write: Callable[[Session, str], None], first: str, second: str) -> None:
     failures: list[BaseException] = []
 
     def later() -> None:
@@ -187,6 +200,3 @@ def test_two_batches_at_once_leave_the_greater(db_engine: Engine, first: str) ->
         session_.commit()
     thread.join(timeout=10)
     assert not thread.is_alive() and not failures, failures
-    sql = "SELECT ts, status FROM agent_latest_status WHERE agent_pk = :pk"
-    with db_engine.connect() as conn:
-        assert [tuple(row) for row in conn.execute(text(sql), {"pk": pk})] == [(T + 200, "Busy")]
