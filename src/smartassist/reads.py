@@ -42,7 +42,10 @@ class Reads:
         self._sql: dict[int, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         self._dsn: str | None = None
         if make_url(database_url).get_backend_name() == "postgresql":
-            self._dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+            # asyncpg reads a query parameter it does not know as a server setting: connect_timeout is the
+            # client's (ReadPool passes its own), so it is not sent.
+            url = make_url(database_url).set(drivername="postgresql").difference_update_query(["connect_timeout"])
+            self._dsn = url.render_as_string(hide_password=False)
         # One pool per event loop, opened by the app's lifespan in the loop that serves it (its connections and
         # semaphore belong to that loop). A loop the lifespan did not run in (a test client used without `with`:
         # one short-lived loop per request) gets the sync read instead of connections that would outlive it.
