@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -432,24 +433,32 @@ def _apply(session: Session, account_id: str, records: list[ConversationIn], lab
     for bot_id in sorted({record.bot_id for record in records}):
         _ensure_bot(session, account_id, bot_id)
 
-    keys = sorted({record.contact_key for record in records})
+    # The last record for a key wins; a key given once is a duplicate when its text equals the stored one, which
+    # bulk.upsert_changed tells by not returning it (see there why the database compares, not a read before).
+    # A repeated key (rare) is counted against the stored text, read for those keys only, then record by record.
+    seen = Counter(record.contact_key for record in records)
+    repeated = sorted(key for key, n in seen.items() if n > 1)
     state: dict[str, str] = {}
-    for chunk in chunks(keys):
+    for chunk in chunks(repeated):
         query = select(Conversation.contact_key, Conversation.row).where(
             Conversation.account_id == account_id, Conversation.contact_key.in_(chunk)
         )
         state.update((key, text) for key, text in session.execute(query))
-    stored = set(state)
-    changed: dict[str, ConversationIn] = {}
+    last: dict[str, ConversationIn] = {}
+    changed_repeated: set[str] = set()
     duplicates = 0
     for record in records:
+        last[record.contact_key] = record
+        if seen[record.contact_key] == 1:
+            continue
         if state.get(record.contact_key) == record.text:
             duplicates += 1
             continue
         state[record.contact_key] = record.text
-        changed[record.contact_key] = record
-    if changed:
-        _write(session, account_id, [changed[key] for key in sorted(changed)], stored, queues, agent_of)
+        changed_repeated.add(record.contact_key)
+    candidates = [last[key] for key in sorted(last) if seen[key] == 1 or key in changed_repeated]
+    written = _write(session, account_id, candidates, queues, agent_of)
+    duplicates += sum(1 for record in candidates if seen[record.contact_key] == 1 and record.contact_key not in written)
     return IngestResult(len(records) - duplicates, duplicates)
 
 
@@ -478,13 +487,13 @@ def _write(
     session: Session,
     account_id: str,
     records: list[ConversationIn],
-    stored: set[str],
     queues: dict[str, int],
     agent_of: dict[tuple[int, int], int],
-) -> None:
-    """Upsert the changed conversations and replace their queue entries, segments and interactions (those of the
-    `stored` keys: a new conversation has none to delete)."""
-    written = bulk.upsert(
+) -> set[str]:
+    """Upsert the conversations whose text differs from the stored one (or that are new), and replace their queue
+    entries, segments and interactions (deleted first for those that were stored: a new conversation has none to
+    delete); the keys written."""
+    written = bulk.upsert_changed(
         session,
         CONVERSATIONS,
         [
@@ -510,10 +519,13 @@ def _write(
             for r in records
         ],
         ("account_id", "contact_key"),
+        ("row",),
         returning=("contact_key", "id"),
     )
-    pk_of: dict[str, int] = {key: pk for key, pk in written}
-    _delete_children(session, account_id, [r for r in records if r.contact_key in stored], pk_of)
+    pk_of: dict[str, int] = {key: pk for key, pk, _ in written}
+    was_stored = {key for key, _, inserted in written if inserted is not True}
+    records = [r for r in records if r.contact_key in pk_of]
+    _delete_children(session, account_id, [r for r in records if r.contact_key in was_stored], pk_of)
 
     entry_rows = [
         {
@@ -575,6 +587,7 @@ def _write(
                 )
     bulk.insert(session, SEGMENTS, segment_rows)
     bulk.upsert(session, INTERACTIONS, interaction_rows, ("account_id", "interaction_id"))
+    return set(pk_of)
 
 
 def interaction_id(conversation_id: str, n: int) -> str:
