@@ -12,10 +12,25 @@ Every row of a call has the same keys. RETURNING order is not the rows' order: r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, ColumnElement, Table, bindparam, cast, column, false, func, literal_column, or_, select
+import orjson
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    column,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -111,6 +126,16 @@ def insert_new(session: Session, table: Table, rows: list[dict[str, Any]], keys:
     return len(inserted)
 
 
+def json_document(rows: list[dict[str, Any]]) -> str:
+    """The rows as one JSON text: orjson (psycopg's json.dumps of this document was 12 % of the conversations
+    route's CPU), else the standard library for what orjson refuses (integers beyond 64 bits, lone surrogates),
+    as before."""
+    try:
+        return orjson.dumps(rows).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(rows)
+
+
 def _write(
     session: Session,
     table: Table,
@@ -126,7 +151,7 @@ def _write(
     if dialect == "postgresql":
         names = list(rows[0])
         source = (
-            func.json_to_recordset(bindparam("rows", rows, type_=postgresql.JSON))
+            func.json_to_recordset(cast(bindparam("rows", json_document(rows), type_=Text), postgresql.JSON))
             .table_valued(*(column(name, table.c[name].type) for name in names))
             .render_derived(with_types=True)
         )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
 from smartassist.clock import now_ms
+from smartassist.collector import collector_paused
 from smartassist.contactcenter.intent_items import EndedSession, render_item
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.db import dialect_insert
@@ -80,13 +81,14 @@ def _transaction(session: Session, records: Sequence[Any], work: Callable[[], In
     roll back and run again, so the second pass sees the other batch's rows and counts them as duplicates."""
     if not records:
         return IngestResult(0, 0)
-    for _ in range(_ATTEMPTS):
-        try:
-            result = work()
-            session.commit()
-            return result
-        except IntegrityError:
-            session.rollback()
+    with collector_paused():  # a batch's rows are thousands of young containers (see smartassist.collector)
+        for _ in range(_ATTEMPTS):
+            try:
+                result = work()
+                session.commit()
+                return result
+            except IntegrityError:
+                session.rollback()
     raise ApiError(409, "a concurrent request kept writing the same records; retry the batch")
 
 
