@@ -25,11 +25,13 @@ def datetime_to_ms(dt: datetime) -> int:
 def iso_ms(ms: int) -> str:
     """`2022-01-06T14:07:08.185+00:00` (IntentRealtimeData, admin timestamps).
 
-    Integer arithmetic and gmtime: exact, and half the cost of a datetime on this hot path (25 sessions
-    x 2 timestamps per IntentRealtimeData response).
+    Integer arithmetic, the day's prefix remembered (seconds_z): exact, and a fraction of a datetime's cost on
+    the ingest of bot sessions, which renders two per ended session.
     """
     seconds, millis = divmod(ms, 1000)
-    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{millis:03d}+00:00"
+    day, second = divmod(seconds, _DAY_S)
+    minute, second = divmod(second, 60)
+    return f"{_day_prefix(day)}{_MINUTES[minute]}{second:02d}.{millis:03d}+00:00"
 
 
 def iso_seconds_z(ms: int) -> str:
