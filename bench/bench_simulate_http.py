@@ -19,7 +19,6 @@ requests took (encoding excluded), the server process's CPU (from /proc) and the
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 from rich.console import Console
 from sqlalchemy import Engine, MetaData, Table, create_engine, insert, select, text
 
@@ -42,6 +42,7 @@ from smartassist.simulation.writer import MAX_BATCH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_ingest import BATCH, PG_URL, as_rows, empty_events, make_events, run_plain  # noqa: E402
+from bench.common import DB_PREFIX, one_minute_load  # noqa: E402
 from tests.databases import temporary_postgres_database  # noqa: E402
 from tests.server_process import ServerProcess  # noqa: E402
 
@@ -103,7 +104,7 @@ def client_phases(agents: int, days: int, until: int, batch: int) -> tuple[float
     began = time.perf_counter()
     for _, records in batches:
         for start in range(0, len(records), batch):
-            json.dumps(records[start : start + batch]).encode()
+            orjson.dumps(records[start : start + batch])  # as simulation.writer encodes a batch
     return model_s, time.perf_counter() - began
 
 
@@ -150,11 +151,13 @@ def main() -> int:
         parser.error("bounded run: agents <= 1000, days <= 31")
     until = now_ms() // 1000
     options = command.Options(agents=args.agents, days=args.days, until=until, in_flight=args.in_flight)
+    loads = {"start": one_minute_load()}
     model_s, encode_s = client_phases(args.agents, args.days, until, options.batch_size)
+    loads["after the client phases"] = one_minute_load()
     admin_token = secrets.token_urlsafe(32)
     admin = {"Authorization": f"Bearer {admin_token}"}
     transport = TimedTransport()
-    with temporary_postgres_database(PG_URL, "bench_ingestspeed_sim") as url, tempfile.TemporaryDirectory() as tmp:
+    with temporary_postgres_database(PG_URL, f"{DB_PREFIX}_simulate_http") as url, tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(url, Path(tmp) / "data", admin_token, secrets.token_urlsafe(32))
         with server, httpx.Client(base_url=server.base_url, timeout=300, transport=transport) as client:
             account_id = setup.ensure_account(client, admin_token, "Bench")
@@ -167,6 +170,7 @@ def main() -> int:
             started = time.perf_counter()
             outcome = command.simulate(client, account_id, admin, options, Console(stderr=True, quiet=True))
             simulate_s = time.perf_counter() - started
+            loads["after the run"] = one_minute_load()
             server_cpu_s, client_cpu_s = process_cpu_s(server_pid) - cpu_before, time.process_time() - client_before
             db_cpu_s = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in database_cpu_s(engine, database).items())
             records = sum(t.accepted + t.duplicates for t in outcome.tallies.values())
@@ -184,6 +188,7 @@ def main() -> int:
             empty_events(engine)
             run_plain(engine, event_rows[:1])  # warm-up, untimed
             plain_rate = args.baseline_batches * BATCH / run_plain(engine, event_rows[1:])
+            loads["after the baseline"] = one_minute_load()
             engine.dispose()
 
     rate = records / simulate_s
@@ -201,6 +206,7 @@ def main() -> int:
     print(f"  server process CPU during the run       {server_cpu_s:8.1f}")
     print(f"  PostgreSQL backends' CPU during the run {db_cpu_s:8.1f}")
     print(f"  the run (wall)                          {simulate_s:8.1f}")
+    print("load average (1 min): " + ", ".join(f"{phase} {load:.1f}" for phase, load in loads.items()))
     print(f"\nrows written: {', '.join(f'{name} {n:,}' for name, n in counts.items())}")
     print("plain insert rows/s by table: " + ", ".join(f"{name} {r:,.0f}" for name, r in table_rates.items()))
     print(f"\n{'path':<52} {'per s':>10}")

@@ -125,3 +125,30 @@ def test_store_and_render_keep_non_times_and_key_order() -> None:
     assert rendered["destinations"][1]["assignedAt"] == "2025-10-01T02:10:58"
     assert rendered["destinations"][1]["ConsultingAgents"] == [{"consultingEndTime": "2025-10-01T02:11:00"}]
     assert list(rendered) == ["b", "sessionStartTime", "sessionEndTime", "destinations", "a"]
+
+
+@given(
+    st.integers(min_value=0, max_value=9999),
+    st.integers(min_value=0, max_value=13),
+    st.integers(min_value=0, max_value=32),
+    st.integers(min_value=0, max_value=25),
+    st.integers(min_value=0, max_value=61),
+    st.integers(min_value=0, max_value=61),
+)
+def test_a_zulu_time_reads_as_datetime_reads_it_or_is_refused(
+    year: int, month: int, day: int, hour: int, minute: int, second: int
+) -> None:
+    """`YYYY-MM-DDTHH:MM:SSZ` has its own quick reading (call_rows._zulu_seconds): the instant datetime gives, or
+    a TimeError for a date, time or instant out of range, as for any other form."""
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
+    try:
+        instant = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        instant = None
+    if instant is None or not datetime(1970, 1, 1, tzinfo=UTC) <= instant <= datetime(
+        9999, 12, 31, 9, 59, 59, tzinfo=UTC
+    ):
+        with pytest.raises(TimeError):
+            parse_time(text, None)
+    else:
+        assert parse_time(text, None) == int(instant.timestamp()) * 1000

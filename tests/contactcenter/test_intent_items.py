@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import time
 
-from smartassist.contactcenter.intent_items import format_time_handled
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smartassist.contactcenter.intent_items import EndedSession, format_time_handled, render_item
 
 
 @pytest.mark.parametrize(
@@ -27,3 +32,37 @@ from smartassist.contactcenter.intent_items import format_time_handled
 )
 def test_format_time_handled(seconds: int, expected: str) -> None:
     assert format_time_handled(seconds) == expected
+
+
+_TEXT = st.text()  # any code point: lone surrogates and control characters too
+
+
+@given(
+    st.lists(_TEXT, max_size=3),
+    _TEXT,
+    st.one_of(st.none(), _TEXT),
+    st.integers(min_value=0, max_value=253_402_300_799_999),
+    st.integers(min_value=0, max_value=10**6),
+)
+def test_the_item_is_the_standard_library_text_of_the_vendor_fields(
+    intents: list[str], text: str, deflected: str | None, start: int, handled: int
+) -> None:
+    """render_item writes with orjson; the text must be what json.dumps wrote (stored items are not rendered
+    again), times as gmtime and strftime give them."""
+    session = EndedSession(text, text, intents, text, text, text, start, start, text, handled, deflected)
+    seconds, millis = divmod(start, 1000)
+    stamp = f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{millis:03d}+00:00"
+    expected = {
+        "intent": intents,
+        "ANI": text,
+        "DNI": text,
+        "channel": text,
+        "startTime": stamp,
+        "endTime": stamp,
+        "status": text,
+        "timeHandled": format_time_handled(handled),
+        "deflectedTo": deflected,
+        "userId": text,
+        "sessionId": text,
+    }
+    assert render_item(session) == json.dumps(expected, separators=(",", ":"), ensure_ascii=False)

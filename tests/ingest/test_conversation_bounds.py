@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from smartassist.ingest import row_bounds as bounds
@@ -70,3 +72,54 @@ def test_every_bound_reached_is_accepted(caller: Caller, client: TestClient) -> 
     response = caller.ingest(client, at_limit, offset=None)
     assert response.status_code == 200, response.text[:500]
     assert response.json() == {"accepted": len(at_limit), "duplicates": 0}
+
+
+# The fast walk (row_bounds._within) against the walk that names the field (row_bounds._check): for any value,
+# the fast walk passes exactly what _check passes. Values near every bound: deep nesting, long strings and keys,
+# wide objects and arrays, NUL characters and lone surrogates.
+_TEXTS = st.one_of(
+    st.text(max_size=4),
+    st.sampled_from(["\x00", "a\ud800", "x" * bounds.MAX_KEY_CHARS, "x" * (bounds.MAX_KEY_CHARS + 1)]),
+    st.sampled_from(["y" * bounds.MAX_STRING_CHARS, "y" * (bounds.MAX_STRING_CHARS + 1)]),
+)
+_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _TEXTS)
+# Wide arrays and objects at the bounds, of leaves only (wide containers of wide containers would be millions of
+# values).
+_WIDE = st.one_of(
+    st.builds(
+        lambda item, n: [item] * n, _LEAVES, st.sampled_from([bounds.MAX_ARRAY_ITEMS, bounds.MAX_ARRAY_ITEMS + 1])
+    ),
+    st.builds(
+        lambda item, n: {f"k{i}": item for i in range(n)},
+        _LEAVES,
+        st.sampled_from([bounds.MAX_OBJECT_KEYS, bounds.MAX_OBJECT_KEYS + 1]),
+    ),
+)
+_VALUES = st.recursive(
+    st.one_of(_LEAVES, _WIDE),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_TEXTS, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+def _nested(value: object, levels: int) -> object:
+    for _ in range(levels):
+        value = {"n": value}
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@example(5, bounds.MAX_DEPTH - 1, True)  # a scalar at the deepest level allowed
+@example(5, bounds.MAX_DEPTH, True)  # one level deeper
+@example([], bounds.MAX_DEPTH, True)
+@example("a\x00", 0, False)
+@example("a\x00", 0, True)  # plain: NUL not looked for
+@given(_VALUES, st.integers(min_value=0, max_value=bounds.MAX_DEPTH + 1), st.booleans())
+def test_the_fast_walk_passes_exactly_what_the_named_walk_passes(value: object, levels: int, plain: bool) -> None:
+    row = _nested(value, levels)
+    try:
+        bounds._check(row, "", 1, plain)
+        named_ok = True
+    except bounds.RowError:
+        named_ok = False
+    assert bounds._within(row, 1, plain) == named_ok

@@ -163,6 +163,43 @@ def test_a_refusal_in_flight_stops_the_run_when_it_is_collected() -> None:
         writer.close()
 
 
+class HeldServer(FakeServer):
+    """Holds each request until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = threading.Semaphore(0)
+        self.release = threading.Event()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.arrived.release()
+        assert self.release.wait(timeout=10)
+        return super().__call__(request)
+
+
+def test_with_overlap_the_caller_goes_on_while_its_one_request_is_in_flight() -> None:
+    server, progress = HeldServer(), list[int]()
+    writer = writer_for(server, [], progress, in_flight=1)
+    writer.overlap = True
+    writer.write(STATUS_EVENTS, records(2))  # returns while the server holds the request
+    assert server.arrived.acquire(timeout=10)
+    assert progress == [] and len(server.requests) == 0
+    server.release.set()
+    writer.write(STATUS_EVENTS, records(1))  # waits for the first request: never two at once
+    writer.close()
+    assert [len(body) for _, _, body in server.requests] == [2, 1]
+    assert progress == [2, 1] and writer.tallies["status events"].accepted == 3
+
+
+def test_with_overlap_a_refusal_stops_the_run_at_the_next_write() -> None:
+    writer = writer_for(FakeServer(), [], [], in_flight=1)
+    writer.overlap = True
+    writer.write(STATUS_EVENTS, [{"bad": True}])
+    with pytest.raises(IngestError, match="400"):
+        writer.write(STATUS_EVENTS, records(1))
+    writer.close()
+
+
 def test_batch_size_is_bounded() -> None:
     with pytest.raises(ValueError):
         writer_for(FakeServer(), [], [], batch_size=5001)

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 QUEUE_ENTRY = "QueueEntry"
 AGENT_SEGMENT = "AgentSegment"
 
@@ -149,6 +151,10 @@ def _slots(container: dict[str, Any], keys: tuple[str, ...], zulu: bool, where: 
 
 def parse_time(text: str, offset_minutes: int | None) -> int:
     """UTC epoch ms of a time string; a naive one is local time at offset_minutes (JS sign: UTC - local)."""
+    if len(text) == 20 and text[19] == "Z":
+        fast = _zulu_seconds(text)
+        if fast is not None:
+            return fast
     match = _TIME.fullmatch(text)
     if match is None:
         raise TimeError("must be a time like 2025-10-01T07:40:36 or 2025-10-01T02:10:57.780Z")
@@ -177,6 +183,39 @@ def parse_time(text: str, offset_minutes: int | None) -> int:
     if not MIN_MS <= utc <= MAX_MS:
         raise TimeError("must be between 1970-01-01T00:00:00Z and 9999-12-31T09:59:59Z")
     return utc
+
+
+def _zulu_seconds(text: str) -> int | None:
+    """`YYYY-MM-DDTHH:MM:SSZ` (what the simulator and most clients send) read without the general pattern: its day
+    remembered, its time of day sliced. None for anything else, or out of range: parse_time then reads it (and
+    names what is wrong). Half the time of the general reading, which was most of store_times."""
+    day = _zulu_day(text[:11])
+    clock = text[11:19]
+    if day is None or clock[2] != ":" or clock[5] != ":" or not clock.isascii():
+        return None
+    hour_text, minute_text, second_text = clock[:2], clock[3:5], clock[6:]
+    if not (hour_text.isdigit() and minute_text.isdigit() and second_text.isdigit()):
+        return None
+    hour, minute, second = int(hour_text), int(minute_text), int(second_text)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    utc = ((day * 24 + hour) * 60 + minute) * MINUTE_MS + second * 1000
+    return utc if MIN_MS <= utc <= MAX_MS else None
+
+
+_ZULU_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})T", re.ASCII)
+
+
+@lru_cache(maxsize=1024)
+def _zulu_day(text: str) -> int | None:
+    """Days from 1970-01-01 of a valid `YYYY-MM-DDT`, else None."""
+    match = _ZULU_DAY.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
+        return None
+    return _days_from_epoch(year, month, day)
 
 
 def _is_leap(year: int) -> bool:
@@ -220,8 +259,17 @@ def stored_ms(fields: dict[str, Any], key: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def encode_row(row: dict[str, Any]) -> str:
-    """The stored text of a row whose times store_times() converted (compact, key order kept)."""
+def encode_row(row: dict[str, Any], floatless: bool = False) -> str:
+    """The stored text of a row whose times store_times() converted (compact, key order kept). `floatless`: the row
+    is known to hold no float (see ingest.conversations.Rows), so orjson writes it: for strings, integers, booleans,
+    null, arrays and objects its compact text is the standard library's character for character (floats it writes
+    otherwise, `1e16` for `1e+16`), at a tenth of the time (json.dumps was 9 % of the conversations route's CPU).
+    What orjson refuses (integers beyond 64 bits, lone surrogates) the standard library writes, as before."""
+    if floatless:
+        try:
+            return orjson.dumps(row).decode()
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            pass
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 

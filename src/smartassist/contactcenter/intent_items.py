@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from smartassist.timefmt import iso_ms
 
 
@@ -43,21 +45,25 @@ def format_time_handled(seconds: int) -> str:
 
 
 def render_item(session: EndedSession) -> str:
-    """The response item, JSON text with the keys in the vendor's order and spelling (the route's IntentSession)."""
-    return json.dumps(
-        {
-            "intent": [str(i) for i in session.intents],
-            "ANI": session.ani,
-            "DNI": session.dni,
-            "channel": session.channel,
-            "startTime": iso_ms(session.start_time),
-            "endTime": iso_ms(session.end_time),
-            "status": session.status,
-            "timeHandled": format_time_handled(session.time_handled),
-            "deflectedTo": session.deflected_to,
-            "userId": session.user_id,
-            "sessionId": session.session_id,
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    """The response item, JSON text with the keys in the vendor's order and spelling (the route's IntentSession).
+
+    Strings and null only: orjson writes them as json.dumps(separators=(",", ":"), ensure_ascii=False) does,
+    character for character, at a fraction of its time (it was 14 % of the sessions ingest under py-spy); a lone
+    surrogate, which orjson refuses, goes to the standard library as before."""
+    item = {
+        "intent": [str(i) for i in session.intents],
+        "ANI": session.ani,
+        "DNI": session.dni,
+        "channel": session.channel,
+        "startTime": iso_ms(session.start_time),
+        "endTime": iso_ms(session.end_time),
+        "status": session.status,
+        "timeHandled": format_time_handled(session.time_handled),
+        "deflectedTo": session.deflected_to,
+        "userId": session.user_id,
+        "sessionId": session.session_id,
+    }
+    try:
+        return orjson.dumps(item).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(item, separators=(",", ":"), ensure_ascii=False)

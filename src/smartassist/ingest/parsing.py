@@ -17,6 +17,7 @@ from fastapi import Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from smartassist.collector import collector_paused
 from smartassist.errors import ApiError, bad_request
 
 M = TypeVar("M", bound=BaseModel)
@@ -63,7 +64,9 @@ def _list_adapter(model: type[BaseModel], max_records: int) -> TypeAdapter[list[
 # commas dropped, and the innermost groups (a session's intent list, then each record) removed, twice, C-speed
 # passes all. What is left of a batch is "[,,,]": its commas count the records. Building 10 MB of `[{},{},…]`
 # first cost +470 MB and ~1 s before the 413 (pydantic parses the whole document before checking its length).
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+# A string as "unrolled loop": runs of plain bytes matched in one step, the same matches as "(?:[^"\\]|\\.)*"
+# at half its time (the count was a quarter of the sessions route's CPU: 5,000 sessions hold 55,000 commas).
+JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b"[]{},")
 _INNERMOST_GROUP = re.compile(rb"[\[{][^\[\]{}]*[\]}]")
 _RECORD_DEPTH = 2  # groups inside a record: the record itself and one list (SessionIn.intent)
@@ -72,7 +75,7 @@ _NDJSON_RECORD = re.compile(rb"[^\n]*[^\s][^\n]*")
 
 def count_array_records(body: bytes) -> int:
     """An upper bound of the records of a JSON array (exact for a well-formed batch of flat records)."""
-    structure = _JSON_STRING.sub(b"", body).translate(None, _NOT_STRUCTURE)
+    structure = JSON_STRING.sub(b"", body).translate(None, _NOT_STRUCTURE)
     for _ in range(_RECORD_DEPTH):
         structure = _INNERMOST_GROUP.sub(b"", structure[1:-1])
         structure = b"[" + structure + b"]"
@@ -82,6 +85,11 @@ def count_array_records(body: bytes) -> int:
 def parse_batch(model: type[M], raw: RawBatch, max_records: int) -> list[M]:
     """Every record of the batch validated, or an ApiError (400 naming the first bad record, 413 when too many).
     The record count is checked before any record is built."""
+    with collector_paused():  # thousands of records built at once (see smartassist.collector)
+        return _parse(model, raw, max_records)
+
+
+def _parse(model: type[M], raw: RawBatch, max_records: int) -> list[M]:
     if raw.ndjson:
         return _parse_ndjson(model, raw.body, max_records)
     if raw.body.count(b",") >= max_records and count_array_records(raw.body) > max_records:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from smartassist.auth.deps import principal_of, require_app
+from smartassist.collector import collector_paused
 from smartassist.db import get_session
 from smartassist.ingest import conversations, logins, queues, service
 from smartassist.ingest.parsing import JSON, NDJSON, RawBatch, parse_batch, read_batch
@@ -90,8 +91,11 @@ def post_sessions(
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
-    records = parse_batch(SessionIn, raw, _max_records(request))
-    return _out(service.upsert_sessions(session, principal_of(request).account_id, botId, records))
+    with collector_paused():  # the batch's objects are freed before the collector runs again
+        records = parse_batch(SessionIn, raw, _max_records(request))
+        result = service.upsert_sessions(session, principal_of(request).account_id, botId, records)
+        del records
+        return _out(result)
 
 
 @router.post("/agent-status-events", response_model=IngestOut, openapi_extra=_doc(StatusEventIn))
@@ -162,5 +166,8 @@ def post_conversations(
     raw: RawBatch = Depends(read_batch),
     session: Session = Depends(get_session),
 ) -> IngestOut:
-    rows = conversations.read_rows(raw, _max_records(request))
-    return _out(conversations.ingest_conversations(session, principal_of(request).account_id, rows, timeZoneOffset))
+    with collector_paused():  # the batch's objects are freed before the collector runs again
+        rows = conversations.read_rows(raw, _max_records(request))
+        result = conversations.ingest_conversations(session, principal_of(request).account_id, rows, timeZoneOffset)
+        del rows
+        return _out(result)

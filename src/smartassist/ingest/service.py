@@ -9,6 +9,7 @@ else is "accepted". Within a batch, the last record for a key wins.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from smartassist.accounts.service import get_account
 from smartassist.clock import now_ms
+from smartassist.collector import collector_paused
 from smartassist.contactcenter import latest_status
 from smartassist.contactcenter.intent_items import EndedSession, render_item
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
@@ -80,13 +82,14 @@ def _transaction(session: Session, records: Sequence[Any], work: Callable[[], In
     roll back and run again, so the second pass sees the other batch's rows and counts them as duplicates."""
     if not records:
         return IngestResult(0, 0)
-    for _ in range(_ATTEMPTS):
-        try:
-            result = work()
-            session.commit()
-            return result
-        except IntegrityError:
-            session.rollback()
+    with collector_paused():  # a batch's rows are thousands of young containers (see smartassist.collector)
+        for _ in range(_ATTEMPTS):
+            try:
+                result = work()
+                session.commit()
+                return result
+            except IntegrityError:
+                session.rollback()
     raise ApiError(409, "a concurrent request kept writing the same records; retry the batch")
 
 
@@ -167,13 +170,6 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
         "time_handled",
         "deflected_to",
     )
-    stored = _stored(
-        session,
-        SESSIONS.c.session_id,
-        [r.sessionId for r in records],
-        columns,
-        (SESSIONS.c.account_id == account_id) & (SESSIONS.c.bot_id == bot_id),
-    )
     incoming = [
         (
             r.sessionId,
@@ -192,18 +188,26 @@ def _upsert_sessions(session: Session, account_id: str, bot_id: str, records: li
         )
         for r in records
     ]
-    changed, duplicates = _diff(stored, incoming)
-    rows = [
-        {
-            "account_id": account_id,
-            "bot_id": bot_id,
-            "session_id": key,
-            **dict(zip(columns, values, strict=True)),
-            "wire": _item_json(key, *values),
-        }
-        for key, values in changed
-    ]
-    bulk.upsert(session, SESSIONS, rows, ("account_id", "bot_id", "session_id"))
+    bot_scope = (SESSIONS.c.account_id == account_id) & (SESSIONS.c.bot_id == bot_id)
+    rows, duplicates, repeated = _collapse(session, SESSIONS.c.session_id, incoming, columns, bot_scope)
+    written = bulk.upsert_changed(
+        session,
+        SESSIONS,
+        [
+            {
+                "account_id": account_id,
+                "bot_id": bot_id,
+                "session_id": key,
+                **dict(zip(columns, values, strict=True)),
+                "wire": _item_json(key, *values),
+            }
+            for key, values in rows
+        ],
+        ("account_id", "bot_id", "session_id"),
+        columns,
+        returning=("session_id",),
+    )
+    duplicates += _unwritten(rows, repeated, written)
     return IngestResult(len(records) - duplicates, duplicates)
 
 
@@ -229,21 +233,56 @@ def _add_status_events(session: Session, account_id: str, records: list[StatusEv
 def _upsert_interactions(session: Session, account_id: str, records: list[InteractionIn]) -> IngestResult:
     agents = _resolve_agents(session, account_id, [r.agent for r in records])
     columns = ("agent_id", "start_time", "end_time")
-    stored = _stored(
-        session,
-        INTERACTIONS.c.interaction_id,
-        [r.interactionId for r in records],
-        columns,
-        INTERACTIONS.c.account_id == account_id,
-    )
     incoming = [(r.interactionId, (agents[r.agent], datetime_to_ms(r.startTime), _ms_or_none(r))) for r in records]
-    changed, duplicates = _diff(stored, incoming)
-    rows = [
-        {"account_id": account_id, "interaction_id": key, **dict(zip(columns, values, strict=True))}
-        for key, values in changed
-    ]
-    bulk.upsert(session, INTERACTIONS, rows, ("account_id", "interaction_id"))
+    scope = INTERACTIONS.c.account_id == account_id
+    rows, duplicates, repeated = _collapse(session, INTERACTIONS.c.interaction_id, incoming, columns, scope)
+    written = bulk.upsert_changed(
+        session,
+        INTERACTIONS,
+        [
+            {"account_id": account_id, "interaction_id": key, **dict(zip(columns, values, strict=True))}
+            for key, values in rows
+        ],
+        ("account_id", "interaction_id"),
+        columns,
+        returning=("interaction_id",),
+    )
+    duplicates += _unwritten(rows, repeated, written)
     return IngestResult(len(records) - duplicates, duplicates)
+
+
+def _collapse(
+    session: Session,
+    key: Column[Any],
+    incoming: list[tuple[str, tuple[Any, ...]]],
+    columns: tuple[str, ...],
+    scope: ColumnElement[bool],
+) -> tuple[list[tuple[str, tuple[Any, ...]]], int, set[str]]:
+    """The rows to upsert for a batch of (key, values), sorted by key, each key's last values (the last record for
+    a key wins), for bulk.upsert_changed to compare with what is stored; the duplicates already known; the keys the
+    batch repeats.
+
+    A key given once is a duplicate exactly when its row equals the stored one, which is what upsert_changed tells
+    by not returning it (_unwritten). A repeated key (rare) is counted the way _diff counts: against the stored
+    values (read for those keys only), then each record against the one before it; sent when one of them changed
+    something, its duplicates known here."""
+    seen = Counter(k for k, _ in incoming)
+    repeated = {k for k, n in seen.items() if n > 1}
+    last = dict(incoming)
+    duplicates = 0
+    changed: set[str] = set()
+    if repeated:
+        stored = _stored(session, key, sorted(repeated), columns, scope)
+        changed_rows, duplicates = _diff(stored, [(k, v) for k, v in incoming if k in repeated])
+        changed = {k for k, _ in changed_rows}
+    rows = [(k, last[k]) for k in sorted(last) if k not in repeated or k in changed]
+    return rows, duplicates, repeated
+
+
+def _unwritten(rows: list[tuple[str, tuple[Any, ...]]], repeated: set[str], written: list[tuple[Any, ...]]) -> int:
+    """The keys given once whose rows upsert_changed left as stored (equal): their records are duplicates."""
+    done = {row[0] for row in written}
+    return sum(1 for k, _ in rows if k not in repeated and k not in done)
 
 
 def _stored(

@@ -107,6 +107,7 @@ def simulate(
             on_progress=advance,
             batch_size=options.batch_size,
             in_flight=options.in_flight,
+            overlap=True,
         )
         try:
             send(writer, backfill_stream(world, days, first_day, end))

@@ -16,10 +16,12 @@ import hashlib
 import heapq
 import random
 import uuid
+from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from itertools import accumulate
 from typing import Literal
 
 from smartassist.simulation.world import AgentSpec, World
@@ -196,8 +198,30 @@ def day_start(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
-def _weighted(rng: random.Random, choices: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([name for name, _ in choices], weights=[weight for _, weight in choices])[0]
+@dataclass(frozen=True, slots=True)
+class _Weighted:
+    """A weighted choice with its cumulative weights computed once: `pick` draws exactly what
+    `rng.choices(names, weights)[0]` draws (random.choices accumulates the weights, then bisects
+    random() * total over them), without building the lists on every call (13 % of the model under py-spy)."""
+
+    names: tuple[str, ...]
+    cumulative: tuple[float, ...]
+    total: float
+
+    @classmethod
+    def of(cls, choices: Sequence[tuple[str, int]]) -> _Weighted:
+        cumulative = tuple(accumulate(weight for _, weight in choices))
+        return cls(tuple(name for name, _ in choices), cumulative, cumulative[-1] + 0.0)
+
+    def pick(self, rng: random.Random) -> str:
+        return self.names[bisect(self.cumulative, rng.random() * self.total, 0, len(self.names) - 1)]
+
+
+_LANGUAGE = _Weighted.of(LANGUAGES)
+_DISPOSITION = _Weighted.of(DISPOSITIONS)
+_CSAT = _Weighted.of([(str(score), weight) for score, weight in CSAT_WEIGHTS])
+_VOICE_END = _Weighted.of((("User Hangup", 60), ("Agent Hangup", 40)))
+_CHAT_END = _Weighted.of((("Agent Closed", 70), ("User Hangup", 30)))
 
 
 def _rate(curve: Sequence[float], second_of_day: float) -> float:
@@ -252,7 +276,20 @@ def _shift(rng: random.Random, spec: AgentSpec, day: date) -> _Shift | None:
 def _contact_ids(world: World, day: date, number: int) -> tuple[str, str, str]:
     key = f"{world.tag}:{day.isoformat()}:{number}"
     session_id = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return session_id, f"c-{uuid.uuid5(_CONTACT_NAMESPACE, key)}", f"u-{uuid.uuid5(_CONTACT_NAMESPACE, 'cust:' + key)}"
+    return session_id, f"c-{_uuid5(key)}", f"u-{_uuid5('cust:' + key)}"
+
+
+_CONTACT_NAMESPACE_BYTES = _CONTACT_NAMESPACE.bytes
+
+
+def _uuid5(name: str) -> str:
+    """str(uuid.uuid5(_CONTACT_NAMESPACE, name)) without the UUID object (RFC 4122: SHA-1 of namespace + name, its
+    first 16 bytes with version 5 and the RFC variant set)."""
+    digest = bytearray(hashlib.sha1(_CONTACT_NAMESPACE_BYTES + name.encode()).digest()[:16])  # noqa: S324 - RFC 4122
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _arrivals(world: World, day: date) -> list[tuple[int, Channel]]:
@@ -290,9 +327,9 @@ def _new_contact(world: World, day: date, number: int, at: int, channel: Channel
     if resolved or left:
         event = "Bot Hangup" if resolved and voice else "User Hangup"
     elif voice:
-        event = _weighted(rng, (("User Hangup", 60), ("Agent Hangup", 40)))
+        event = _VOICE_END.pick(rng)
     else:
-        event = _weighted(rng, (("Agent Closed", 70), ("User Hangup", 30)))
+        event = _CHAT_END.pick(rng)
     contact = Contact(
         number=number,
         session_id=session_id,
@@ -303,15 +340,15 @@ def _new_contact(world: World, day: date, number: int, at: int, channel: Channel
         bot_end_at=at + int(rng.triangular(low, high, mode)),
         intents=intents,
         queue=queue,
-        language=_weighted(rng, LANGUAGES),
+        language=_LANGUAGE.pick(rng),
         resolved_by_bot=resolved,
         left_at_bot=left,
         transfer_to=transfer_to,
         ani=f"+1{rng.randint(2_000_000_000, 9_899_999_999)}",
         customer_first=rng.choice(CUSTOMER_FIRST),
         customer_last=rng.choice(CUSTOMER_LAST),
-        disposition=_weighted(rng, DISPOSITIONS),
-        csat=int(_weighted(rng, [(str(s), w) for s, w in CSAT_WEIGHTS])) if rng.random() < CSAT_P else None,
+        disposition=_DISPOSITION.pick(rng),
+        csat=int(_CSAT.pick(rng)) if rng.random() < CSAT_P else None,
         disconnecting_event=event,
     )
     return contact, rng

@@ -13,7 +13,7 @@ from typing import Any
 
 from smartassist.simulation.model import VOICE, Attempt, Contact, Day, Login, StatusChange, Visit
 from smartassist.simulation.world import AgentSpec, World
-from smartassist.timefmt import iso_seconds_z
+from smartassist.timefmt import seconds_z
 
 Record = dict[str, Any]
 SUPPORT_NUMBER = "+18005550123"
@@ -21,7 +21,7 @@ SUPPORT_ADDRESS = "support@demo.example"
 
 
 def zulu(seconds: int) -> str:
-    return iso_seconds_z(seconds * 1000)
+    return seconds_z(seconds)
 
 
 def queue_records(world: World) -> list[Record]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 
 Record = dict[str, Any]
 MAX_BATCH = 5000
@@ -62,6 +63,10 @@ class Writer:
     on_progress: Callable[[int], None] = lambda _: None
     batch_size: int = MAX_BATCH
     in_flight: int = 1
+    # Send from a background thread even with one request in flight, so the caller simulates and renders the
+    # next batch while the server stores this one (requests still go one at a time, in order, when in_flight is
+    # 1); a refusal is then raised by a later write or flush.
+    overlap: bool = False
     tallies: dict[str, Tally] = field(default_factory=dict)
     unsupported: set[str] = field(default_factory=set)
     _strip_agent_fields: bool = False
@@ -78,7 +83,7 @@ class Writer:
         return f"/ingest/accounts/{self.account_id}" + kind.path.format(botId=self.bot_id)
 
     def write(self, kind: Kind, records: Sequence[Record]) -> None:
-        alone = self.in_flight == 1 or kind in (QUEUES, AGENTS)
+        alone = (self.in_flight == 1 and not self.overlap) or kind in (QUEUES, AGENTS)
         if alone:
             self.flush()
         for start in range(0, len(records), self.batch_size):
@@ -116,7 +121,9 @@ class Writer:
     def _request(self, kind: Kind, batch: list[Record]) -> httpx.Response:
         if kind is AGENTS and self._strip_agent_fields:
             batch = [{k: v for k, v in record.items() if k not in _NEWER_AGENT_FIELDS} for record in batch]
-        return self.client.request(kind.method, self.url(kind), json=batch, headers=dict(self.headers))
+        # orjson: the standard library's encoder was 14 % of the simulator's CPU (py-spy), orjson a tenth of that
+        headers = {**self.headers, "Content-Type": "application/json"}
+        return self.client.request(kind.method, self.url(kind), content=orjson.dumps(batch), headers=headers)
 
     def _handle(self, kind: Kind, batch: list[Record], response: httpx.Response) -> None:
         """Count a batch's answer (in the calling thread: tallies and warnings are never shared)."""
