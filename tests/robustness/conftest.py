@@ -44,11 +44,13 @@ def database_name(url: str) -> str:
 
 
 def terminate_backends(admin: Engine, database: str) -> int:
-    """Kill every session on `database` (as a DBA or a failover would); returns how many."""
+    """Kill every session on `database` (as a DBA or a failover would); returns how many. Each call waits up to
+    5 s for its backend to exit (PostgreSQL 14+), so the server's next request finds the connection closed
+    rather than racing a backend still on its way out (readyz was a 503 then, now and again)."""
     with admin.connect() as conn:
         killed = conn.execute(
             text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                 "WHERE datname = :name AND pid <> pg_backend_pid()"
             ),
             {"name": database},
