@@ -254,3 +254,12 @@ def test_other_encodings_render_as_python_does(row: dict[str, Any], view: View, 
         return
     assert c_render(text, view) in (None, expected)
     assert render_rows([text], view) == [expected]
+
+
+def test_objects_of_many_keys() -> None:
+    # more keys than the member stack holds before it grows (256), nested, and one repeated last
+    many = {f"k{i}": {f"n{j}": j for j in range(300)} for i in range(3)}
+    text = encode_row({"sessionStartTime": T, **many})
+    assert c_render(text, EVERYTHING) == python(text, EVERYTHING)
+    assert c_render(text[:-2] + ',"n0":1}}', EVERYTHING) is None  # a second "n0" in the last object
+    assert c_render(text[:-1] + ',"k0":1}', EVERYTHING) is None  # a second "k0" at the top level

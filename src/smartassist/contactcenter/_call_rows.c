@@ -57,6 +57,9 @@ typedef struct {
     Py_ssize_t n_dropped;
     Member *members;  /* a stack: each listed object's members above its caller's; `local` until it grows */
     Py_ssize_t n_members, cap_members;
+    Py_ssize_t mark;  /* the index of the innermost object's mark */
+    int64_t day;      /* the day (since 1970-01-01) whose `YYYY-MM-DD` is in `date`: a row's times share a few */
+    char date[10];
     Member local[LOCAL_MEMBERS];
 } Ctx;
 
@@ -223,28 +226,44 @@ grow(Ctx *c)
     return 0;
 }
 
-/* Each object's members sit above a mark (a NULL key) on the stack, where push_member's search stops. */
+/* Each object's members sit above a mark on the stack: a NULL key, the enclosing object's mark as its key_len,
+ * and as its tag a mask of the object's key tags (hashed to one bit each) so that most keys need no search. */
 static int
 push_mark(Ctx *c)
 {
     if (grow(c) < 0)
         return -1;
-    c->members[c->n_members++] = (Member){NULL, 0, 0, NULL, NULL};
+    c->members[c->n_members] = (Member){NULL, c->mark, 0, NULL, NULL};
+    c->mark = c->n_members++;
     return 0;
 }
 
+static void
+pop_to(Ctx *c, Py_ssize_t base)
+{
+    c->mark = c->members[base].key_len;
+    c->n_members = base;
+}
+
 /* 0, 1 when the object already has this key (json.loads would keep the last value at the first key's place:
- * not renderable here), -1 for no memory. Canonical strings are equal exactly when their texts are. */
+ * not renderable here; searched only when `dups`), -1 for no memory. Canonical strings are equal exactly when
+ * their texts are. */
 static int
-push_member(Ctx *c, const char *key, Py_ssize_t key_len)
+push_member(Ctx *c, const char *key, Py_ssize_t key_len, int dups)
 {
     /* key_len >= 2: the quotes */
     uint64_t tag = (uint64_t)key_len << 24 | (uint64_t)(unsigned char)key[1] << 16
                    | (uint64_t)(unsigned char)key[key_len / 2] << 8 | (unsigned char)key[key_len - 2];
-    for (Py_ssize_t i = c->n_members - 1; c->members[i].key != NULL; i--)
-        if (c->members[i].tag == tag && c->members[i].key_len == key_len
-            && memcmp(c->members[i].key, key, (size_t)key_len) == 0)
-            return 1;
+    if (dups) {
+        uint64_t bit = (uint64_t)1 << ((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+        if (c->members[c->mark].tag & bit) {
+            for (Py_ssize_t i = c->n_members - 1; i > c->mark; i--)
+                if (c->members[i].tag == tag && c->members[i].key_len == key_len
+                    && memcmp(c->members[i].key, key, (size_t)key_len) == 0)
+                    return 1;
+        }
+        c->members[c->mark].tag |= bit;
+    }
     if (grow(c) < 0)
         return -1;
     c->members[c->n_members++] = (Member){key, key_len, tag, NULL, NULL};
@@ -263,14 +282,14 @@ checked_object(Ctx *c, const char *p, int depth)
         return NULL;
     p++;
     if (p < end && *p == '}') {
-        c->n_members = base;
+        pop_to(c, base);
         return p + 1;
     }
     for (;;) {
         const char *key = p;
         if (p >= end || *p != '"' || (p = checked_string(p, end)) == NULL)
             goto fail;
-        int seen = push_member(c, key, p - key);
+        int seen = push_member(c, key, p - key, 1);
         if (seen != 0 || p >= end || *p != ':')
             goto fail;
         if ((p = checked_value(c, p + 1, depth + 1)) == NULL || p >= end)
@@ -281,10 +300,10 @@ checked_object(Ctx *c, const char *p, int depth)
             goto fail;
         p++;
     }
-    c->n_members = base;
+    pop_to(c, base);
     return p + 1;
 fail:
-    c->n_members = base;
+    pop_to(c, base);
     return NULL;
 }
 
@@ -387,12 +406,12 @@ list_members(Ctx *c, const char *p, int checked, int depth, Py_ssize_t *base)
     for (;;) {
         const char *key = p;
         if (checked) {
-            if ((p = skip_string(p, end)) == NULL || push_member(c, key, p - key) < 0)
+            if ((p = skip_string(p, end)) == NULL || push_member(c, key, p - key, 0) < 0)
                 return NULL;
         } else {
             if (p >= end || *p != '"' || (p = checked_string(p, end)) == NULL)
                 return NULL;
-            if (push_member(c, key, p - key) != 0 || p >= end || *p != ':')
+            if (push_member(c, key, p - key, 1) != 0 || p >= end || *p != ':')
                 return NULL;
         }
         const char *value = p + 1;
@@ -443,19 +462,25 @@ civil_from_days(int64_t z, int *y, int *m, int *d)
 
 /* `YYYY-MM-DDTHH:MM:SS` of ms floored to the second (years 1969..9999 here: MIN_MS..MAX_MS at +-840 min). */
 static char *
-civil_text(char *p, int64_t ms)
+civil_text(Ctx *c, char *p, int64_t ms)
 {
     int64_t seconds = floor_div(ms, 1000);
     int64_t days = floor_div(seconds, 86400);
     int second_of_day = (int)(seconds - days * 86400);
-    int year, month, day;
-    civil_from_days(days, &year, &month, &day);
-    p = two_digits(p, year / 100);
-    p = two_digits(p, year % 100);
-    *p++ = '-';
-    p = two_digits(p, month);
-    *p++ = '-';
-    p = two_digits(p, day);
+    if (days != c->day) {
+        int year, month, day;
+        civil_from_days(days, &year, &month, &day);
+        char *d = c->date;
+        d = two_digits(d, year / 100);
+        d = two_digits(d, year % 100);
+        *d++ = '-';
+        d = two_digits(d, month);
+        *d++ = '-';
+        two_digits(d, day);
+        c->day = days;
+    }
+    memcpy(p, c->date, 10);
+    p += 10;
     *p++ = 'T';
     p = two_digits(p, second_of_day / 3600);
     *p++ = ':';
@@ -500,14 +525,14 @@ put_time(Ctx *c, const char *v, const char *v_end, int zulu)
     char *p = text;
     *p++ = '"';
     if (zulu) {
-        p = civil_text(p, ms);
+        p = civil_text(c, p, ms);
         int millis = (int)(ms % 1000);
         *p++ = '.';
         *p++ = (char)('0' + millis / 100);
         p = two_digits(p, millis % 100);
         *p++ = 'Z';
     } else {
-        p = civil_text(p, ms - c->offset_ms);
+        p = civil_text(c, p, ms - c->offset_ms);
     }
     *p++ = '"';
     return put(&c->out, text, p - text);
@@ -601,7 +626,7 @@ consulting_agent(Ctx *c, const char *p, int checked)
 {
     Py_ssize_t base;
     int r = list_members(c, p, checked, 0, &base) == NULL ? -1 : write_consulting(c, base);
-    c->n_members = base;
+    pop_to(c, base);
     return r;
 }
 
@@ -682,7 +707,7 @@ segment(Ctx *c, const char *p, int checked)
 {
     Py_ssize_t base;
     int r = list_members(c, p, checked, 0, &base) == NULL ? -1 : write_segment(c, base);
-    c->n_members = base;
+    pop_to(c, base);
     return r;
 }
 
@@ -732,7 +757,7 @@ destination(Ctx *c, const char *p, int depth)
         if ((queue_entry ? write_queue_entry(c, base) : write_segment(c, base)) < 0)
             end = NULL;
     }
-    c->n_members = base;
+    pop_to(c, base);
     return end;
 }
 
@@ -786,7 +811,7 @@ row(Ctx *c, const char *p)
             if (p >= end || *p != '"' || (p = checked_string(p, end)) == NULL)
                 return -1;
             Member m = {key, p - key, 0, NULL, NULL};
-            if (push_member(c, key, m.key_len) != 0 || p >= end || *p != ':')
+            if (push_member(c, key, m.key_len, 1) != 0 || p >= end || *p != ':')
                 return -1;
             const char *value = p + 1;
             if (is_one_of(&m, c->dropped, (size_t)c->n_dropped)) {
@@ -859,6 +884,8 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     c.offset_ms = offset_minutes * MINUTE_MS;
     c.drop_snooze = drop_snooze;
     c.n_members = 0;
+    c.mark = 0;
+    c.day = INT64_MIN;
     c.members = c.local;
     c.cap_members = LOCAL_MEMBERS;
     c.n_dropped = PyTuple_GET_SIZE(args[2]);
