@@ -14,9 +14,9 @@ Figures, and the tool that produces each:
   time: p50 is the latency of a single request. A Python client on the same two cores (the in-process httpx
   client: 3 ms for GET /healthz) would bound the figure it reports; wrk does not. Also by wrk: the same route on
   a window without rows (its floor: token check, body, one indexed query) and GET /healthz (the HTTP stack's).
-- bare: the statement the route sends (page_statement as reads.Reads compiles it, with the page's values),
-  executed with plain sync psycopg in this process and its rows fetched as tuples, timed by perf_counter: the
-  database work the route cannot avoid.
+- bare: the statement the route sends (page_statement, compiled for psycopg, with the page's values), executed
+  with plain sync psycopg in this process and its rows fetched as tuples, timed by perf_counter: the database
+  work the route cannot avoid. (The route reads through reads.Reads: asyncpg on the server's event loop.)
 - service: call_details awaited in this process on a reads.Reads of its own (fetch, rendering, body; no auth, no
   HTTP), timed by perf_counter.
 Interleaving: rounds of [wrk phase, bare block] for each route phase, then a service block; a bare or service
@@ -52,6 +52,7 @@ from typing import Any
 import httpx
 import jwt
 import psycopg
+from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 
 from smartassist import migrate
 from smartassist.analytics.conversations.request import parse_call_details_body
@@ -177,7 +178,10 @@ def run(
     query = parse_call_details_body(body, v2=True)
     reads = Reads(url, make_read_engine(url))
     statement = page_statement(shape_of(query, v2=True))
-    sql, defaults = reads._compiled(statement)  # the SQL text the route sends (reads.Reads' own compilation)
+    # The route's statement for psycopg (`%(name)s` parameters; reads.Reads sends the same text to asyncpg with `$n`
+    # ones); the page without filters has no list parameter to rewrite.
+    compiled = statement.compile(dialect=pg_psycopg.dialect())  # type: ignore[no-untyped-call]
+    sql, defaults = str(compiled), dict(compiled.params)
     loop = asyncio.new_event_loop()
     loop.run_until_complete(reads.open())
 
