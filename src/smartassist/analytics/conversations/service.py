@@ -8,8 +8,8 @@ direction filters are checked on the rows scanned (the scan goes on until the pa
 is an EXISTS per row: the named queues by their unique (account_id, queue_id), the row's entries by
 ix_queue_entries_conversation.
 
-One statement per request, read through reads.Reads (on PostgreSQL awaited on the event loop, psycopg's async
-pool; see docs/ARCHITECTURE.md), built once per filter shape with every value bound. The stored texts go
+One statement per request, read through reads.Reads (on PostgreSQL awaited on the event loop, asyncpg's
+connections; see docs/ARCHITECTURE.md), built once per filter shape with every value bound. The stored texts go
 straight to call_rows.render_rows (C): a page of 100 simulated rows (~90 kB) renders in ~0.15 ms, so on the
 loop; a page of larger rows (up to 100 x 256 KiB) renders in a worker thread instead, so the loop never stands
 still for more than a few milliseconds.
