@@ -149,9 +149,10 @@ def wrk(
     headers: dict[str, str] | None = None,
     method: str = "GET",
     body: str | None = None,
+    threads: int = 2,
 ) -> WrkResult:
-    """One phase: `wrk -t2 -c<connections> -d<seconds>s` on the server's base URL + path (loopback only); the
-    server's CPU is measured when it is a ServerProcess (a bare base URL: another server, not measured)."""
+    """One phase: `wrk -t<threads> -c<connections> -d<seconds>s` on the server's base URL + path (loopback only);
+    the server's CPU is measured when it is a ServerProcess (a bare base URL: another server, not measured)."""
     base_url = server if isinstance(server, str) else server.base_url
     cpu_seconds = (lambda: 0.0) if isinstance(server, str) else server.cpu_seconds
     lines = [f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}" for name, value in (headers or {}).items()]
@@ -161,7 +162,7 @@ def wrk(
         load = one_minute_load()
         cpu_before = cpu_seconds()
         completed = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
              base_url + path],
             capture_output=True, text=True, timeout=seconds + 60, check=True,
         )  # fmt: skip

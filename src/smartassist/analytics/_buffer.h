@@ -1,5 +1,6 @@
-/* What the analytics C extensions share (user_status/_sweep.c, agent_status/_spans.c): epoch-millisecond
- * arguments checked for range, and the output buffer their JSON is written into.
+/* What the C extensions share (analytics/user_status/_sweep.c, analytics/agent_status/_spans.c,
+ * contactcenter/_call_rows.c): epoch-millisecond arguments checked for range, and the output buffer their JSON
+ * is written into.
  *
  * The buffer is the result itself, bytes of ASCII JSON written in place, grown by doubling and trimmed at the
  * end: no scratch copy of what is 200+ kB per agent on a 7-day page, and no encode of the page later (it is

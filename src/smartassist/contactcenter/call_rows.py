@@ -31,12 +31,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import orjson
+
+from smartassist.contactcenter import _call_rows
 
 QUEUE_ENTRY = "QueueEntry"
 AGENT_SEGMENT = "AgentSegment"
@@ -330,27 +332,52 @@ class View:
     v2: bool
     selected: frozenset[str] | None
 
+    def dropped(self) -> tuple[str, ...]:
+        """The top-level keys left out: on v1 the v2-only keys and campaigninfo; with selectedFields, the optional
+        blocks not named."""
+        dropped = [] if self.v2 else [*V2_ONLY_KEYS, "campaigninfo"]
+        if self.selected is not None:
+            blocks = ROW_BLOCKS_V2 if self.v2 else ROW_BLOCKS_V1
+            dropped.extend(block for block in blocks if block not in self.selected and block not in dropped)
+        return tuple(dropped)
+
+    def drops_snooze(self) -> bool:
+        """Whether agent segments leave out snoozeinfo (a v2 block, optional)."""
+        return not self.v2 or (self.selected is not None and SEGMENT_BLOCK not in self.selected)
+
 
 def render_row(stored: str, view: View) -> dict[str, Any]:
     """A stored row as Call Details serves it: times in the reader's formats, durations computed where absent,
-    and only the keys the version and selectedFields let through."""
+    and only the keys the version and selectedFields let through. (The reference: render_rows renders the same
+    text to the same JSON in C.)"""
     row: dict[str, Any] = json.loads(stored)
+    drops_snooze = view.drops_snooze()
     for segment in segments(row):
         _add_durations(segment.fields)
-        if (not view.v2 or (view.selected is not None and SEGMENT_BLOCK not in view.selected)) and (
-            SEGMENT_BLOCK in segment.fields
-        ):
+        if drops_snooze and SEGMENT_BLOCK in segment.fields:
             del segment.fields[SEGMENT_BLOCK]
     for slot in time_slots(row):
         value = stored_ms(slot.container, slot.key)
         if value is not None:
             slot.container[slot.key] = zulu_text(value) if slot.zulu else naive_text(value, view.offset_minutes)
-    dropped = [] if view.v2 else [*V2_ONLY_KEYS, "campaigninfo"]
-    if view.selected is not None:
-        dropped.extend(block for block in (ROW_BLOCKS_V2 if view.v2 else ROW_BLOCKS_V1) if block not in view.selected)
-    for key in dropped:
+    for key in view.dropped():
         row.pop(key, None)
     return row
+
+
+def render_rows(stored: Iterable[str], view: View) -> list[bytes]:
+    """Each stored row as Call Details serves it, as UTF-8 JSON text: what json.dumps(render_row(...),
+    ensure_ascii=False, separators=(",", ":")) gives, written by the C renderer (_call_rows.c) straight from the
+    stored text. A text it does not take (not in encode_row's form, or a time out of range: none that ingest
+    writes) goes through render_row."""
+    dropped, drops_snooze = view.dropped(), view.drops_snooze()
+    rendered = []
+    for text in stored:
+        row = _call_rows.render(text, view.offset_minutes, dropped, drops_snooze)
+        if row is None:
+            row = json.dumps(render_row(text, view), ensure_ascii=False, separators=(",", ":")).encode()
+        rendered.append(row)
+    return rendered
 
 
 def _add_durations(segment: dict[str, Any]) -> None:

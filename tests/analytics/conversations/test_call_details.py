@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from smartassist.analytics.conversations import service
 from tests.analytics.conversations.support import V1, V2, Caller, add_agents, add_queue, new_caller, row
 from tests.support.errors import error
 from tests.support.ingest import ok
@@ -333,3 +334,18 @@ def test_isolation_and_scope(caller: Caller, client: TestClient, db_engine: Engi
         "scope SmartAssist Analytics",
     )
     error(client.post(V2.format(caller.account_id), json=body()), 401)
+
+
+def test_a_page_rendered_in_a_worker_thread_is_the_same(
+    caller: Caller, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pages of more stored text than service.RENDER_ON_LOOP_BYTES render in a worker thread: the same body.
+    rows = [row(n, f"2025-10-01T10:00:0{n}Z", sessionEndTime=f"2025-10-01T10:0{n}:00Z") for n in (1, 2)]
+    ok(caller.ingest(client, rows, offset=None), 2, 0)
+    on_loop = caller.details(client, body(timeZoneOffset=-330), path=V2)
+    monkeypatch.setattr(service, "RENDER_ON_LOOP_BYTES", 0)
+    in_thread = caller.details(client, body(timeZoneOffset=-330), path=V2)
+    assert in_thread.status_code == 200 and in_thread.content == on_loop.content
+    # 10:00:01Z at UTC+05:30 is 15:30:01 local
+    assert [r["sessionStartTime"] for r in in_thread.json()["data"]] == ["2025-10-01T15:30:01", "2025-10-01T15:30:02"]
+    assert [r["sessionEndTime"] for r in in_thread.json()["data"]] == ["2025-10-01T15:31:00", "2025-10-01T15:32:00"]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine
 
 from smartassist.analytics.conversations.request import CallDetailsQuery
-from smartassist.analytics.conversations.service import page_statement
+from smartassist.analytics.conversations.service import page_params, page_statement, shape_of
 
 
 @pytest.mark.parametrize(
@@ -18,7 +18,7 @@ def test_page_is_an_index_range_scan_without_a_sort(
     db_engine: Engine, channels: tuple[str, ...], queues: tuple[str, ...], direction: str
 ) -> None:
     query = CallDetailsQuery(0, 7 * 86_400_000, 0, channels, queues, None, direction)
-    stmt = page_statement("a" * 24, query, v2=True, limit=100, offset_pages=10)
+    stmt = page_statement(shape_of(query, v2=True)).params(page_params("a" * 24, query, limit=100, offset_pages=10))
     sql = str(stmt.compile(db_engine, compile_kwargs={"literal_binds": True}))
     sqlite = db_engine.dialect.name == "sqlite"
     with db_engine.connect() as conn:

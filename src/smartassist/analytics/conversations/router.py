@@ -9,7 +9,7 @@ validated by request.parse_call_details_body.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -20,7 +20,6 @@ from smartassist.analytics.conversations.request import parse_call_details_body
 from smartassist.analytics.conversations.service import call_details
 from smartassist.analytics.heavy import heavy_request
 from smartassist.auth.deps import Principal, principal_of, require_app
-from smartassist.db import read_connection
 from smartassist.scopes import ANALYTICS
 from smartassist.state import get_runtime
 
@@ -73,23 +72,27 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _serve(request: Request, principal: Principal, body: Any, *, v2: bool, limit: int, offset: int) -> Response:
+async def _serve(request: Request, principal: Principal, body: Any, *, v2: bool, limit: int, offset: int) -> Response:
     query = parse_call_details_body(body, v2=v2)
-    with heavy_request(request, principal.account_id), read_connection(get_runtime(request).read_engine) as connection:
+    with heavy_request(request, principal.account_id):
         # At most MAX_LIMIT rows of at most 256 KiB each (ingest.conversations): 25 MiB, under any size cap.
-        content = call_details(connection, principal.account_id, query, v2=v2, limit=limit, offset_pages=offset)
+        # On the event loop, like IntentRealtimeData: reads.Reads awaits PostgreSQL (service.py says where the
+        # page is rendered).
+        content = await call_details(
+            get_runtime(request).reads, principal.account_id, query, v2=v2, limit=limit, offset_pages=offset
+        )
     return Response(content, media_type="application/json")
 
 
-def _endpoint(*, v2: bool) -> Callable[..., Response]:
-    def endpoint(
+def _endpoint(*, v2: bool) -> Callable[..., Awaitable[Response]]:
+    async def endpoint(
         request: Request,
         accountId: str,  # noqa: N803 - the contract's path parameter name
         limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page"),
         offset: int = Query(0, ge=0, le=MAX_OFFSET_PAGES, description="pages of `limit` rows to skip"),
         body: Any = Depends(json_body),
     ) -> Response:
-        return _serve(request, principal_of(request), body, v2=v2, limit=limit, offset=offset)
+        return await _serve(request, principal_of(request), body, v2=v2, limit=limit, offset=offset)
 
     return endpoint
 

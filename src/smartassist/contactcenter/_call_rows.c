@@ -1,0 +1,980 @@
+/* Call Details: one stored row's text (call_rows.encode_row's compact JSON, its times as epoch ms) rendered as
+ * the route serves it, straight from text to text. call_rows.render_row is the reference (the rules are in
+ * call_rows.py); this module does the same without building Python objects.
+ *
+ * Why C: a page of 100 rows (~90 kB) took ~2.3 ms in Python, ~5x its database fetch: json.loads, walking the
+ * row for its time fields, the times' formatting and json.dumps (bench/bench_call_details.py); here ~0.15 ms.
+ * tests/contactcenter/test_call_rows_render.py compares the two under hypothesis.
+ *
+ * What it renders: the text encode_row writes, the only writer of conversations.row: one JSON object, no
+ * whitespace, no duplicate keys, strings escaped as json.dumps(ensure_ascii=False) escapes them, numbers as
+ * Python writes ints and floats. Every value copied is checked to be in that form, so that copying it is what
+ * json.loads then json.dumps would give; anything else (and a time outside MIN_MS..MAX_MS) returns None and
+ * Python renders the row. Nothing here raises for a row's content: only MemoryError, or a TypeError for
+ * arguments of the wrong type.
+ *
+ * How: the row's top-level members are copied one by one, skipping the dropped keys and writing the two row
+ * times. Each object of `destinations` is listed first (its members' spans, checked), since its
+ * destinationType may come after the keys it decides; a QueueEntry writes its own times and its agent
+ * segments, anything else is a bare segment. A segment is listed first too: its computed durations depend on
+ * keys that may come later. What an enclosing listing has checked is only skipped over again, not rechecked.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../analytics/_buffer.h"
+
+#define MINUTE_MS 60000
+/* call_rows.MIN_MS, MAX_MS (tests compare them). */
+#define MIN_MS ((int64_t)0)
+#define MAX_MS ((int64_t)253402300799999 - 840 * MINUTE_MS)
+#define MAX_DEPTH 64          /* deeper rows go to Python (ingest allows 16 levels) */
+#define MAX_INT_DIGITS 4300   /* json.loads refuses longer ints (sys.int_info.default_max_str_digits) */
+#define MAX_DROPPED 32
+
+typedef struct { const char *s; Py_ssize_t n; } Span;
+
+/* One member of a listed object: the key with its quotes (and a tag of its length and three of its bytes,
+ * compared before the texts), the value's text. */
+typedef struct {
+    const char *key;
+    Py_ssize_t key_len;
+    uint64_t tag;
+    const char *value, *value_end;
+} Member;
+
+#define LOCAL_MEMBERS 256
+
+typedef struct {
+    const char *end;  /* end of the input */
+    Buffer out;
+    int64_t offset_ms;
+    int drop_snooze;
+    Span dropped[MAX_DROPPED];  /* top-level keys left out, with their quotes */
+    Py_ssize_t n_dropped;
+    Member *members;  /* a stack: each listed object's members above its caller's; `local` until it grows */
+    Py_ssize_t n_members, cap_members;
+    Py_ssize_t mark;  /* the index of the innermost object's mark */
+    int64_t day;      /* the day (since 1970-01-01) whose `YYYY-MM-DD` is in `date`: a row's times share a few */
+    char date[10];
+    Member local[LOCAL_MEMBERS];
+} Ctx;
+
+/* Results: a pointer past what was read, or NULL: not renderable here (Python renders the row), or, when
+ * PyErr_Occurred(), out of memory. */
+
+#define KEY(s) s, (Py_ssize_t)(sizeof(s) - 1)
+
+static int
+key_is(const char *key, Py_ssize_t len, const char *word, Py_ssize_t word_len)
+{
+    return len == word_len && memcmp(key, word, (size_t)len) == 0;
+}
+
+/* --- checking the stored form ---------------------------------------------------------------------------------- */
+
+/* Bytes json.dumps(ensure_ascii=False) writes as they are inside a string: all but controls, '"' and '\\'
+ * (the input is a str's UTF-8, so any byte from 0x80 is part of a valid character). */
+static unsigned char plain[256];
+
+static void
+init_plain(void)
+{
+    for (int c = 0; c < 256; c++)
+        plain[c] = c >= 0x20 && c != '"' && c != '\\';
+}
+
+static int
+lower_hex(char c)
+{
+    return (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+/* A string at p ('"') with only the escapes json.dumps writes: \" \\ \b \f \n \r \t, and \u00xx (lower-case
+ * hex) for the other controls. */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Nonzero when one of the 8 bytes is a control, '"' or '\\' (the bit tricks for "a byte below n" and "a zero
+ * byte": exact as to whether there is one). */
+static inline uint64_t
+special8(uint64_t w)
+{
+    uint64_t quote = w ^ (ONES * '"'), backslash = w ^ (ONES * '\\');
+    return (((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGHS;
+}
+
+static const char *
+checked_string(const char *p, const char *end)
+{
+    p++;
+    for (;;) {
+        uint64_t w;
+        while (end - p >= 8 && (memcpy(&w, p, 8), !special8(w)))
+            p += 8;
+        while (p < end && plain[(unsigned char)*p])
+            p++;
+        if (p >= end)
+            return NULL;
+        if (*p == '"')
+            return p + 1;
+        if (*p != '\\' || end - p < 2)
+            return NULL;
+        switch (p[1]) {
+        case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't':
+            p += 2;
+            break;
+        case 'u': {
+            if (end - p < 6 || p[2] != '0' || p[3] != '0' || (p[4] != '0' && p[4] != '1'))
+                return NULL;
+            int low = lower_hex(p[5]);
+            if (low < 0)
+                return NULL;
+            int code = (p[4] - '0') * 16 + low;
+            if (code == '\b' || code == '\f' || code == '\n' || code == '\r' || code == '\t')
+                return NULL;
+            p += 6;
+            break;
+        }
+        default:
+            return NULL;
+        }
+    }
+}
+
+static const char *
+digits(const char *p, const char *end)
+{
+    while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    return p;
+}
+
+/* A number as Python writes it: an int without leading zeros (never -0), or a float as repr() writes it. */
+static const char *
+checked_number(const char *p, const char *end)
+{
+    const char *start = p;
+    if (*p == '-')
+        p++;
+    if (p >= end || *p < '0' || *p > '9')
+        return NULL;
+    const char *first = p;
+    p = *p == '0' ? p + 1 : digits(p, end);
+    int is_float = 0;
+    if (p < end && *p == '.') {
+        const char *fraction = ++p;
+        if ((p = digits(p, end)) == fraction)
+            return NULL;
+        is_float = 1;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        const char *exponent = p;
+        if ((p = digits(p, end)) == exponent)
+            return NULL;
+        is_float = 1;
+    }
+    if (!is_float) {
+        if ((p - start == 2 && start[0] == '-' && start[1] == '0') || p - first > MAX_INT_DIGITS)
+            return NULL;
+        return p;
+    }
+    char text[40];
+    Py_ssize_t len = p - start;
+    if (len >= (Py_ssize_t)sizeof(text))
+        return NULL;
+    memcpy(text, start, (size_t)len);
+    text[len] = '\0';
+    char *parsed_end;
+    double value = PyOS_string_to_double(text, &parsed_end, NULL);
+    if (value == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if (parsed_end != text + len || !isfinite(value))
+        return NULL;
+    char *repr = PyOS_double_to_string(value, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (repr == NULL)
+        return NULL;  /* MemoryError set */
+    int same = (Py_ssize_t)strlen(repr) == len && memcmp(repr, text, (size_t)len) == 0;
+    PyMem_Free(repr);
+    return same ? p : NULL;
+}
+
+static int
+grow(Ctx *c)
+{
+    if (c->n_members < c->cap_members)
+        return 0;
+    Py_ssize_t cap = c->cap_members * 2;
+    Member *grown = c->members == c->local ? PyMem_Malloc((size_t)cap * sizeof(Member))
+                                           : PyMem_Realloc(c->members, (size_t)cap * sizeof(Member));
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (c->members == c->local)
+        memcpy(grown, c->local, sizeof(c->local));
+    c->members = grown;
+    c->cap_members = cap;
+    return 0;
+}
+
+/* Each object's members sit above a mark on the stack: a NULL key, the enclosing object's mark as its key_len,
+ * and as its tag a mask of the object's key tags (hashed to one bit each) so that most keys need no search. */
+static int
+push_mark(Ctx *c)
+{
+    if (grow(c) < 0)
+        return -1;
+    c->members[c->n_members] = (Member){NULL, c->mark, 0, NULL, NULL};
+    c->mark = c->n_members++;
+    return 0;
+}
+
+static void
+pop_to(Ctx *c, Py_ssize_t base)
+{
+    c->mark = c->members[base].key_len;
+    c->n_members = base;
+}
+
+/* 0, 1 when the object already has this key (json.loads would keep the last value at the first key's place:
+ * not renderable here; searched only when `dups`), -1 for no memory. Canonical strings are equal exactly when
+ * their texts are. */
+static int
+push_member(Ctx *c, const char *key, Py_ssize_t key_len, int dups)
+{
+    /* key_len >= 2: the quotes */
+    uint64_t tag = (uint64_t)key_len << 24 | (uint64_t)(unsigned char)key[1] << 16
+                   | (uint64_t)(unsigned char)key[key_len / 2] << 8 | (unsigned char)key[key_len - 2];
+    if (dups) {
+        uint64_t bit = (uint64_t)1 << ((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+        if (c->members[c->mark].tag & bit) {
+            for (Py_ssize_t i = c->n_members - 1; i > c->mark; i--)
+                if (c->members[i].tag == tag && c->members[i].key_len == key_len
+                    && memcmp(c->members[i].key, key, (size_t)key_len) == 0)
+                    return 1;
+        }
+        c->members[c->mark].tag |= bit;
+    }
+    if (grow(c) < 0)
+        return -1;
+    c->members[c->n_members++] = (Member){key, key_len, tag, NULL, NULL};
+    return 0;
+}
+
+static const char *checked_value(Ctx *c, const char *p, int depth);
+
+/* An object at p ('{'), checked whole (members on the stack while it is read, popped after). */
+static const char *
+checked_object(Ctx *c, const char *p, int depth)
+{
+    const char *end = c->end;
+    Py_ssize_t base = c->n_members;
+    if (push_mark(c) < 0)
+        return NULL;
+    p++;
+    if (p < end && *p == '}') {
+        pop_to(c, base);
+        return p + 1;
+    }
+    for (;;) {
+        const char *key = p;
+        if (p >= end || *p != '"' || (p = checked_string(p, end)) == NULL)
+            goto fail;
+        int seen = push_member(c, key, p - key, 1);
+        if (seen != 0 || p >= end || *p != ':')
+            goto fail;
+        if ((p = checked_value(c, p + 1, depth + 1)) == NULL || p >= end)
+            goto fail;
+        if (*p == '}')
+            break;
+        if (*p != ',')
+            goto fail;
+        p++;
+    }
+    pop_to(c, base);
+    return p + 1;
+fail:
+    pop_to(c, base);
+    return NULL;
+}
+
+static const char *
+checked_array(Ctx *c, const char *p, int depth)
+{
+    const char *end = c->end;
+    p++;
+    if (p < end && *p == ']')
+        return p + 1;
+    for (;;) {
+        if ((p = checked_value(c, p, depth + 1)) == NULL || p >= end)
+            return NULL;
+        if (*p == ']')
+            return p + 1;
+        if (*p != ',')
+            return NULL;
+        p++;
+    }
+}
+
+/* Any value at p, checked to be in the stored form; returns the end of its text. */
+static const char *
+checked_value(Ctx *c, const char *p, int depth)
+{
+    const char *end = c->end;
+    if (p >= end || depth > MAX_DEPTH)
+        return NULL;
+    switch (*p) {
+    case '"':
+        return checked_string(p, end);
+    case '{':
+        return checked_object(c, p, depth);
+    case '[':
+        return checked_array(c, p, depth);
+    case 't':
+        return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
+    case 'f':
+        return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+    case 'n':
+        return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
+    default:
+        return checked_number(p, end);
+    }
+}
+
+/* --- skipping what is known to be checked ---------------------------------------------------------------------- */
+
+static const char *
+skip_string(const char *p, const char *end)
+{
+    p++;
+    while (p < end) {
+        if (*p == '"')
+            return p + 1;
+        p += *p == '\\' ? 2 : 1;
+    }
+    return NULL;
+}
+
+static const char *
+skip_value(const char *p, const char *end)
+{
+    if (*p == '"')
+        return skip_string(p, end);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (p < end) {
+            char ch = *p;
+            if (ch == '"') {
+                if ((p = skip_string(p, end)) == NULL)
+                    return NULL;
+                continue;
+            }
+            if (ch == '{' || ch == '[')
+                depth++;
+            else if ((ch == '}' || ch == ']') && --depth == 0)
+                return p + 1;
+            p++;
+        }
+        return NULL;
+    }
+    while (p < end && *p != ',' && *p != '}' && *p != ']')
+        p++;
+    return p;
+}
+
+/* The members of the object at p onto the stack (above a mark at the returned base), their values checked
+ * unless `checked` (an enclosing listing checked them). Returns the end of the object, or NULL. */
+static const char *
+list_members(Ctx *c, const char *p, int checked, int depth, Py_ssize_t *base)
+{
+    const char *end = c->end;
+    *base = c->n_members;
+    if (push_mark(c) < 0)
+        return NULL;
+    p++;
+    if (p < end && *p == '}')
+        return p + 1;
+    for (;;) {
+        const char *key = p;
+        if (checked) {
+            if ((p = skip_string(p, end)) == NULL || push_member(c, key, p - key, 0) < 0)
+                return NULL;
+        } else {
+            if (p >= end || *p != '"' || (p = checked_string(p, end)) == NULL)
+                return NULL;
+            if (push_member(c, key, p - key, 1) != 0 || p >= end || *p != ':')
+                return NULL;
+        }
+        const char *value = p + 1;
+        p = checked ? skip_value(value, end) : checked_value(c, value, depth + 1);
+        if (p == NULL || p >= end)
+            return NULL;
+        c->members[c->n_members - 1].value = value;
+        c->members[c->n_members - 1].value_end = p;
+        if (*p == '}')
+            return p + 1;
+        if (*p != ',')
+            return NULL;
+        p++;
+    }
+}
+
+/* --- writing --------------------------------------------------------------------------------------------------- */
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static char *
+two_digits(char *p, int value)
+{
+    p[0] = (char)('0' + value / 10);
+    p[1] = (char)('0' + value % 10);
+    return p + 2;
+}
+
+/* Days since 1970-01-01 -> civil date (H. Hinnant's civil_from_days; proleptic Gregorian). */
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* `YYYY-MM-DDTHH:MM:SS` of ms floored to the second (years 1969..9999 here: MIN_MS..MAX_MS at +-840 min). */
+static char *
+civil_text(Ctx *c, char *p, int64_t ms)
+{
+    int64_t seconds = floor_div(ms, 1000);
+    int64_t days = floor_div(seconds, 86400);
+    int second_of_day = (int)(seconds - days * 86400);
+    if (days != c->day) {
+        int year, month, day;
+        civil_from_days(days, &year, &month, &day);
+        char *d = c->date;
+        d = two_digits(d, year / 100);
+        d = two_digits(d, year % 100);
+        *d++ = '-';
+        d = two_digits(d, month);
+        *d++ = '-';
+        two_digits(d, day);
+        c->day = days;
+    }
+    memcpy(p, c->date, 10);
+    p += 10;
+    *p++ = 'T';
+    p = two_digits(p, second_of_day / 3600);
+    *p++ = ':';
+    p = two_digits(p, second_of_day / 60 % 60);
+    *p++ = ':';
+    return two_digits(p, second_of_day % 60);
+}
+
+/* The value's text as a stored instant: 1 and *ms when it is an int in MIN_MS..MAX_MS, 0 when it is no int
+ * (a float, a string, null...: not a time, copied), -1 for an int out of that range (Python renders it). */
+static int
+stored_ms(const char *v, const char *v_end, int64_t *ms)
+{
+    const char *p = v;
+    if (p < v_end && *p == '-')
+        p++;
+    if (p >= v_end || *p < '0' || *p > '9' || digits(p, v_end) != v_end)
+        return 0;
+    if (v_end - p > 15 || *v == '-')
+        return -1;
+    int64_t value = 0;
+    for (; p < v_end; p++)
+        value = value * 10 + (*p - '0');
+    if (value < MIN_MS || value > MAX_MS)
+        return -1;
+    *ms = value;
+    return 1;
+}
+
+/* A time field's value: its naive local text or its Z text when it is a stored instant, else as it is.
+ * Returns 0, or -1 (not renderable, or no memory). */
+static int
+put_time(Ctx *c, const char *v, const char *v_end, int zulu)
+{
+    int64_t ms;
+    int kind = stored_ms(v, v_end, &ms);
+    if (kind < 0)
+        return -1;
+    if (kind == 0)
+        return put(&c->out, v, v_end - v);
+    char text[32];
+    char *p = text;
+    *p++ = '"';
+    if (zulu) {
+        p = civil_text(c, p, ms);
+        int millis = (int)(ms % 1000);
+        *p++ = '.';
+        *p++ = (char)('0' + millis / 100);
+        p = two_digits(p, millis % 100);
+        *p++ = 'Z';
+    } else {
+        p = civil_text(c, p, ms - c->offset_ms);
+    }
+    *p++ = '"';
+    return put(&c->out, text, p - text);
+}
+
+static int
+put_int(Ctx *c, const char *prefix, Py_ssize_t prefix_len, int64_t value)
+{
+    char text[24];
+    int n = snprintf(text, sizeof(text), "%lld", (long long)value);
+    if (put(&c->out, prefix, prefix_len) < 0)
+        return -1;
+    return put(&c->out, text, n);
+}
+
+static int
+put_key(Ctx *c, const Member *m, int *first)
+{
+    if (!*first && PUT_LITERAL(&c->out, ",") < 0)
+        return -1;
+    *first = 0;
+    if (put(&c->out, m->key, m->key_len) < 0)
+        return -1;
+    return PUT_LITERAL(&c->out, ":");
+}
+
+static int
+is_one_of(const Member *m, const Span *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (key_is(m->key, m->key_len, keys[i].s, keys[i].n))
+            return 1;
+    return 0;
+}
+
+/* Time fields by place (call_rows.SEGMENT_NAIVE, CONSULTING_NAIVE; module attributes, compared by the tests). */
+static const Span SEGMENT_NAIVE[] = {
+    {KEY("\"assignedAt\"")}, {KEY("\"acceptedTime\"")}, {KEY("\"firstResponseTime\"")},
+    {KEY("\"interactionEndTime\"")}, {KEY("\"afterCallWorkEndTime\"")},
+};
+static const Span CONSULTING_NAIVE[] = {
+    {KEY("\"assignedAt\"")}, {KEY("\"acceptedTime\"")}, {KEY("\"consultingEndTime\"")},
+};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* An object whose members are listed above base: each written, times converted (keys of `naive`). */
+static int
+write_consulting(Ctx *c, Py_ssize_t base)
+{
+    int first = 1;
+    if (PUT_LITERAL(&c->out, "{") < 0)
+        return -1;
+    for (Py_ssize_t i = base + 1; i < c->n_members; i++) {
+        Member m = c->members[i];
+        if (put_key(c, &m, &first) < 0)
+            return -1;
+        int r = is_one_of(&m, CONSULTING_NAIVE, COUNT(CONSULTING_NAIVE)) ? put_time(c, m.value, m.value_end, 0)
+                                                                        : put(&c->out, m.value, m.value_end - m.value);
+        if (r < 0)
+            return -1;
+    }
+    return PUT_LITERAL(&c->out, "}");
+}
+
+/* An array at v (checked): each object in it written by `object`, anything else as it is. */
+static int
+write_array(Ctx *c, const char *v, const char *v_end, int (*object)(Ctx *, const char *, int))
+{
+    const char *p = v + 1, *end = v_end;
+    if (PUT_LITERAL(&c->out, "[") < 0)
+        return -1;
+    while (p < end && *p != ']') {
+        if (p > v + 1) {
+            if (PUT_LITERAL(&c->out, ",") < 0)
+                return -1;
+            p++;  /* the comma */
+        }
+        const char *item_end = skip_value(p, end);
+        if (item_end == NULL)
+            return -1;
+        int r = *p == '{' ? object(c, p, 1) : put(&c->out, p, item_end - p);
+        if (r < 0)
+            return -1;
+        p = item_end;
+    }
+    return PUT_LITERAL(&c->out, "]");
+}
+
+static int
+consulting_agent(Ctx *c, const char *p, int checked)
+{
+    Py_ssize_t base;
+    int r = list_members(c, p, checked, 0, &base) == NULL ? -1 : write_consulting(c, base);
+    pop_to(c, base);
+    return r;
+}
+
+/* call_rows.seconds_between: whole seconds from start to end, none (-1) when either is missing or end < start. */
+static int64_t
+seconds_between(int has_start, int64_t start, int has_end, int64_t end)
+{
+    return has_start && has_end && end >= start ? (end - start) / 1000 : -1;
+}
+
+/* An agent segment whose members are listed above base (call_rows.render_row: its computed durations, its
+ * snoozeinfo left out when asked, its times). */
+static int
+write_segment(Ctx *c, Py_ssize_t base)
+{
+    enum { ACCEPTED, FIRST_RESPONSE, INTERACTION_END, ACW_END, TIMES };
+    static const Span times[TIMES] = {
+        {KEY("\"acceptedTime\"")}, {KEY("\"firstResponseTime\"")}, {KEY("\"interactionEndTime\"")},
+        {KEY("\"afterCallWorkEndTime\"")},
+    };
+    int64_t at[TIMES] = {0};
+    int has[TIMES] = {0};
+    int has_frd = 0, has_id = 0, has_acwd = 0;
+    for (Py_ssize_t i = base + 1; i < c->n_members; i++) {
+        const Member *m = &c->members[i];
+        for (int t = 0; t < TIMES; t++)
+            if (key_is(m->key, m->key_len, times[t].s, times[t].n)) {
+                int kind = stored_ms(m->value, m->value_end, &at[t]);
+                if (kind < 0)
+                    return -1;
+                has[t] = kind;
+            }
+        has_frd |= key_is(m->key, m->key_len, KEY("\"firstResponseDuration\""));
+        has_id |= key_is(m->key, m->key_len, KEY("\"interactionDuration\""));
+        has_acwd |= key_is(m->key, m->key_len, KEY("\"afterCallWorkDuration\""));
+    }
+    int64_t frd = has_frd ? -1 : seconds_between(has[ACCEPTED], at[ACCEPTED], has[FIRST_RESPONSE], at[FIRST_RESPONSE]);
+    int64_t id = has_id ? -1 : seconds_between(has[ACCEPTED], at[ACCEPTED], has[INTERACTION_END], at[INTERACTION_END]);
+    int64_t acwd = has_acwd ? -1
+                            : seconds_between(has[INTERACTION_END], at[INTERACTION_END], has[ACW_END], at[ACW_END]);
+
+    int first = 1;
+    if (PUT_LITERAL(&c->out, "{") < 0)
+        return -1;
+    for (Py_ssize_t i = base + 1; i < c->n_members; i++) {
+        Member m = c->members[i];
+        if (c->drop_snooze && key_is(m.key, m.key_len, KEY("\"snoozeinfo\"")))
+            continue;
+        if (acwd >= 0 && key_is(m.key, m.key_len, times[ACW_END].s, times[ACW_END].n)) {
+            if ((first ? put_int(c, KEY("\"afterCallWorkDuration\":"), acwd)
+                       : put_int(c, KEY(",\"afterCallWorkDuration\":"), acwd)) < 0)
+                return -1;
+            first = 0;
+        }
+        if (put_key(c, &m, &first) < 0)
+            return -1;
+        int r;
+        if (is_one_of(&m, SEGMENT_NAIVE, COUNT(SEGMENT_NAIVE)))
+            r = put_time(c, m.value, m.value_end, 0);
+        else if (key_is(m.key, m.key_len, KEY("\"ConsultingAgents\"")) && *m.value == '[')
+            r = write_array(c, m.value, m.value_end, consulting_agent);
+        else
+            r = put(&c->out, m.value, m.value_end - m.value);
+        if (r < 0)
+            return -1;
+        if (frd >= 0 && key_is(m.key, m.key_len, times[FIRST_RESPONSE].s, times[FIRST_RESPONSE].n)
+            && put_int(c, KEY(",\"firstResponseDuration\":"), frd) < 0)
+            return -1;
+        if (id >= 0 && key_is(m.key, m.key_len, times[INTERACTION_END].s, times[INTERACTION_END].n)
+            && put_int(c, KEY(",\"interactionDuration\":"), id) < 0)
+            return -1;
+    }
+    return PUT_LITERAL(&c->out, "}");
+}
+
+static int
+segment(Ctx *c, const char *p, int checked)
+{
+    Py_ssize_t base;
+    int r = list_members(c, p, checked, 0, &base) == NULL ? -1 : write_segment(c, base);
+    pop_to(c, base);
+    return r;
+}
+
+/* A QueueEntry whose members are listed above base: its times, its agent segments. */
+static int
+write_queue_entry(Ctx *c, Py_ssize_t base)
+{
+    int first = 1;
+    if (PUT_LITERAL(&c->out, "{") < 0)
+        return -1;
+    for (Py_ssize_t i = base + 1; i < c->n_members; i++) {
+        Member m = c->members[i];
+        if (put_key(c, &m, &first) < 0)
+            return -1;
+        int r;
+        if (key_is(m.key, m.key_len, KEY("\"EnterTime\"")))
+            r = put_time(c, m.value, m.value_end, 0);
+        else if (key_is(m.key, m.key_len, KEY("\"CallbackOptedTime\""))
+                 || key_is(m.key, m.key_len, KEY("\"userCallbackAcceptTime\"")))
+            r = put_time(c, m.value, m.value_end, 1);
+        else if (key_is(m.key, m.key_len, KEY("\"respondingAgent\"")) && *m.value == '{')
+            r = segment(c, m.value, 1);
+        else if (key_is(m.key, m.key_len, KEY("\"nonRespondingAgents\"")) && *m.value == '[')
+            r = write_array(c, m.value, m.value_end, segment);
+        else
+            r = put(&c->out, m.value, m.value_end - m.value);
+        if (r < 0)
+            return -1;
+    }
+    return PUT_LITERAL(&c->out, "}");
+}
+
+/* One object of `destinations` (not yet checked): a QueueEntry, or else a bare agent segment. Returns the end of
+ * its text. */
+static const char *
+destination(Ctx *c, const char *p, int depth)
+{
+    Py_ssize_t base;
+    const char *end = list_members(c, p, 0, depth, &base);
+    if (end != NULL) {
+        int queue_entry = 0;
+        for (Py_ssize_t i = base + 1; i < c->n_members; i++) {
+            const Member *m = &c->members[i];
+            if (key_is(m->key, m->key_len, KEY("\"destinationType\"")))
+                queue_entry = key_is(m->value, m->value_end - m->value, KEY("\"QueueEntry\""));
+        }
+        if ((queue_entry ? write_queue_entry(c, base) : write_segment(c, base)) < 0)
+            end = NULL;
+    }
+    pop_to(c, base);
+    return end;
+}
+
+/* `destinations` when it is an array (not yet checked); returns the end of its text. */
+static const char *
+destinations(Ctx *c, const char *p)
+{
+    const char *end = c->end;
+    if (PUT_LITERAL(&c->out, "[") < 0)
+        return NULL;
+    p++;
+    if (p < end && *p == ']')
+        return PUT_LITERAL(&c->out, "]") < 0 ? NULL : p + 1;
+    for (;;) {
+        if (p >= end)
+            return NULL;
+        if (*p == '{') {
+            p = destination(c, p, 2);
+        } else {
+            const char *item_end = checked_value(c, p, 2);
+            if (item_end != NULL && put(&c->out, p, item_end - p) < 0)
+                return NULL;
+            p = item_end;
+        }
+        if (p == NULL || p >= end)
+            return NULL;
+        if (*p == ']')
+            return PUT_LITERAL(&c->out, "]") < 0 ? NULL : p + 1;
+        if (*p != ',' || PUT_LITERAL(&c->out, ",") < 0)
+            return NULL;
+        p++;
+    }
+}
+
+/* The row object at p: its members in order, the dropped keys left out. 0, or -1. */
+static int
+row(Ctx *c, const char *p)
+{
+    const char *end = c->end;
+    if (p >= end || *p != '{' || push_mark(c) < 0)
+        return -1;
+    int first = 1;
+    if (PUT_LITERAL(&c->out, "{") < 0)
+        return -1;
+    p++;
+    if (p < end && *p == '}')
+        p++;
+    else
+        for (;;) {
+            const char *key = p;
+            if (p >= end || *p != '"' || (p = checked_string(p, end)) == NULL)
+                return -1;
+            Member m = {key, p - key, 0, NULL, NULL};
+            if (push_member(c, key, m.key_len, 1) != 0 || p >= end || *p != ':')
+                return -1;
+            const char *value = p + 1;
+            if (is_one_of(&m, c->dropped, (size_t)c->n_dropped)) {
+                p = checked_value(c, value, 1);
+            } else {
+                if (put_key(c, &m, &first) < 0)
+                    return -1;
+                if (key_is(key, m.key_len, KEY("\"destinations\"")) && value < end && *value == '[') {
+                    p = destinations(c, value);
+                } else if ((p = checked_value(c, value, 1)) != NULL) {
+                    int is_time = key_is(key, m.key_len, KEY("\"sessionStartTime\""))
+                                  || key_is(key, m.key_len, KEY("\"sessionEndTime\""));
+                    if ((is_time ? put_time(c, value, p, 0) : put(&c->out, value, p - value)) < 0)
+                        return -1;
+                }
+            }
+            if (p == NULL || p >= end)
+                return -1;
+            if (*p == '}') {
+                p++;
+                break;
+            }
+            if (*p != ',')
+                return -1;
+            p++;
+        }
+    if (p != end)
+        return -1;
+    return PUT_LITERAL(&c->out, "}");
+}
+
+PyDoc_STRVAR(render_doc,
+"render(stored, offset_minutes, dropped, drop_snooze, /) -> bytes | None\n\n"
+"A stored row's text (call_rows.encode_row's) as Call Details serves it, UTF-8 JSON: naive times at\n"
+"offset_minutes (UTC - local), Z times in UTC, durations computed where absent, the top-level keys in\n"
+"`dropped` (a tuple of str) left out, and each agent segment's snoozeinfo when drop_snooze. None when the\n"
+"text is not in the form encode_row writes (call_rows.render_row then renders it).");
+
+static PyObject *
+render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "render() takes 4 positional arguments");
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[0]) || !PyTuple_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "render() takes (str, int, tuple of str, bool)");
+        return NULL;
+    }
+    int64_t offset_minutes;
+    if (as_ms(args[1], "offset_minutes", &offset_minutes) < 0)
+        return NULL;
+    if (offset_minutes < -840 || offset_minutes > 840) {
+        PyErr_SetString(PyExc_ValueError, "offset_minutes must be between -840 and 840");
+        return NULL;
+    }
+    int drop_snooze = PyObject_IsTrue(args[3]);
+    if (drop_snooze < 0)
+        return NULL;
+    Py_ssize_t len;
+    const char *text = PyUnicode_AsUTF8AndSize(args[0], &len);
+    if (text == NULL) {  /* a lone surrogate: not a stored row's text */
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    Ctx c;  /* not zeroed whole: `local` is 10 kB */
+    c.end = text + len;
+    c.out = (Buffer){NULL, 0};
+    c.offset_ms = offset_minutes * MINUTE_MS;
+    c.drop_snooze = drop_snooze;
+    c.n_members = 0;
+    c.mark = 0;
+    c.day = INT64_MIN;
+    c.members = c.local;
+    c.cap_members = LOCAL_MEMBERS;
+    c.n_dropped = PyTuple_GET_SIZE(args[2]);
+    if (c.n_dropped > MAX_DROPPED) {
+        PyErr_SetString(PyExc_ValueError, "too many dropped keys");
+        return NULL;
+    }
+    char quoted[MAX_DROPPED][64];
+    for (Py_ssize_t i = 0; i < c.n_dropped; i++) {
+        PyObject *name = PyTuple_GET_ITEM(args[2], i);
+        Py_ssize_t n;
+        const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &n) : NULL;
+        if (s == NULL || n > 60) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "dropped must hold str of at most 60 bytes");
+            return NULL;
+        }
+        quoted[i][0] = '"';
+        memcpy(quoted[i] + 1, s, (size_t)n);
+        quoted[i][n + 1] = '"';
+        c.dropped[i] = (Span){quoted[i], n + 2};
+    }
+    /* Times grow from 13 digits to 21 characters; a row has a few dozen of them. */
+    if ((c.out.bytes = PyBytes_FromStringAndSize(NULL, len + len / 4 + 256)) == NULL)
+        return NULL;
+    PyObject *result = NULL;
+    if (row(&c, text) == 0) {
+        if (_PyBytes_Resize(&c.out.bytes, c.out.len) == 0) {
+            result = c.out.bytes;
+            c.out.bytes = NULL;
+        }
+    } else if (!PyErr_Occurred()) {
+        result = Py_NewRef(Py_None);
+    }
+    Py_XDECREF(c.out.bytes);
+    if (c.members != c.local)
+        PyMem_Free(c.members);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"render", (PyCFunction)(void (*)(void))render, METH_FASTCALL, render_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static int
+exec_module(PyObject *module)
+{
+    init_plain();
+    if (PyModule_AddIntConstant(module, "MIN_MS", (long)MIN_MS) < 0
+        || PyModule_AddIntConstant(module, "MAX_MS", (long)MAX_MS) < 0)
+        return -1;
+    PyObject *segment_naive = PyTuple_New((Py_ssize_t)COUNT(SEGMENT_NAIVE));
+    PyObject *consulting_naive = PyTuple_New((Py_ssize_t)COUNT(CONSULTING_NAIVE));
+    if (segment_naive == NULL || consulting_naive == NULL)
+        goto fail;
+    for (size_t i = 0; i < COUNT(SEGMENT_NAIVE); i++) {
+        PyObject *name = PyUnicode_FromStringAndSize(SEGMENT_NAIVE[i].s + 1, SEGMENT_NAIVE[i].n - 2);
+        if (name == NULL)
+            goto fail;
+        PyTuple_SET_ITEM(segment_naive, (Py_ssize_t)i, name);
+    }
+    for (size_t i = 0; i < COUNT(CONSULTING_NAIVE); i++) {
+        PyObject *name = PyUnicode_FromStringAndSize(CONSULTING_NAIVE[i].s + 1, CONSULTING_NAIVE[i].n - 2);
+        if (name == NULL)
+            goto fail;
+        PyTuple_SET_ITEM(consulting_naive, (Py_ssize_t)i, name);
+    }
+    if (PyModule_AddObject(module, "SEGMENT_NAIVE", segment_naive) < 0)
+        goto fail;
+    segment_naive = NULL;
+    if (PyModule_AddObject(module, "CONSULTING_NAIVE", consulting_naive) < 0)
+        goto fail;
+    return 0;
+fail:
+    Py_XDECREF(segment_naive);
+    Py_XDECREF(consulting_naive);
+    return -1;
+}
+
+static PyModuleDef_Slot slots[] = {{Py_mod_exec, exec_module}, {0, NULL}};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_call_rows", "Call Details row renderer (see call_rows.py).", 0,
+    methods, slots, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__call_rows(void)
+{
+    return PyModuleDef_Init(&module);
+}

@@ -1,0 +1,6 @@
+MIN_MS: int
+MAX_MS: int
+SEGMENT_NAIVE: tuple[str, ...]
+CONSULTING_NAIVE: tuple[str, ...]
+
+def render(stored: str, offset_minutes: int, dropped: tuple[str, ...], drop_snooze: bool, /) -> bytes | None: ...

@@ -1,0 +1,265 @@
+"""The C row renderer (_call_rows.render, behind call_rows.render_rows) against the Python one (render_row then
+json.dumps): hand-made rows with the expected text written out, texts it must leave to Python, and hypothesis
+rows of every shape the convention knows (time fields in and out of their places, durations, blocks, offsets)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartassist.contactcenter import _call_rows, call_rows
+from smartassist.contactcenter.call_rows import (
+    ROW_BLOCKS_V2,
+    SEGMENT_BLOCK,
+    V2_ONLY_KEYS,
+    View,
+    encode_row,
+    render_row,
+    render_rows,
+)
+
+# 2025-10-01T02:10:36Z
+T = 1_759_284_636_000
+EVERYTHING = View(offset_minutes=0, v2=True, selected=None)
+
+
+def python(text: str, view: View) -> bytes:
+    return json.dumps(render_row(text, view), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def c_render(text: str, view: View) -> bytes | None:
+    return _call_rows.render(text, view.offset_minutes, view.dropped(), view.drops_snooze())
+
+
+def test_the_c_module_knows_the_same_fields_and_range() -> None:
+    assert _call_rows.SEGMENT_NAIVE == call_rows.SEGMENT_NAIVE
+    assert _call_rows.CONSULTING_NAIVE == call_rows.CONSULTING_NAIVE
+    assert (_call_rows.MIN_MS, _call_rows.MAX_MS) == (call_rows.MIN_MS, call_rows.MAX_MS)
+
+
+def test_a_row_rendered_by_hand() -> None:
+    segment = (
+        '{"agentId":"u-1","snoozeinfo":[],"firstResponseTime":1759284650000,"interactionEndTime":1759284733000,'
+        '"afterCallWorkEndTime":1759284742000,"acceptedTime":1759284643000,'
+        '"ConsultingAgents":[{"consultingEndTime":1759284700000,"EnterTime":1759284700000},7]}'
+    )
+    text = (
+        '{"sessionId":"s","sessionStartTime":1759284636000,"sessionEndTime":null,"Direction":"Inbound",'
+        '"skills":[],"campaigninfo":{"x":1.5},"name":"Müller \\"M\\"\\n","destinations":[{"destinationType":'
+        '"QueueEntry","EnterTime":1759284636000,"CallbackOptedTime":1759284657780,"assignedAt":1759284636000,'
+        f'"respondingAgent":{segment},"nonRespondingAgents":[{{"assignedAt":1759284640000}},"x"]}},'
+        '{"destinationType":"AgentSegment","acceptedTime":1759284643000,"interactionEndTime":1759284633000},'
+        "[1759284636000]]}"
+    )
+    # At -330 (UTC+05:30): 02:10:36Z is 07:40:36 local; the Z time stays UTC. Durations: 07:40:43 -> 07:40:50 is
+    # 7 s, -> 07:42:13 is 90 s; 07:42:13 -> 07:42:22 is 9 s, placed before afterCallWorkEndTime. The bare segment
+    # ends before it was accepted: no interactionDuration. A queue entry's own assignedAt, a consulting agent's
+    # EnterTime and a number in an array of destinations are not times.
+    expected = (
+        '{"sessionId":"s","sessionStartTime":"2025-10-01T07:40:36","sessionEndTime":null,"Direction":"Inbound",'
+        '"skills":[],"campaigninfo":{"x":1.5},"name":"Müller \\"M\\"\\n","destinations":[{"destinationType":'
+        '"QueueEntry","EnterTime":"2025-10-01T07:40:36","CallbackOptedTime":"2025-10-01T02:10:57.780Z",'
+        '"assignedAt":1759284636000,"respondingAgent":{"agentId":"u-1","snoozeinfo":[],'
+        '"firstResponseTime":"2025-10-01T07:40:50","firstResponseDuration":7,'
+        '"interactionEndTime":"2025-10-01T07:42:13","interactionDuration":90,"afterCallWorkDuration":9,'
+        '"afterCallWorkEndTime":"2025-10-01T07:42:22","acceptedTime":"2025-10-01T07:40:43",'
+        '"ConsultingAgents":[{"consultingEndTime":"2025-10-01T07:41:40","EnterTime":1759284700000},7]},'
+        '"nonRespondingAgents":[{"assignedAt":"2025-10-01T07:40:40"},"x"]},'
+        '{"destinationType":"AgentSegment","acceptedTime":"2025-10-01T07:40:43",'
+        '"interactionEndTime":"2025-10-01T07:40:33"},[1759284636000]]}'
+    )
+    view = View(offset_minutes=-330, v2=True, selected=None)
+    assert c_render(text, view) == expected.encode()
+    assert python(text, view) == expected.encode()
+    # v1 with selectedFields ["skills"]: the v2 keys, the unnamed blocks and snoozeinfo left out
+    v1 = View(offset_minutes=-330, v2=False, selected=frozenset({"skills"}))
+    got = json.loads(c_render(text, v1) or b"null")
+    assert [key for key in got if key in (*V2_ONLY_KEYS, *ROW_BLOCKS_V2)] == ["skills"]
+    assert "snoozeinfo" not in got["destinations"][0]["respondingAgent"]
+    assert c_render(text, v1) == python(text, v1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}',  # whitespace
+        ' {"a":1}',
+        '{"a":1}\n',
+        '{"a":"\\/"}',  # escapes json.dumps does not write
+        '{"a":"\\u0041"}',
+        '{"a":"\\u000a"}',
+        '{"a":"\\u001F"}',
+        '{"a":"\\ud83d\\ude00"}',
+        '{"a":-0}',  # numbers Python writes otherwise
+        '{"a":1E5}',
+        '{"a":1.50}',
+        '{"a":1e400}',
+        '{"a":1,"a":2}',  # a duplicate key: json.loads keeps the last value
+        '{"destinations":[{"x":1,"x":2}]}',
+        '{"sessionStartTime":-1}',  # a time out of range
+        '{"sessionStartTime":253402300799999}',
+        '{"a":1}{"b":2}',
+        "[1]",
+        "{}x",
+    ],
+)
+def test_texts_not_in_the_stored_form_are_left_to_python(text: str) -> None:
+    assert c_render(text, EVERYTHING) is None
+    try:
+        expected = python(text, EVERYTHING)
+    except (ValueError, TypeError, AttributeError, OverflowError, OSError):
+        return  # Python cannot render it either
+    assert render_rows([text], EVERYTHING) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a":"\\u001f\\u0000\\"\\\\\\b\\f\\n\\r\\t"}', '{"a":[1.5,-0.0,1e+16,1e-05,0,-3,true,false,null,{}]}', "{}"],
+)
+def test_texts_in_the_stored_form_are_copied(text: str) -> None:
+    assert c_render(text, EVERYTHING) == text.encode()
+
+
+def test_a_lone_surrogate_is_left_to_python() -> None:
+    assert c_render('{"a":"\ud800"}', EVERYTHING) is None
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(TypeError):
+        _call_rows.render(b"{}", 0, (), False)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="offset_minutes"):
+        _call_rows.render("{}", 841, (), False)
+
+
+# --- hypothesis: rows of every shape ----------------------------------------------------------------------------
+
+times = st.one_of(
+    st.integers(call_rows.MIN_MS, call_rows.MAX_MS),
+    st.integers(1_700_000_000_000, 1_800_000_000_000),
+    st.sampled_from([None, "", "2025-10-01T07:40:36", 0, call_rows.MAX_MS]),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+floats = st.floats(allow_nan=False, allow_infinity=False)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), floats, st.text())
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def objects(
+    fields: dict[str, st.SearchStrategy[Any]], required: dict[str, st.SearchStrategy[Any]] | None = None
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Objects with the required fields, some of the others (each from its strategy) and a few other keys, in
+    any order."""
+    required = required or {}
+    strategies = {**fields, **required}
+    names = st.lists(st.sampled_from(sorted(fields)), unique=True).map(lambda chosen: [*required, *chosen])
+    others = st.dictionaries(st.text(max_size=6), values, max_size=2)
+
+    def build(chosen: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+        return st.tuples(st.tuples(*(strategies[name] for name in chosen)), others, st.randoms()).map(
+            lambda parts: _shuffled({**parts[1], **dict(zip(chosen, parts[0], strict=True))}, parts[2])
+        )
+
+    return names.flatmap(build)
+
+
+def _shuffled(obj: dict[str, Any], rng: Any) -> dict[str, Any]:
+    items = list(obj.items())
+    rng.shuffle(items)
+    return dict(items)
+
+
+durations = st.one_of(st.integers(0, 10**9), st.none())
+consulting = objects({key: times for key in (*call_rows.CONSULTING_NAIVE, "EnterTime")})
+segment = objects(
+    {
+        **{key: times for key in call_rows.SEGMENT_NAIVE},
+        "firstResponseDuration": durations,
+        "interactionDuration": durations,
+        "afterCallWorkDuration": durations,
+        SEGMENT_BLOCK: values,
+        "ConsultingAgents": st.lists(consulting | values, max_size=3) | values,
+        "destinationType": st.sampled_from(["AgentSegment", "QueueEntry", "queueentry"]) | values,
+        "EnterTime": times,
+    }
+)
+queue_entry = objects(
+    {
+        "EnterTime": times,
+        "CallbackOptedTime": times,
+        "userCallbackAcceptTime": times,
+        "respondingAgent": segment | values,
+        "nonRespondingAgents": st.lists(segment | values, max_size=3) | values,
+        "assignedAt": times,
+    },
+    required={"destinationType": st.just("QueueEntry")},
+)
+rows = objects(
+    {
+        "sessionStartTime": times,
+        "sessionEndTime": times,
+        "destinations": st.lists(queue_entry | segment | values, max_size=4) | values,
+        **{key: values for key in (*V2_ONLY_KEYS, *ROW_BLOCKS_V2, "sessionId", "metaInfo")},
+    }
+)
+views = st.builds(
+    View,
+    offset_minutes=st.integers(-840, 840),
+    v2=st.booleans(),
+    selected=st.none() | st.frozensets(st.sampled_from([*ROW_BLOCKS_V2, SEGMENT_BLOCK])),
+)
+
+
+def _times_in_range(row: dict[str, Any]) -> bool:
+    """Whether every stored instant of the row (by the Python reference's time_slots) is one the C renderer
+    renders itself."""
+    return all(
+        call_rows.MIN_MS <= value <= call_rows.MAX_MS
+        for slot in call_rows.time_slots(row)
+        if (value := call_rows.stored_ms(slot.container, slot.key)) is not None
+    )
+
+
+@settings(max_examples=600, deadline=None)
+@given(rows, views)
+def test_c_renders_stored_rows_as_python_does(row: dict[str, Any], view: View) -> None:
+    text = encode_row(row)
+    try:
+        expected = python(text, view)
+    except (OverflowError, OSError, ValueError):  # an int in a time field beyond what time.gmtime takes
+        assert c_render(text, view) is None
+        return
+    got = c_render(text, view)
+    if _times_in_range(row):
+        assert got == expected
+    else:
+        assert got in (None, expected)
+    assert render_rows([text], view) == [expected]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows, views, st.sampled_from([{"indent": 1}, {"ensure_ascii": True}, {"separators": (", ", ": ")}]))
+def test_other_encodings_render_as_python_does(row: dict[str, Any], view: View, options: dict[str, Any]) -> None:
+    text = json.dumps(row, **options)
+    try:
+        expected = python(text, view)
+    except (OverflowError, OSError, ValueError):
+        return
+    assert c_render(text, view) in (None, expected)
+    assert render_rows([text], view) == [expected]
+
+
+def test_objects_of_many_keys() -> None:
+    # more keys than the member stack holds before it grows (256), nested, and one repeated last
+    many = {f"k{i}": {f"n{j}": j for j in range(300)} for i in range(3)}
+    text = encode_row({"sessionStartTime": T, **many})
+    assert c_render(text, EVERYTHING) == python(text, EVERYTHING)
+    assert c_render(text[:-2] + ',"n0":1}}', EVERYTHING) is None  # a second "n0" in the last object
+    assert c_render(text[:-1] + ',"k0":1}', EVERYTHING) is None  # a second "k0" at the top level
