@@ -81,7 +81,7 @@ def baseline(database_url: str, data_dir: Path, http: str) -> tuple[subprocess.P
         SMARTASSIST_DATA_DIR=str(data_dir),
         SMARTASSIST_LOG_LEVEL="warning",
     )
-    command = [sys.executable, "-m", "uvicorn", "smartassist.app:create_app", "--factory", "--http", http]
+    command = [sys.executable, "-m", "uvicorn", "smartassist.app:serve_app", "--factory", "--http", http]
     command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
     process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
     base_url = f"http://127.0.0.1:{port}"

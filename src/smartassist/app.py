@@ -22,6 +22,7 @@ from smartassist.auth.credentials import CredentialStore
 from smartassist.auth.failed_auth import FailedAuthLimiter
 from smartassist.auth.genuine import GenuineTokens
 from smartassist.auth.ratelimit import shared_count
+from smartassist.collector import freeze_startup_heap
 from smartassist.config import Settings
 from smartassist.crypto import SecretBox
 from smartassist.db import make_engine, make_read_engine, make_sessionmaker
@@ -58,7 +59,12 @@ def build_runtime(settings: Settings) -> Runtime:
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def serve_app() -> FastAPI:
+    """The app a server process runs (`smartassist serve`): create_app with its startup heap frozen."""
+    return create_app(freeze_heap=True)
+
+
+def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings)
 
@@ -66,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         await runtime.reads.open()
+        if freeze_heap:
+            freeze_startup_heap()
         yield
         await runtime.reads.close()
         runtime.dispose()

@@ -58,7 +58,7 @@ def serve(
         # prometheus-client reads this at import, in each worker: set it before uvicorn spawns them.
         os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir / "prometheus"))
     http_server.serve(
-        "smartassist.app:create_app",
+        "smartassist.app:serve_app",
         settings,
         workers,
         factory=True,
