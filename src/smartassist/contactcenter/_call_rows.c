@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../analytics/_buffer.h"
+#include "../analytics/_civil.h"
 
 #define MINUTE_MS 60000
 /* call_rows.MIN_MS, MAX_MS (tests compare them). */
@@ -430,36 +431,6 @@ list_members(Ctx *c, const char *p, int checked, int depth, Py_ssize_t *base)
 
 /* --- writing --------------------------------------------------------------------------------------------------- */
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static char *
-two_digits(char *p, int value)
-{
-    p[0] = (char)('0' + value / 10);
-    p[1] = (char)('0' + value % 10);
-    return p + 2;
-}
-
-/* Days since 1970-01-01 -> civil date (H. Hinnant's civil_from_days; proleptic Gregorian). */
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* `YYYY-MM-DDTHH:MM:SS` of ms floored to the second (years 1969..9999 here: MIN_MS..MAX_MS at +-840 min). */
 static char *
 civil_text(Ctx *c, char *p, int64_t ms)
@@ -468,11 +439,12 @@ civil_text(Ctx *c, char *p, int64_t ms)
     int64_t days = floor_div(seconds, 86400);
     int second_of_day = (int)(seconds - days * 86400);
     if (days != c->day) {
-        int year, month, day;
+        int64_t year;
+        int month, day;
         civil_from_days(days, &year, &month, &day);
         char *d = c->date;
-        d = two_digits(d, year / 100);
-        d = two_digits(d, year % 100);
+        d = two_digits(d, (int)(year / 100));
+        d = two_digits(d, (int)(year % 100));
         *d++ = '-';
         d = two_digits(d, month);
         *d++ = '-';
