@@ -32,7 +32,13 @@ import asyncpg
 SETUP = "SET plan_cache_mode = force_generic_plan"
 # What says the database, not the statement, failed: a connection error (SQLSTATE class 08), an operator's
 # intervention (57: admin shutdown, a terminated backend), a closed connection, the network.
-UNAVAILABLE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
+UNAVAILABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+)
 
 
 class ReadUnavailable(Exception):
@@ -56,7 +62,7 @@ class ReadPool:
             rows: list[asyncpg.Record] = await connection.fetch(sql, *args)
             reusable = True
             return rows
-        except (*UNAVAILABLE, asyncpg.exceptions.OperatorInterventionError) as exc:
+        except UNAVAILABLE as exc:
             raise ReadUnavailable(type(exc).__name__) from exc
         finally:
             self._put(connection, reusable)

@@ -35,7 +35,8 @@ Statement = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
 
 
 class Reads:
-    """Runs prebuilt Core statements and returns their rows as tuples; one per app instance."""
+    """Runs prebuilt Core statements and returns their rows, one per app instance: tuples on SQLite, asyncpg
+    Records on PostgreSQL (which index, slice and unpack as tuples do; compare them as tuple(row))."""
 
     def __init__(self, database_url: str, read_engine: Engine) -> None:
         self._read_engine = read_engine
