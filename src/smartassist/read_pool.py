@@ -3,8 +3,9 @@
 The driver here is asyncpg, not psycopg, for CPU, measured (bench/README.md, issue 16): a 25-row read (the
 IntentRealtimeData query), 8 concurrent tasks on uvloop, client CPU per query: psycopg's async connection
 taken from psycopg_pool 112–114 µs, the same connection taken from a plain list 82–84 µs, asyncpg's
-connection from a plain list 33–37 µs (asyncpg's own pool: 91–96 µs). Everything else (ingest, the heavy
-routes, migrations) stays on SQLAlchemy with psycopg; only these reads, each a prebuilt statement, use asyncpg.
+connection from a plain list 33–37 µs (asyncpg's own pool, in a run of 16 tasks where psycopg_pool's took
+126 µs: 91–96 µs). Everything else (ingest, the heavy routes, migrations) stays on SQLAlchemy with psycopg;
+only these reads, each a prebuilt statement, use asyncpg.
 
 So the pool is hand-written too, with what a read needs:
 - at most `max_size` connections, out or idle: an asyncio.Semaphore counts the ones out, and a request waits
