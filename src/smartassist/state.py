@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import Engine
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from smartassist.auth.credentials import CredentialStore
 from smartassist.auth.genuine import GenuineTokens
 from smartassist.config import Settings
+from smartassist.contactcenter.data_versions import Remembered
 from smartassist.crypto import SecretBox
 from smartassist.reads import Reads
 
@@ -29,6 +31,10 @@ class Runtime:
     reads: Reads
     credentials: CredentialStore
     genuine_tokens: GenuineTokens
+    # What this worker read at an account's data version (contactcenter/data_versions.py): Queue Size's queue
+    # states, Agent Activity's agentId of each agent.
+    queue_states: Remembered[Any, Any] = field(default_factory=Remembered)
+    agent_keys: Remembered[str, dict[int, str]] = field(default_factory=Remembered)
 
     def dispose(self) -> None:
         """Close the engines' pooled connections (at shutdown; the async reads' pool is closed by the app's

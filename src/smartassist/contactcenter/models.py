@@ -123,6 +123,18 @@ class AgentLatestStatus(Base):
     status: Mapped[str] = mapped_column(String(64))
 
 
+class DataVersion(Base):
+    """How many ingest transactions have changed an account's contact-center data (`data`) and its agents
+    (`agents`): bumped in each batch's own transaction (contactcenter/data_versions.py), so a worker that
+    remembers what it read at a version knows, by reading this one row, whether it may answer from memory."""
+
+    __tablename__ = "data_versions"
+
+    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[int]
+    agents: Mapped[int]
+
+
 class AgentInteraction(Base):
     __tablename__ = "agent_interactions"
     __table_args__ = (

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Select, Table, delete, select
 
 from smartassist.accounts.models import Account
+from smartassist.contactcenter import data_versions
 from smartassist.contactcenter.models import (
     Agent,
     AgentInteraction,
@@ -120,4 +121,5 @@ def prune(engine: Engine, cutoff_ms: int, *, batch: int = DEFAULT_BATCH) -> dict
             for table, column in ((_segment, "conversation_pk"), (_entry, "conversation_pk"), (_conversation, "id")):
                 statement = delete(table).where(table.c.account_id == account_id, table.c[column].in_(found))
                 deleted[table.name] += connection.execute(statement).rowcount
+            data_versions.bump(connection, account_id)  # what Queue Size remembers may hold them
     return deleted

@@ -443,7 +443,7 @@ def ingest_conversations(session: Session, account_id: str, rows: Rows, offset_m
                 raise bad_request(f"{label}: {exc}") from None
     labels = [label for label, _ in rows.items]
     # A bot id names a bot of this account only (contract §5): another account's bot of that id is another bot.
-    return _transaction(session, records, lambda: _apply(session, account_id, records, labels))
+    return _transaction(session, account_id, records, lambda: _apply(session, account_id, records, labels))
 
 
 def _apply(session: Session, account_id: str, records: list[ConversationIn], labels: list[str]) -> IngestResult:

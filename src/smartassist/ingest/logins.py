@@ -21,7 +21,7 @@ def add_login_events(session: Session, account_id: str, records: list[LoginEvent
     """Insert events; an eventId already stored (or earlier in the batch) is a duplicate and left as it was,
     as for status events."""
     get_account(session, account_id)
-    return _transaction(session, records, lambda: _add_login_events(session, account_id, records))
+    return _transaction(session, account_id, records, lambda: _add_login_events(session, account_id, records))
 
 
 def _add_login_events(session: Session, account_id: str, records: list[LoginEventIn]) -> IngestResult:

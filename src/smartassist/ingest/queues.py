@@ -18,7 +18,7 @@ def upsert_queues(session: Session, account_id: str, records: list[QueueIn]) -> 
     """Upsert by queueId within the account; a record equal to the stored queue (name, skills in order) is a
     duplicate."""
     get_account(session, account_id)
-    return _transaction(session, records, lambda: _upsert_queues(session, account_id, records))
+    return _transaction(session, account_id, records, lambda: _upsert_queues(session, account_id, records))
 
 
 def _upsert_queues(session: Session, account_id: str, records: list[QueueIn]) -> IngestResult:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from smartassist.accounts.service import get_account
 from smartassist.clock import now_ms
 from smartassist.collector import collector_paused
-from smartassist.contactcenter import latest_status
+from smartassist.contactcenter import data_versions, latest_status
 from smartassist.contactcenter.intent_items import EndedSession, render_item
 from smartassist.contactcenter.models import Agent, AgentInteraction, AgentStatusEvent, Bot, BotSession
 from smartassist.db import dialect_insert
@@ -53,7 +53,7 @@ def upsert_agents(session: Session, account_id: str, records: list[AgentIn]) -> 
     """Upsert by email (ids.normalize_email: NFKC + case folding); a userId is generated for a new agent that has
     none."""
     get_account(session, account_id)
-    return _transaction(session, records, lambda: _upsert_agents(session, account_id, records))
+    return _transaction(session, account_id, records, lambda: _upsert_agents(session, account_id, records), agents=True)
 
 
 def upsert_sessions(session: Session, account_id: str, bot_id: str, records: list[SessionIn]) -> IngestResult:
@@ -62,30 +62,35 @@ def upsert_sessions(session: Session, account_id: str, bot_id: str, records: lis
     get_account(session, account_id)
     if not is_caller_id(bot_id):
         raise bad_request(f"botId must be {CALLER_ID_RULE}")
-    return _transaction(session, records, lambda: _upsert_sessions(session, account_id, bot_id, records))
+    return _transaction(session, account_id, records, lambda: _upsert_sessions(session, account_id, bot_id, records))
 
 
 def add_status_events(session: Session, account_id: str, records: list[StatusEventIn]) -> IngestResult:
     """Insert events; an eventId already stored (or repeated in the batch) is a duplicate and left as it was."""
     get_account(session, account_id)
-    return _transaction(session, records, lambda: _add_status_events(session, account_id, records))
+    return _transaction(session, account_id, records, lambda: _add_status_events(session, account_id, records))
 
 
 def upsert_interactions(session: Session, account_id: str, records: list[InteractionIn]) -> IngestResult:
     """Upsert by interactionId (a later post may set endTime)."""
     get_account(session, account_id)
-    return _transaction(session, records, lambda: _upsert_interactions(session, account_id, records))
+    return _transaction(session, account_id, records, lambda: _upsert_interactions(session, account_id, records))
 
 
-def _transaction(session: Session, records: Sequence[Any], work: Callable[[], IngestResult]) -> IngestResult:
-    """Run `work` and commit. A unique-key race with a concurrent batch surfaces as IntegrityError:
-    roll back and run again, so the second pass sees the other batch's rows and counts them as duplicates."""
+def _transaction(
+    session: Session, account_id: str, records: Sequence[Any], work: Callable[[], IngestResult], *, agents: bool = False
+) -> IngestResult:
+    """Run `work`, bump the account's data version (and its agents version, with `agents`:
+    contactcenter/data_versions.py) and commit. A unique-key race with a concurrent batch surfaces as
+    IntegrityError: roll back and run again, so the second pass sees the other batch's rows and counts them as
+    duplicates."""
     if not records:
         return IngestResult(0, 0)
     with collector_paused():  # a batch's rows are thousands of young containers (see smartassist.collector)
         for _ in range(_ATTEMPTS):
             try:
                 result = work()
+                data_versions.bump(session, account_id, agents=agents)
                 session.commit()
                 return result
             except IntegrityError:
