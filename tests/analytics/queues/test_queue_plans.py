@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from smartassist.analytics.queues.service import QueueSizeQuery, queue_size
+from smartassist.contactcenter.data_versions import Remembered
 from smartassist.reads import Reads
 from smartassist.wfm.intervals import Window
 from smartassist.wfm.volume import VolumeQuery, call_volume
@@ -76,7 +77,7 @@ def test_queue_contacts_use_their_indexes(db_engine: Engine, database_url: str) 
     # Reads without its pool (never opened): the same statements, run on db_engine, where they are recorded
     reads = Reads(database_url, db_engine)
     with recorded(db_engine) as statements, db_engine.connect() as connection:
-        [stats] = asyncio.run(queue_size(reads, account, "st-1", "qu-1", QueueSizeQuery(), now=NOW))
+        [stats] = asyncio.run(queue_size(reads, Remembered(), account, "st-1", "qu-1", QueueSizeQuery(), now=NOW))
         volume = call_volume(connection, account, VolumeQuery("o", Window(NOW - 3 * DAY, NOW), 0, 1000, False))
     assert stats["waiting"] == 1 and sum(r["offeredContacts"] for r in volume["CallVolumeUpdate"]) == 41
     sqlite = db_engine.dialect.name == "sqlite"

@@ -81,5 +81,8 @@ async def queue_stats_by_id(
     # Read here rather than as a dependency: FastAPI's solving of a sub-dependency costs more than the read.
     query = parse_queue_size_body(await json_body(request))
     # On the event loop, like IntentRealtimeData (reads.Reads awaits PostgreSQL instead of blocking the loop).
-    result = await queue_size(get_runtime(request).reads, principal.account_id, streamId, queueId, query, now=now_ms())
+    runtime = get_runtime(request)
+    result = await queue_size(
+        runtime.reads, runtime.queue_states, principal.account_id, streamId, queueId, query, now=now_ms()
+    )
     return Response(json.dumps(result, separators=(",", ":")), media_type="application/json")

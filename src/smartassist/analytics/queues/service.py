@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.types import NullType
 
-from smartassist.contactcenter import latest_status
+from smartassist.contactcenter import data_versions, latest_status
 from smartassist.contactcenter.contact_metrics import (
     QueueContact,
     is_abandoned,
@@ -116,13 +116,13 @@ def summarize(contacts: list[QueueContact], *, now: int) -> dict[str, int]:
     }
 
 
-# Built once, Core statements with bound parameters (reads.Reads compiles each once). The lookup: whether the
-# bot is the account's, the queue, and its agents counted by (status at or before now from agent_latest_status,
-# whether their latest event is after now), one row per pair (status NULL: no event by now; no agents: one row
-# with agents NULL; no queue: its columns NULL); each agent is one probe of agent_latest_status's primary key
-# (contactcenter/latest_status.py). It is a member of the live contacts' UNION ALL (statement_for): one round
-# trip in all. Only if some agent's latest event is after now, LATER_STATUSES: those agents' statuses at now, one
-# backward probe of their events each.
+# Built once, Core statements with bound parameters (reads.Reads compiles each once). The lookup: whether the bot is
+# the account's, the queue, and its agents counted by (status at or before now from agent_latest_status, whether
+# their latest event is after now), one row per pair (status NULL: no event by now; no agents: one row with agents
+# NULL; no queue: its columns NULL); each agent is one probe of agent_latest_status's primary key
+# (contactcenter/latest_status.py); and the account's data version, read in the same snapshot. It is a member of the
+# live contacts' UNION ALL (statement_for): one round trip in all. Only if some agent's latest event is after now,
+# LATER_STATUSES: those agents' statuses at now, one backward probe of their events each.
 _account: BindParameter[str] = bindparam("account_id")
 _now: BindParameter[int] = bindparam("now")
 _bot_found = exists().where(Bot.account_id == _account, Bot.bot_id == bindparam("bot_id"))
@@ -146,7 +146,7 @@ _bot = select(_bot_found.label("bot")).subquery("bot")
 LOOKUP = (
     select(
         _bot.c.bot, Queue.id, Queue.queue_id, Queue.name, Queue.skills, _counts.c.status, _counts.c.later,
-        _counts.c.agents,
+        _counts.c.agents, data_versions.DATA.label("version"),
     )
     .select_from(_bot)
     .outerjoin(Queue, and_(Queue.account_id == _account, Queue.queue_id == bindparam("queue_id")))
@@ -186,19 +186,65 @@ def statement_for(shape: Shape) -> CompoundSelect[*tuple[Any, ...]]:
     return union.order_by(*(union.selected_columns[key] for key in LIVE_SORT_KEYS))
 
 
+@dataclass(frozen=True)
+class QueueState:
+    """What a Queue Size response is computed from, as read at `read_at`: the queue, its agents by status bucket,
+    and its contacts of the read's day that had entered by the day's end (the response keeps those entered by
+    its own now). `lasting`: it holds for any later now of the same day at the same data version (no agent's
+    latest event was stamped after `read_at`)."""
+
+    public_id: str
+    name: str
+    skills: list[Any]
+    agents: dict[str, int]
+    contacts: list[QueueContact] = field(repr=False)
+    read_at: int
+    lasting: bool
+
+
+StateKey = tuple[str, str, str, QueueSizeQuery, int]  # account, bot, queue, filters, the day (ms)
+
+
 async def queue_size(
-    reads: Reads, account_id: str, bot_id: str, queue_id: str, query: QueueSizeQuery, *, now: int
+    reads: Reads,
+    remembered: data_versions.Remembered[StateKey, QueueState],
+    account_id: str,
+    bot_id: str,
+    queue_id: str,
+    query: QueueSizeQuery,
+    *,
+    now: int,
 ) -> list[dict[str, Any]]:
     """The response: a one-element array. A bot or queue that is not the account's is 404 (as a missing one).
 
-    One read through reads.Reads (awaited on PostgreSQL, on the event loop; cheaper there than a thread-pool
-    hop): statement_for, and LATER_STATUSES only when an agent's latest event is after now."""
+    A queue state this worker read earlier the same day, still lasting, answers when the account's data version
+    is the one it was read at (one primary-key read; contactcenter/data_versions.py); else read_state."""
+    today = now - now % DAY_MS
+    key = (account_id, bot_id, queue_id, query, today)
+    known = remembered.recall(key)
+    if known is not None and known[1].read_at <= now:
+        rows = await reads.rows(data_versions.DATA_ONLY, {"account_id": account_id})
+        if (rows[0][0] if rows else 0) == known[0]:
+            return response(known[1], now=now)
+    version, state = await read_state(reads, account_id, bot_id, queue_id, query, now=now)
+    if state.lasting:
+        remembered.remember(key, version, state)
+    return response(state, now=now)
+
+
+async def read_state(
+    reads: Reads, account_id: str, bot_id: str, queue_id: str, query: QueueSizeQuery, *, now: int
+) -> tuple[int, QueueState]:
+    """The account's data version and the queue's state at `now`, in one read through reads.Reads (awaited on
+    PostgreSQL, on the event loop; cheaper there than a thread-pool hop): statement_for, and LATER_STATUSES only
+    when an agent's latest event is after now (a state that does not last, then)."""
     if not is_caller_id(bot_id):
         raise not_found("bot")
+    today = now - now % DAY_MS
     contacts_filter = ContactFilter(
         account_id=account_id,
-        enter_from=now - now % DAY_MS,
-        enter_to=now + 1,
+        enter_from=today,
+        enter_to=today + DAY_MS,  # the whole day: response() keeps those entered by its now
         queue_pk=0,  # named by queue_id in the statement (QUEUE_PK)
         bot_id=bot_id,
         channels=query.channels,
@@ -217,21 +263,37 @@ async def queue_size(
     queue_pk, public_id, name, skills = lookups[0][1:5]
     if queue_pk is None:
         raise not_found("queue")
-    statuses = [(status, agents) for *_, status, later, agents in lookups if agents is not None and not later]
-    if any(later for *_, later, _agents in lookups):
+    version = lookups[0][8] or 0
+    statuses = [(status, agents) for *_, status, later, agents, _v in lookups if agents is not None and not later]
+    later = any(later for *_, later, _agents, _v in lookups)
+    if later:
         statuses += [(status, 1) for (status,) in await reads.rows(LATER_STATUSES, params)]
     contacts = live_contacts((row for row in rows if row[BRANCH_AT] != _LOOKUP_BRANCH), contacts_filter)
-    stats = summarize([row.contact for row in contacts], now=now)
-    agents = agent_status_counts(statuses)
+    state = QueueState(
+        public_id=public_id,
+        name=name,
+        skills=skills if isinstance(skills, list) else [],
+        agents=agent_status_counts(statuses),
+        contacts=[row.contact for row in contacts],
+        read_at=now,
+        lasting=not later,
+    )
+    return version, state
+
+
+def response(state: QueueState, *, now: int) -> list[dict[str, Any]]:
+    """The one-element array for `now` (pure): the state's contacts that had entered by now."""
+    stats = summarize([c for c in state.contacts if c.enter_time <= now], now=now)
+    agents = state.agents
     return [
         {
-            "queueId": public_id,
-            "queueName": name,
-            "skills": skills if isinstance(skills, list) else [],
+            "queueId": state.public_id,
+            "queueName": state.name,
+            "skills": state.skills,
             "waiting": stats["waiting"],
             "engaged": stats["engaged"],
             "dropOff": stats["dropOff"],
-            "agentStatus": agents,
+            "agentStatus": dict(agents),
             "noOfAgents": sum(agents.values()),
             "queueSummary": {"avgWait": stats["avgWait"], "maxWait": stats["maxWait"], "ASA": stats["ASA"]},
         }
