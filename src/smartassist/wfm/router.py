@@ -17,7 +17,7 @@ from smartassist.auth.deps import principal_of, require_app
 from smartassist.db import read_connection
 from smartassist.scopes import WFM
 from smartassist.state import get_runtime
-from smartassist.wfm.service import ACTIVITY, QUEUES, activity_body, activity_params, queues_body, wfm_agents
+from smartassist.wfm.service import QUEUES, agent_activity, agent_activity_in, queues_body, wfm_agents
 
 router = APIRouter(tags=["wfm"], route_class=require_app(WFM))
 BASE = "/agentassist/api/public/analytics/account/{accountId}"
@@ -73,12 +73,12 @@ async def activity(
     )
     runtime = get_runtime(request)
     account_id = principal_of(request).account_id
-    params = activity_params(account_id, start=start, end=end)
+    keys = runtime.agent_keys
     if end - start <= ON_LOOP_WINDOW_MS:
-        return _json(activity_body(account_id, await runtime.reads.rows(ACTIVITY, params)))
+        return _json(await agent_activity(runtime.reads, keys, account_id, start=start, end=end))
 
     def run() -> Response:
         with read_connection(runtime.read_engine) as connection:
-            return _json(activity_body(account_id, connection.execute(ACTIVITY, params)))
+            return _json(agent_activity_in(connection, keys, account_id, start=start, end=end))
 
     return await anyio.to_thread.run_sync(run)
