@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from smartassist.wfm.render import activity, event_time
@@ -60,6 +62,14 @@ def test_event_time_format() -> None:
     assert event_time(T0 + 2 * HOUR + 13 * MINUTE + 12_999) == "12/12/2022 2:13:12"  # hour unpadded, truncated
     assert event_time(T0 + 23 * HOUR + 5 * MINUTE + 7_000) == "12/12/2022 23:05:07"  # 24-hour
     assert event_time(utc(2022, 1, 2, 9, 0, 5)) == "01/02/2022 9:00:05"  # month and day two digits
+    assert event_time(utc(2024, 2, 29, 23, 59, 59) + 999) == "02/29/2024 23:59:59"  # the day's last instant
+    assert event_time(utc(2024, 3, 1)) == "03/01/2024 0:00:00"  # the next day's first
+
+
+@given(st.integers(min_value=0, max_value=253_402_300_799_999))  # 1970 .. 9999-12-31T23:59:59.999Z
+def test_event_time_is_the_utc_instant_to_the_second(ms: int) -> None:
+    t = datetime.fromtimestamp(ms // 1000, UTC)
+    assert event_time(ms) == f"{t.month:02d}/{t.day:02d}/{t.year:04d} {t.hour}:{t.minute:02d}:{t.second:02d}"
 
 
 def test_activity_vocabulary() -> None:

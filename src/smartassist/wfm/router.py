@@ -6,10 +6,10 @@ the parameter); the responses are the vendor's bare shapes, rendered by wfm.serv
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import anyio.to_thread
+import orjson
 from fastapi import APIRouter, Query, Request, Response
 
 from smartassist.analytics.windows import DAY_MS, check_window, parse_bound
@@ -26,7 +26,10 @@ MAX_ACTIVITY_WINDOW_MS = 7 * DAY_MS
 
 
 def _json(value: Any) -> Response:
-    return Response(json.dumps(value, separators=(",", ":")), media_type="application/json")
+    """orjson: the values are strings read from the database (valid UTF-8: the ingest refuses lone surrogates)
+    and 64-bit integers, which it writes as json.dumps(separators=(",", ":"), ensure_ascii=False) does, ~20 times
+    faster (a tenth of the 30-second poll's CPU in process, timeit)."""
+    return Response(orjson.dumps(value), media_type="application/json")
 
 
 @router.get(f"{BASE}/agents", response_class=Response, operation_id="wfmAgents")
