@@ -3,13 +3,19 @@ that such a call gets what FastAPI would have passed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from smartassist.analytics.conversations.router import router as conversations_router
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.queues.router import router as queues_router
 from smartassist.auth.deps import _direct_handler
+from smartassist.errors import install_error_handlers
 from smartassist.wfm.router import router as wfm_router
 from tests.support.tenants import WFM, tenant
 
@@ -27,12 +33,14 @@ def test_the_hot_routes_are_called_directly_and_the_others_through_fastapi() -> 
     assert _routes(intents_router) == {("GET", ird): True, ("POST", ird): True}
     wfm = "/agentassist/api/public/analytics/account/{accountId}"
     assert _routes(wfm_router) == {
-        ("GET", f"{wfm}/agents"): False,  # limit and offset are integers: FastAPI validates them
+        ("GET", f"{wfm}/agents"): False,  # a plain def: FastAPI runs it in a thread
         ("GET", f"{wfm}/queues"): True,
         ("GET", f"{wfm}/agentactivity"): True,
     }
     stats = "/agentassist/api/v1/public/{streamId}/monitor/queueStatsById/{queueId}"
     assert _routes(queues_router) == {("POST", stats): True, ("POST", stats + "/"): True}  # reads its own body
+    # Call Details: reads its own body; limit and offset are integers, validated by FastAPI's own routine
+    assert set(_routes(conversations_router).values()) == {True} and len(conversations_router.routes) == 5
 
 
 def test_a_repeated_query_parameter_is_its_last_value_as_through_fastapi(client: TestClient, app: FastAPI) -> None:
@@ -48,3 +56,56 @@ def test_a_repeated_query_parameter_is_its_last_value_as_through_fastapi(client:
         f"{path}?fromTimeStamp={first}&fromTimeStamp=not-a-time&toTimeStamp={last}", headers=caller.headers
     )
     assert refused.status_code == 400 and "fromTimeStamp" in refused.text
+
+
+QUERIES = [
+    "",
+    "limit=7&offset=2",
+    "limit=0",
+    "limit=101",
+    "limit=ten",
+    "limit=",
+    "limit=%205%20",
+    "limit=5.0",
+    "limit=1e1",
+    "limit=9&limit=3",
+    "limit=3&limit=x",
+    "offset=-1",
+    "offset=11&limit=0",
+    "note=a&note=b",
+]
+
+
+def _paged(request: Request, accountId: str, limit: int = Query(100, ge=1, le=100),  # noqa: N803
+           offset: int = Query(0, ge=0, le=10), note: str | None = None) -> dict[str, Any]:  # fmt: skip
+    return {"accountId": accountId, "limit": limit, "offset": offset, "note": note}
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_integer_query_parameters_are_what_fastapi_would_have_passed_or_refused(query: str) -> None:
+    """The same endpoint, called directly and through FastAPI's handler: the same values, the same 400s."""
+
+    async def direct(request: Request, accountId: str, limit: int = Query(100, ge=1, le=100),  # noqa: N803
+                     offset: int = Query(0, ge=0, le=10), note: str | None = None) -> Response:  # fmt: skip
+        return JSONResponse(_paged(request, accountId, limit, offset, note))
+
+    async def through_fastapi(request: Request, accountId: str, limit: int = Query(100, ge=1, le=100),  # noqa: N803
+                              offset: int = Query(0, ge=0, le=10), note: str | None = None,
+                              _: None = Depends(lambda: None)) -> Response:  # fmt: skip
+        return JSONResponse(_paged(request, accountId, limit, offset, note))
+
+    class Direct(APIRoute):
+        def get_route_handler(self) -> Any:
+            handler = _direct_handler(self)
+            assert handler is not None
+            return handler
+
+    app = FastAPI()
+    install_error_handlers(app)
+    app.router.add_api_route("/direct/{accountId}", direct, methods=["GET"], route_class_override=Direct)
+    app.router.add_api_route("/fastapi/{accountId}", through_fastapi, methods=["GET"])
+    with TestClient(app) as http:
+        by_direct = http.get(f"/direct/a-1?{query}")
+        by_fastapi = http.get(f"/fastapi/a-1?{query}")
+    assert (by_direct.status_code, by_direct.json()) == (by_fastapi.status_code, by_fastapi.json())
+    assert by_direct.status_code in (200, 400)

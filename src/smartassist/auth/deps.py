@@ -17,6 +17,9 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import Request, Response
+from fastapi._compat import ModelField
+from fastapi.dependencies.utils import request_params_to_args
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from smartassist.auth import failed_auth
@@ -82,13 +85,17 @@ def require_app(scope: str, *, allow_admin: bool = False) -> type[APIRoute]:
 
 
 def _direct_handler(route: APIRoute) -> Callable[[Request], Coroutine[Any, Any, Response]] | None:
-    """The endpoint called with the request and its `str` path parameters and `str | None = None` query
-    parameters, as FastAPI would call it, when that is all it takes (no dependency, body, header or cookie
-    parameter) and it is a coroutine that returns a Response: FastAPI's own handler then only validates strings
-    as strings, yet its dependency solving and per-request setup cost ~45 µs, about a seventh of an
-    IntentRealtimeData request's CPU in process (py-spy). The signature still declares every parameter, so the
-    OpenAPI document is FastAPI's; a route that needs more gets FastAPI's handler (None here). Routers are
-    included without dependencies (app.py), so the route's own dependant is all there is."""
+    """The endpoint called with the request, its `str` path parameters and its `str | None = None` and `int`
+    query parameters, as FastAPI would call it, when that is all it takes (no dependency, body, header or cookie
+    parameter; a route that reads a body reads it itself, analytics.body.json_body) and it is a coroutine that
+    returns a Response. FastAPI's own handler then only validates strings as strings and integers against their
+    Query bounds, yet its dependency solving and per-request setup cost ~45 µs, about a seventh of an
+    IntentRealtimeData request's CPU in process (py-spy). `str | None` values are passed as they are (validating
+    a string as a string changes nothing); `int` ones are validated by FastAPI's own request_params_to_args, so
+    their defaults, bounds and 400s are FastAPI's (RequestValidationError, errors.py). The signature still
+    declares every parameter, so the OpenAPI document is FastAPI's; a route that needs more gets FastAPI's handler
+    (None here). Routers are included without dependencies (app.py), so the route's own dependant is all there is.
+    """
     d = route.dependant
     call = d.call
     if (
@@ -104,18 +111,24 @@ def _direct_handler(route: APIRoute) -> Callable[[Request], Coroutine[Any, Any, 
         or d.security_scopes_param_name
         or not inspect.iscoroutinefunction(call)
         or any(f.field_info.annotation is not str for f in d.path_params)
-        or any(f.field_info.annotation != str | None or f.field_info.default is not None for f in d.query_params)
+        or not all(_plain(f) or f.field_info.annotation is int for f in d.query_params)
     ):
         return None
     path = [(f.name, f.alias) for f in d.path_params]
-    query = [(f.name, f.alias) for f in d.query_params]
+    query = [(f.name, f.alias) for f in d.query_params if _plain(f)]
+    validated = [f for f in d.query_params if not _plain(f)]
     request_name = d.request_param_name
 
     async def direct(request: Request) -> Response:
         kwargs: dict[str, Any] = {name: request.path_params[alias] for name, alias in path}
-        if query:
+        if query or validated:
             values = request.query_params
             kwargs.update((name, values.get(alias)) for name, alias in query)
+            if validated:
+                checked, errors = request_params_to_args(validated, values)
+                if errors:
+                    raise RequestValidationError(errors)
+                kwargs.update(checked)
         if request_name is not None:
             kwargs[request_name] = request
         response = await call(**kwargs)
@@ -124,6 +137,11 @@ def _direct_handler(route: APIRoute) -> Callable[[Request], Coroutine[Any, Any, 
         return response
 
     return direct
+
+
+def _plain(field: ModelField) -> bool:
+    """A `str | None = None` query parameter: passed as the request has it (its last value, or None)."""
+    return field.field_info.annotation == str | None and field.field_info.default is None
 
 
 def principal_of(request: Request) -> Principal:
