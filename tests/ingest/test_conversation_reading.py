@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartassist.contactcenter.call_rows import encode_row
-from smartassist.ingest.conversations import _floatless, _loads
+from smartassist.ingest.conversations import _floatless, _loads, _plain_numbers
 
 _SCALARS = st.one_of(
     st.none(),
@@ -44,16 +44,39 @@ def test_a_body_reads_as_the_standard_library_reads_it(value: Any) -> None:
     assert got == expected and _standard(got) == _standard(expected)  # same types too: 1 is not 1.0
 
 
+def _has(item: Any, wanted: Any) -> bool:
+    if wanted(item):
+        return True
+    if isinstance(item, list):
+        return any(_has(x, wanted) for x in item)
+    if isinstance(item, dict):
+        return any(_has(x, wanted) for x in item.values())
+    return False
+
+
+def _is_float(item: Any) -> bool:
+    return isinstance(item, float)
+
+
 @given(_values(st.one_of(_SCALARS, _FLOATS)))
 def test_floatless_tells_a_body_without_floats(value: Any) -> None:
-    def has_float(item: Any) -> bool:
-        if isinstance(item, float):
-            return True
-        if isinstance(item, list):
-            return any(has_float(x) for x in item)
-        if isinstance(item, dict):
-            return any(has_float(x) for x in item.values())
-        return False
-
     body = json.dumps(value).encode()
-    assert _floatless(body) == (not has_float(value))
+    assert _floatless(body) == (not _has(value, _is_float))
+
+
+def _is_long(item: Any) -> bool:
+    return isinstance(item, int) and not isinstance(item, bool) and len(str(abs(item))) >= 19
+
+
+_SPACES = st.sampled_from([None, 0, 2])
+
+
+@given(_values(st.one_of(_SCALARS, _FLOATS, st.integers(min_value=10**17, max_value=10**21))), _SPACES, st.booleans())
+def test_plain_numbers_is_never_true_of_a_body_with_a_float_or_a_long_integer(
+    value: Any, indent: int | None, lines: bool
+) -> None:
+    text = json.dumps(value, indent=indent).encode()
+    body = b'{"a": 1}\n' + text if lines else text  # NDJSON: the value on a line after another one
+    if _plain_numbers(body):
+        assert _floatless(body) and not _has(value, _is_float) and not _has(value, _is_long)
+        assert _loads(text, plain_numbers=True) == json.loads(text)

@@ -134,14 +134,28 @@ def _finite(text: str) -> float:
 # standard library. Hex ids hold such digit runs, but never right after one of those.
 _LONG_DIGITS = re.compile(rb"[\[:,]\s*-?[0-9]{19}")
 
+# A number token of a JSON text starts the text or follows `[`, `:`, `,` or whitespace: where no such place is
+# followed by a float's start (`-?digits` then `.`, `e` or `E`) or by 19 digits, the body holds neither a float
+# nor a long integer. One search answers both _LONG_DIGITS and _floatless for the usual body (a string holding
+# the same text sends the body to those exact checks). Measured on 5,000 simulated rows (6 MB, loaded 2 cores):
+# 67 ms, against 50-60 ms for _LONG_DIGITS plus 139-163 ms for _floatless's blanking of every string.
+_NUMBER_HINT = re.compile(rb"[\[:,\s]-?[0-9](?:[0-9]*[.eE]|[0-9]{18})")
 
-def _loads(text: bytes) -> Any:
+
+def _plain_numbers(body: bytes) -> bool:
+    """True when no number of this JSON text is a float or an integer of 19 digits or more (False may be wrong:
+    the exact checks decide then). A text with NUL bytes is UTF-16 or UTF-32, where the search does not apply."""
+    return body[:1] not in b"-0123456789" and b"\x00" not in body and _NUMBER_HINT.search(body) is None
+
+
+def _loads(text: bytes, plain_numbers: bool = False) -> Any:
     """The document, as json.loads(parse_constant=_reject_constant, parse_float=_finite) reads it. orjson first (a
     fifth of json's time on simulated batches, 18 % of the route's CPU before): for a document it reads, it gives
     the same values (strings, integers under 19 digits, correctly rounded floats, the last of duplicate keys), and
     it refuses NaN, Infinity and numbers out of range as well. Anything it refuses goes to the standard library, so
-    every error (and what only json accepts: lone surrogates, other encodings, long integers) is as before."""
-    if not _LONG_DIGITS.search(text):
+    every error (and what only json accepts: lone surrogates, other encodings, long integers) is as before.
+    `plain_numbers`: _plain_numbers is known to be True of the text (or of the body it is a line of)."""
+    if plain_numbers or not _LONG_DIGITS.search(text):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
@@ -162,7 +176,9 @@ class Rows:
 def read_rows(raw: RawBatch, max_records: int) -> Rows:
     """The rows of the body with their record labels; 400 for a body that is not rows, 413 for too many."""
     with collector_paused():  # thousands of rows of nested containers (see smartassist.collector)
-        return Rows(_parse_rows(raw, max_records), _plain_strings(raw.body), _floatless(raw.body))
+        plain_numbers = _plain_numbers(raw.body)
+        rows = _parse_rows(raw, max_records, plain_numbers)
+        return Rows(rows, _plain_strings(raw.body), plain_numbers or _floatless(raw.body))
 
 
 def _floatless(body: bytes) -> bool:
@@ -183,7 +199,7 @@ def _plain_strings(body: bytes) -> bool:
     return not any(marker in body for marker in (b"\\u0000", b"\\ud", b"\\uD", b"\xed", b"\x00"))
 
 
-def _parse_rows(raw: RawBatch, max_records: int) -> list[tuple[str, Any]]:
+def _parse_rows(raw: RawBatch, max_records: int, plain_numbers: bool = False) -> list[tuple[str, Any]]:
     """(record label, parsed row) for each row of the body; 400 for a body that is not rows, 413 for too many."""
     if raw.ndjson:
         lines = [(number, line) for number, line in enumerate(raw.body.split(b"\n"), start=1) if line.strip()]
@@ -193,12 +209,12 @@ def _parse_rows(raw: RawBatch, max_records: int) -> list[tuple[str, Any]]:
         for index, (number, line) in enumerate(lines):
             label = f"record {index} (line {number})"
             try:
-                rows.append((label, _loads(line)))
+                rows.append((label, _loads(line, plain_numbers)))
             except (ValueError, RecursionError):
                 raise bad_request(f"{label}: not valid JSON") from None
         return rows
     try:
-        document = _loads(raw.body)
+        document = _loads(raw.body, plain_numbers)
     except (ValueError, RecursionError):
         raise bad_request("body is not valid JSON") from None
     if isinstance(document, dict):
