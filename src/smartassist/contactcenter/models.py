@@ -269,6 +269,9 @@ class AgentSegment(Base):
         Index("ix_agent_segments_agent_assigned", "agent_pk", "assigned_at"),
         Index("ix_agent_segments_account_assigned", "account_id", "assigned_at"),
         Index("ix_agent_segments_conversation", "conversation_pk", "position"),
+        # The cascade of a deleted queue entry (a changed conversation ingested again drops its entries): without
+        # it, each deleted entry was a scan of every segment (migration 0013).
+        Index("ix_agent_segments_queue_entry", "queue_entry_pk"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
