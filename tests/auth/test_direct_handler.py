@@ -10,11 +10,14 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.datastructures import QueryParams
 
 from smartassist.analytics.conversations.router import router as conversations_router
 from smartassist.analytics.intents.router import router as intents_router
 from smartassist.analytics.queues.router import router as queues_router
-from smartassist.auth.deps import _direct_handler
+from smartassist.auth.deps import _direct_handler, last_query_values
 from smartassist.errors import install_error_handlers
 from smartassist.wfm.router import router as wfm_router
 from tests.support.tenants import WFM, tenant
@@ -109,3 +112,14 @@ def test_integer_query_parameters_are_what_fastapi_would_have_passed_or_refused(
         by_fastapi = http.get(f"/fastapi/a-1?{query}")
     assert (by_direct.status_code, by_direct.json()) == (by_fastapi.status_code, by_fastapi.json())
     assert by_direct.status_code in (200, 400)
+
+
+_QUERY_TEXT = st.text(alphabet=st.sampled_from("aZ09=&+%;/:é\x7f -_.~") | st.characters(), max_size=40)
+
+
+@given(st.one_of(_QUERY_TEXT.map(lambda text: text.encode("utf-8")), st.binary(max_size=40)))
+def test_last_query_values_are_starlettes(query_string: bytes) -> None:
+    """For any query string (escapes good and bad, `+`, repeats, blanks, raw non-ASCII bytes), each name's value
+    is the one Starlette's request.query_params.get() gives."""
+    expected = QueryParams(query_string)
+    assert last_query_values(query_string) == {name: expected[name] for name in expected}

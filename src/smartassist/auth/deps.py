@@ -14,6 +14,7 @@ import inspect
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 import anyio.to_thread
 from fastapi import Request, Response
@@ -121,14 +122,16 @@ def _direct_handler(route: APIRoute) -> Callable[[Request], Coroutine[Any, Any, 
 
     async def direct(request: Request) -> Response:
         kwargs: dict[str, Any] = {name: request.path_params[alias] for name, alias in path}
-        if query or validated:
+        if validated:
             values = request.query_params
             kwargs.update((name, values.get(alias)) for name, alias in query)
-            if validated:
-                checked, errors = request_params_to_args(validated, values)
-                if errors:
-                    raise RequestValidationError(errors)
-                kwargs.update(checked)
+            checked, errors = request_params_to_args(validated, values)
+            if errors:
+                raise RequestValidationError(errors)
+            kwargs.update(checked)
+        elif query:
+            last = last_query_values(request.scope["query_string"])
+            kwargs.update((name, last.get(alias)) for name, alias in query)
         if request_name is not None:
             kwargs[request_name] = request
         response = await call(**kwargs)
@@ -137,6 +140,18 @@ def _direct_handler(route: APIRoute) -> Callable[[Request], Coroutine[Any, Any, 
         return response
 
     return direct
+
+
+def last_query_values(query_string: bytes) -> dict[str, str]:
+    """Each parameter's last value, as Starlette's request.query_params.get() gives it (its parse_qsl with blank
+    values kept, on the string decoded as latin-1), without building its multidict: half the cost (timeit), 2-4 %
+    of the WFM poll's CPU in process (py-spy)."""
+    values: dict[str, str] = {}
+    for part in query_string.decode("latin-1").split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            values[unquote_plus(name)] = unquote_plus(value)
+    return values
 
 
 def _plain(field: ModelField) -> bool:
