@@ -6,7 +6,8 @@ the members of one UNION ALL, live_members): the entries joined to their convers
 left-joined to their agent segments, read as they arrive. Every table is filtered by the account.
 Plans: the entries come from ix_queue_entries_account_enter (or ix_queue_entries_queue_enter for one
 queue), a range scan on EnterTime on SQLite and PostgreSQL; "is this the conversation's last queue entry"
-is one probe of ix_queue_entries_conversation per row, the segments one of ix_agent_segments_conversation.
+is one probe of ix_queue_entries_conversation per row, the segments one of ix_agent_segments_conversation (or, as
+PostgreSQL may choose, of ix_agent_segments_queue_entry: the entry's own segments, also one probe per entry).
 """
 
 from __future__ import annotations

@@ -96,7 +96,10 @@ def test_queue_contacts_use_their_indexes(db_engine: Engine, database_url: str) 
     window = [today, *explained(db_engine, volume_sql)]
     assert len(window) == 2  # Queue Size's today, Contact Volume's window
     assert "ix_conversations_account_open" in open_entries and "ix_queue_entries_conversation" in open_entries
-    assert "ix_agent_segments_conversation" in open_entries, open_entries
+    # each entry's segments: one probe of its conversation's (or, on PostgreSQL, its queue entry's) index
+    assert "ix_agent_segments_conversation" in open_entries or (
+        not sqlite and "Index Cond: (queue_entry_pk = queue_entries.id)" in open_entries
+    ), open_entries
     assert "ix_agent_segments_account_assigned" not in open_entries  # not every segment of the account
     if sqlite:
         assert "SEARCH agent_segments USING INDEX ix_agent_segments_conversation" in open_entries
