@@ -17,6 +17,7 @@ what a worker remembers lives at most MAX_AGE_S, so such a write shows within th
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -59,26 +60,30 @@ V = TypeVar("V")
 
 class Remembered(Generic[K, V]):
     """Values a worker computed from rows read at a version, by key: at most MAX_ENTRIES (the least recently
-    stored go first), each for at most MAX_AGE_S. Used on one event loop (plain dict operations, no await)."""
+    stored go first), each for at most MAX_AGE_S. The event loop and the thread pool (Agent Activity's long windows)
+    both use one, hence the lock: an expired entry dropped by two threads at once would otherwise be a KeyError."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_age_s: float = MAX_AGE_S) -> None:
         self._entries: OrderedDict[K, tuple[int, float, V]] = OrderedDict()
         self._max_entries = max_entries
         self._max_age_s = max_age_s
+        self._lock = threading.Lock()
 
     def recall(self, key: K) -> tuple[int, V] | None:
         """The version and value stored for `key`, unless none or too old."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        version, stored_at, value = entry
-        if time.monotonic() - stored_at > self._max_age_s:
-            del self._entries[key]
-            return None
-        return version, value
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            version, stored_at, value = entry
+            if time.monotonic() - stored_at > self._max_age_s:
+                del self._entries[key]
+                return None
+            return version, value
 
     def remember(self, key: K, version: int, value: V) -> None:
-        self._entries.pop(key, None)
-        self._entries[key] = (version, time.monotonic(), value)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        with self._lock:
+            self._entries.pop(key, None)
+            self._entries[key] = (version, time.monotonic(), value)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)

@@ -93,9 +93,9 @@ AgentKeys = data_versions.Remembered[str, dict[int, str]]
 def remembered_keys(remembered: AgentKeys, account_id: str, rows: Sequence[Sequence[Any]]) -> dict[int, str] | None:
     """The agentIds this worker read at the agents version of ACTIVITY's rows, if they name every row's agent
     (an agent written by other means than the ingest is not counted by the version); None: read AGENT_KEYS."""
-    known = remembered.recall(account_id)
     if not rows:
         return {}
+    known = remembered.recall(account_id)
     if known is None or known[0] != (rows[0][4] or 0) or any(row[1] not in known[1] for row in rows):
         return None
     return known[1]
