@@ -1,4 +1,4 @@
-"""The C row renderer (_call_rows.render, behind call_rows.render_rows) against the Python one (render_row then
+"""The C page renderer (_call_rows.render, behind call_rows.render_page) against the Python one (render_row then
 json.dumps): hand-made rows with the expected text written out, texts it must leave to Python, and hypothesis
 rows of every shape the convention knows (time fields in and out of their places, durations, blocks, offsets)."""
 
@@ -18,8 +18,8 @@ from smartassist.contactcenter.call_rows import (
     V2_ONLY_KEYS,
     View,
     encode_row,
+    render_page,
     render_row,
-    render_rows,
 )
 
 # 2025-10-01T02:10:36Z
@@ -32,7 +32,8 @@ def python(text: str, view: View) -> bytes:
 
 
 def c_render(text: str, view: View) -> bytes | None:
-    return _call_rows.render(text, view.offset_minutes, view.dropped(), view.drops_snooze())
+    """One row rendered by C alone: a page of that row, with no head or tail."""
+    return _call_rows.render([text], view.offset_minutes, view.dropped(), view.drops_snooze(), b"", b"")
 
 
 def test_the_c_module_knows_the_same_fields_and_range() -> None:
@@ -113,7 +114,7 @@ def test_texts_not_in_the_stored_form_are_left_to_python(text: str) -> None:
         expected = python(text, EVERYTHING)
     except (ValueError, TypeError, AttributeError, OverflowError, OSError):
         return  # Python cannot render it either
-    assert render_rows([text], EVERYTHING) == [expected]
+    assert render_page([text], EVERYTHING) == expected
 
 
 @pytest.mark.parametrize(
@@ -130,9 +131,45 @@ def test_a_lone_surrogate_is_left_to_python() -> None:
 
 def test_bad_arguments() -> None:
     with pytest.raises(TypeError):
-        _call_rows.render(b"{}", 0, (), False)  # type: ignore[arg-type]
+        _call_rows.render([b"{}"], 0, (), False, b"", b"")  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        _call_rows.render("{}", 0, (), False, b"", b"")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        _call_rows.render(["{}"], 0, (), False, "", b"")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="offset_minutes"):
-        _call_rows.render("{}", 841, (), False)
+        _call_rows.render(["{}"], 841, (), False, b"", b"")
+
+
+def test_a_page_is_its_rows_between_head_and_tail() -> None:
+    rows = ['{"sessionStartTime":1759284636000,"a":"x"}', "{}", '{"b":[1,2],"sessionEndTime":1759284637000}']
+    # At -60 (UTC+01:00) 02:10:36Z is 03:10:36 local.
+    expected = (
+        b'HEAD{"sessionStartTime":"2025-10-01T03:10:36","a":"x"},{},{"b":[1,2],"sessionEndTime":"2025-10-01T03:10:37"}]'
+    )
+    view = View(offset_minutes=-60, v2=True, selected=None)
+    assert render_page(rows, view, b"HEAD", b"]") == expected
+    assert _call_rows.render(rows, -60, view.dropped(), view.drops_snooze(), b"HEAD", b"]") == expected
+    assert render_page([], view, b"[", b"]") == b"[]"
+
+
+def test_a_page_with_a_row_c_does_not_take_renders_the_others_in_c() -> None:
+    # '{"a":1.50}' is not in the stored form (Python writes 1.5): the page is None in C, so rendered row by row.
+    rows = ['{"a":"été"}', '{"a":1.50}', '{"b":"é"}']
+    assert _call_rows.render(rows, 0, (), False, b"", b"") is None
+    assert render_page(rows, EVERYTHING, b"[", b"]") == '[{"a":"été"},{"a":1.5},{"b":"é"}]'.encode()
+
+
+@pytest.mark.parametrize("special", [r"\"", r"\\", r"\n", r"\u001f", '"'])
+def test_a_string_scanned_eight_bytes_at_a_time_stops_at_its_first_special_byte(special: str) -> None:
+    # The scan reads 8 bytes at a time and goes straight to the first special one: put one at every place of
+    # two 8-byte words (and a non-ASCII character before it, whose bytes are never special).
+    for at in range(18):
+        for filler in ("a", "é"):
+            if special == '"':  # the string's closing quote at this place
+                text = '{"k":"' + filler * at + '","c":"' + "b" * 20 + '"}'
+            else:
+                text = '{"k":"' + filler * at + special + "b" * 20 + '"}'
+            assert c_render(text, EVERYTHING) == python(text, EVERYTHING), (special, at, filler)
 
 
 # --- hypothesis: rows of every shape ----------------------------------------------------------------------------
@@ -241,7 +278,7 @@ def test_c_renders_stored_rows_as_python_does(row: dict[str, Any], view: View) -
         assert got == expected
     else:
         assert got in (None, expected)
-    assert render_rows([text], view) == [expected]
+    assert render_page([text], view) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -253,7 +290,7 @@ def test_other_encodings_render_as_python_does(row: dict[str, Any], view: View, 
     except (OverflowError, OSError, ValueError):
         return
     assert c_render(text, view) in (None, expected)
-    assert render_rows([text], view) == [expected]
+    assert render_page([text], view) == expected
 
 
 def test_objects_of_many_keys() -> None:
@@ -263,3 +300,14 @@ def test_objects_of_many_keys() -> None:
     assert c_render(text, EVERYTHING) == python(text, EVERYTHING)
     assert c_render(text[:-2] + ',"n0":1}}', EVERYTHING) is None  # a second "n0" in the last object
     assert c_render(text[:-1] + ',"k0":1}', EVERYTHING) is None  # a second "k0" at the top level
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(rows, max_size=5), views)
+def test_c_renders_pages_as_python_does(page: list[dict[str, Any]], view: View) -> None:
+    texts = [encode_row(row) for row in page]
+    try:
+        expected = b"{" + b",".join(python(text, view) for text in texts) + b"}"
+    except (OverflowError, OSError, ValueError):
+        return
+    assert render_page(texts, view, b"{", b"}") == expected

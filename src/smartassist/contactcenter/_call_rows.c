@@ -3,7 +3,8 @@
  * call_rows.py); this module does the same without building Python objects.
  *
  * Why C: a page of 100 rows (~90 kB) took ~2.3 ms in Python, ~5x its database fetch: json.loads, walking the
- * row for its time fields, the times' formatting and json.dumps (bench/bench_call_details.py); here ~0.15 ms.
+ * row for its time fields, the times' formatting and json.dumps (bench/bench_call_details.py); here ~0.05 ms
+ * (timeit: the page in one call and one buffer; ~0.08 ms a row at a time, each its own bytes, then joined).
  * tests/contactcenter/test_call_rows_render.py compares the two under hypothesis.
  *
  * What it renders: the text encode_row writes, the only writer of conversations.row: one JSON object, no
@@ -114,8 +115,19 @@ checked_string(const char *p, const char *end)
     p++;
     for (;;) {
         uint64_t w;
-        while (end - p >= 8 && (memcpy(&w, p, 8), !special8(w)))
+        while (end - p >= 8) {
+            memcpy(&w, p, 8);
+            uint64_t found = special8(w);
+            if (found) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                /* The lowest flagged byte is the first special one (a borrow only flags bytes above it): go
+                 * straight to it rather than byte by byte, most of a short string (timeit: a page ~15 % faster). */
+                p += __builtin_ctzll(found) >> 3;
+#endif
+                break;
+            }
             p += 8;
+        }
         while (p < end && plain[(unsigned char)*p])
             p++;
         if (p >= end)
@@ -816,24 +828,27 @@ row(Ctx *c, const char *p)
 }
 
 PyDoc_STRVAR(render_doc,
-"render(stored, offset_minutes, dropped, drop_snooze, /) -> bytes | None\n\n"
-"A stored row's text (call_rows.encode_row's) as Call Details serves it, UTF-8 JSON: naive times at\n"
-"offset_minutes (UTC - local), Z times in UTC, durations computed where absent, the top-level keys in\n"
-"`dropped` (a tuple of str) left out, and each agent segment's snoozeinfo when drop_snooze. None when the\n"
-"text is not in the form encode_row writes (call_rows.render_row then renders it).");
+"render(stored, offset_minutes, dropped, drop_snooze, head, tail, /) -> bytes | None\n\n"
+"`head`, then each stored row's text (call_rows.encode_row's) as Call Details serves it, UTF-8 JSON, the rows\n"
+"separated by commas, then `tail`, in one buffer: naive times at offset_minutes (UTC - local), Z times in UTC,\n"
+"durations computed where absent, the top-level keys in `dropped` (a tuple of str) left out, and each agent\n"
+"segment's snoozeinfo when drop_snooze. None when a text is not in the form encode_row writes (call_rows then\n"
+"renders the rows one by one, that one through render_row).");
 
 static PyObject *
 render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "render() takes 4 positional arguments");
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "render() takes 6 positional arguments");
         return NULL;
     }
-    if (!PyUnicode_Check(args[0]) || !PyTuple_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "render() takes (str, int, tuple of str, bool)");
+    if (!PyList_Check(args[0]) || !PyTuple_Check(args[2]) || !PyBytes_Check(args[4]) || !PyBytes_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "render() takes (list of str, int, tuple of str, bool, bytes, bytes)");
         return NULL;
     }
+    PyObject *stored = args[0];
+    Py_ssize_t rows = PyList_GET_SIZE(stored);
     int64_t offset_minutes;
     if (as_ms(args[1], "offset_minutes", &offset_minutes) < 0)
         return NULL;
@@ -844,20 +859,23 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     int drop_snooze = PyObject_IsTrue(args[3]);
     if (drop_snooze < 0)
         return NULL;
-    Py_ssize_t len;
-    const char *text = PyUnicode_AsUTF8AndSize(args[0], &len);
-    if (text == NULL) {  /* a lone surrogate: not a stored row's text */
-        PyErr_Clear();
-        Py_RETURN_NONE;
+    /* Times grow from 13 digits to 21 characters; a row has a few dozen of them. Characters, not bytes: the
+     * buffer grows when a row's UTF-8 is longer. */
+    Py_ssize_t capacity = PyBytes_GET_SIZE(args[4]) + PyBytes_GET_SIZE(args[5]) + 256;
+    for (Py_ssize_t i = 0; i < rows; i++) {
+        PyObject *text = PyList_GET_ITEM(stored, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "stored must be a list of str");
+            return NULL;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        capacity += n + n / 4 + 1;
     }
     Ctx c;  /* not zeroed whole: `local` is 10 kB */
-    c.end = text + len;
     c.out = (Buffer){NULL, 0};
     c.offset_ms = offset_minutes * MINUTE_MS;
     c.drop_snooze = drop_snooze;
-    c.n_members = 0;
-    c.mark = 0;
-    c.day = INT64_MIN;
+    c.day = INT64_MIN;  /* the offset is the page's: the date of one row's day serves the next rows too */
     c.members = c.local;
     c.cap_members = LOCAL_MEMBERS;
     c.n_dropped = PyTuple_GET_SIZE(args[2]);
@@ -880,11 +898,26 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         quoted[i][n + 1] = '"';
         c.dropped[i] = (Span){quoted[i], n + 2};
     }
-    /* Times grow from 13 digits to 21 characters; a row has a few dozen of them. */
-    if ((c.out.bytes = PyBytes_FromStringAndSize(NULL, len + len / 4 + 256)) == NULL)
+    if ((c.out.bytes = PyBytes_FromStringAndSize(NULL, capacity)) == NULL)
         return NULL;
     PyObject *result = NULL;
-    if (row(&c, text) == 0) {
+    int failed = put(&c.out, PyBytes_AS_STRING(args[4]), PyBytes_GET_SIZE(args[4]));
+    for (Py_ssize_t i = 0; i < rows && !failed; i++) {
+        Py_ssize_t len;
+        const char *text = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(stored, i), &len);
+        if (text == NULL) {  /* a lone surrogate: not a stored row's text */
+            PyErr_Clear();
+            failed = 1;
+            break;
+        }
+        c.end = text + len;
+        c.n_members = 0;
+        c.mark = 0;
+        failed = (i > 0 && PUT_LITERAL(&c.out, ",") < 0) || row(&c, text) != 0;
+    }
+    if (!failed)
+        failed = put(&c.out, PyBytes_AS_STRING(args[5]), PyBytes_GET_SIZE(args[5])) < 0;
+    if (!failed) {
         if (_PyBytes_Resize(&c.out.bytes, c.out.len) == 0) {
             result = c.out.bytes;
             c.out.bytes = NULL;

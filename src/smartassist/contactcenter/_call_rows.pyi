@@ -3,4 +3,6 @@ MAX_MS: int
 SEGMENT_NAIVE: tuple[str, ...]
 CONSULTING_NAIVE: tuple[str, ...]
 
-def render(stored: str, offset_minutes: int, dropped: tuple[str, ...], drop_snooze: bool, /) -> bytes | None: ...
+def render(
+    stored: list[str], offset_minutes: int, dropped: tuple[str, ...], drop_snooze: bool, head: bytes, tail: bytes, /
+) -> bytes | None: ...

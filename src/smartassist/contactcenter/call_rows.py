@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -404,7 +404,7 @@ class View:
 
 def render_row(stored: str, view: View) -> dict[str, Any]:
     """A stored row as Call Details serves it: times in the reader's formats, durations computed where absent,
-    and only the keys the version and selectedFields let through. (The reference: render_rows renders the same
+    and only the keys the version and selectedFields let through. (The reference: render_page renders the same
     text to the same JSON in C.)"""
     row: dict[str, Any] = json.loads(stored)
     drops_snooze = view.drops_snooze()
@@ -421,19 +421,24 @@ def render_row(stored: str, view: View) -> dict[str, Any]:
     return row
 
 
-def render_rows(stored: Iterable[str], view: View) -> list[bytes]:
-    """Each stored row as Call Details serves it, as UTF-8 JSON text: what json.dumps(render_row(...),
-    ensure_ascii=False, separators=(",", ":")) gives, written by the C renderer (_call_rows.c) straight from the
-    stored text. A text it does not take (not in encode_row's form, or a time out of range: none that ingest
-    writes) goes through render_row."""
+def render_page(stored: list[str], view: View, head: bytes = b"", tail: bytes = b"") -> bytes:
+    """`head`, each stored row as Call Details serves it (UTF-8 JSON text: what json.dumps(render_row(...),
+    ensure_ascii=False, separators=(",", ":")) gives) with commas between, then `tail`. The C renderer
+    (_call_rows.c) writes the whole page into one buffer straight from the stored texts: one call, not one per
+    row, and no join (a page of 100 simulated rows, ~90 kB: ~50 vs ~80 us, timeit). When a text is not one it
+    takes (not in encode_row's form, or a time out of range: none that ingest writes), the rows are rendered
+    one by one, that one through render_row."""
     dropped, drops_snooze = view.dropped(), view.drops_snooze()
-    rendered = []
+    page = _call_rows.render(stored, view.offset_minutes, dropped, drops_snooze, head, tail)
+    if page is not None:
+        return page
+    rows = []
     for text in stored:
-        row = _call_rows.render(text, view.offset_minutes, dropped, drops_snooze)
+        row = _call_rows.render([text], view.offset_minutes, dropped, drops_snooze, b"", b"")
         if row is None:
             row = json.dumps(render_row(text, view), ensure_ascii=False, separators=(",", ":")).encode()
-        rendered.append(row)
-    return rendered
+        rows.append(row)
+    return head + b",".join(rows) + tail
 
 
 def _add_durations(segment: dict[str, Any]) -> None:
