@@ -13,7 +13,8 @@ Figures, and the tool that produces each:
   app.serve_app) called as ASGI in this process, `await app(scope, receive, send)` inside its lifespan, with the
   method, path, headers (the same signed token) and body wrk sends; everything the app does per request
   (middleware, routing, token check, body, fetch on its own reads.Reads, rendering) included, uvicorn's HTTP
-  parsing and the loopback TCP not; timed by perf_counter inside the event loop. Also GET /healthz so: the floor
+  parsing and the loopback TCP not; on the event loop serve runs (uvicorn's loop="auto": uvloop, installed with
+  uvicorn[standard]), timed by perf_counter inside it. Also GET /healthz so: the floor
   of an ASGI request through the app's middleware and router.
 - bare: the statement the route sends (page_statement, compiled for psycopg, with the page's values), executed
   with plain sync psycopg in this process and its rows fetched as tuples, timed by perf_counter: the database
@@ -66,6 +67,7 @@ from typing import Any
 import httpx
 import jwt
 import psycopg
+import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 from starlette.types import Message
@@ -142,6 +144,12 @@ def timed_for(seconds: float, action: Callable[[], object]) -> list[float]:
         action()
         samples.append(time.perf_counter() - began)
     return samples
+
+
+def serve_loop() -> asyncio.AbstractEventLoop:
+    """A new event loop of the kind serve's uvicorn runs (its default loop="auto": uvloop where installed)."""
+    factory = uvicorn.Config(app="smartassist.app:serve_app").get_loop_factory()
+    return factory() if factory is not None else asyncio.new_event_loop()
 
 
 class InProcess:
@@ -277,7 +285,7 @@ def run(
     # ones); the page without filters has no list parameter to rewrite.
     compiled = statement.compile(dialect=pg_psycopg.dialect())  # type: ignore[no-untyped-call]
     sql, defaults = str(compiled), dict(compiled.params)
-    loop = asyncio.new_event_loop()
+    loop = serve_loop()
     loop.run_until_complete(reads.open())
     in_process = InProcess(url, *local, loop)
 
