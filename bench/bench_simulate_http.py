@@ -1,19 +1,25 @@
 """`simulate` over HTTP into PostgreSQL: a month of 200 agents through a real `smartassist serve`, in records/s,
 against the plain bulk-insert rate of bench_ingest measured on the same server's database in the same run.
 
-The simulated run is what `smartassist simulate --base-url … --days 30 --agents 200` does: the model, the
-rendering to the ingest record shapes, and every batch through the ingest routes over loopback HTTP (one
-worker). The baseline is bench_ingest's: a plain SQLAlchemy bulk insert of status event rows already built as
-dicts. Target: simulated records/s >= 0.50 of the baseline.
+The simulated run is what `smartassist simulate --base-url … --days 30 --agents 200 --in-flight 3` does against
+`smartassist serve --workers 2` (both options a user chooses; simulate's default is one request in flight, serve's
+one worker; `--in-flight 1 --workers 1` measures those): the model, the rendering to the ingest record shapes, and
+every batch through the ingest routes over loopback HTTP, three requests at once, the client simulating ahead of
+them. On the 2 cores, one request at a time left one of them idle on average: the client, the server and
+PostgreSQL took turns (client + server + backends' CPU about the run's wall time). The baseline is
+bench_ingest's: a plain SQLAlchemy bulk insert of status event rows already built as dicts, one transaction of
+10,000 at a time. Target: simulated records/s >= 0.50 of the baseline.
 
 A record is not a row: a conversation is its row plus its queue entries, agent segments and interactions. So a
 second, fairer ratio: database rows the run wrote per second against a plain SQLAlchemy bulk insert of the same
 rows (a sample of each table, re-inserted as dicts after the run) into the same tables.
 
 Phases: the client's model and rendering and its JSON encoding (timed apart, before the run), the time the
-requests took (encoding excluded), the server process's CPU (from /proc) and the run's wall time.
+requests took (encoding excluded), the CPU of the client, of the server's processes and of PostgreSQL's backends
+(from /proc), the whole machine's busy and idle CPU (/proc/stat: others' work on the cores shows there), the time
+with 0, 1, 2, … requests in flight, and the run's wall time.
 
-    .venv/bin/python bench/bench_simulate_http.py [--agents 200] [--days 30]
+    .venv/bin/python bench/bench_simulate_http.py [--agents 200] [--days 30] [--in-flight 3] [--workers 2]
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from rich.console import Console
 from sqlalchemy import Engine, MetaData, Table, create_engine, insert, select, text
 
 from smartassist.clock import now_ms
+from smartassist.collector import collector_paused
 from smartassist.contactcenter.models import Agent
 from smartassist.simulation import command, setup
 from smartassist.simulation.run import Days, backfill_batches, first_day_of
@@ -67,19 +74,43 @@ class TimedTransport(httpx.HTTPTransport):
     def __init__(self) -> None:
         super().__init__()
         self.seconds: Counter[str] = Counter()
+        self.spans: list[tuple[float, float]] = []  # (began, ended) of each request
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         began = time.perf_counter()
         response = super().handle_request(request)
         response.read()
-        self.seconds[request.url.path.rsplit("/", 1)[-1]] += time.perf_counter() - began
+        ended = time.perf_counter()
+        self.seconds[request.url.path.rsplit("/", 1)[-1]] += ended - began
+        self.spans.append((began, ended))
         return response
+
+    def in_flight_seconds(self, start: float, end: float) -> dict[int, float]:
+        """Seconds of [start, end) with n requests in flight, by n."""
+        edges = sorted(
+            [(max(a, start), 1) for a, b in self.spans if b > start] + [(b, -1) for _, b in self.spans if b > start]
+        )
+        seconds: Counter[int] = Counter()
+        now, at = 0, start
+        for t, step in edges:
+            t = min(t, end)
+            seconds[now] += t - at
+            now, at = now + step, t
+        seconds[0] += max(end - at, 0.0)
+        return dict(sorted(seconds.items()))
 
 
 def process_cpu_s(pid: int) -> float:
     """User + system CPU seconds of a process and its waited-for children (/proc/<pid>/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_s() -> tuple[float, float]:
+    """CPU seconds so far of the whole machine, busy (everything but idle and I/O wait) and idle (/proc/stat)."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK"), idle / os.sysconf("SC_CLK_TCK")
 
 
 def database_cpu_s(engine: Engine, database: str) -> dict[int, float]:
@@ -99,7 +130,8 @@ def client_phases(agents: int, days: int, until: int, batch: int) -> tuple[float
     """Seconds of the model + rendering and of the JSON encoding of every batch, as simulate runs them."""
     began = time.perf_counter()
     world = build_world(1, agents)
-    batches = backfill_batches(world, Days(world), first_day_of(until, days), until)
+    with collector_paused():  # as simulate's backfill runs
+        batches = backfill_batches(world, Days(world), first_day_of(until, days), until)
     model_s = time.perf_counter() - began
     began = time.perf_counter()
     for _, records in batches:
@@ -144,7 +176,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--in-flight", type=int, default=1, help="requests at once (simulate --in-flight)")
+    parser.add_argument("--in-flight", type=int, default=3, help="requests at once (simulate --in-flight)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (serve --workers)")
     parser.add_argument("--baseline-batches", type=int, default=10, help="batches of 10,000 status events")
     args = parser.parse_args()
     if not (0 < args.agents <= 1000 and 0 < args.days <= 31):
@@ -158,20 +191,23 @@ def main() -> int:
     admin = {"Authorization": f"Bearer {admin_token}"}
     transport = TimedTransport()
     with temporary_postgres_database(PG_URL, f"{DB_PREFIX}_simulate_http") as url, tempfile.TemporaryDirectory() as tmp:
-        server = ServerProcess(url, Path(tmp) / "data", admin_token, secrets.token_urlsafe(32))
+        server = ServerProcess(url, Path(tmp) / "data", admin_token, secrets.token_urlsafe(32), workers=args.workers)
         with server, httpx.Client(base_url=server.base_url, timeout=300, transport=transport) as client:
             account_id = setup.ensure_account(client, admin_token, "Bench")
-            server_pid = server.pid
             transport.seconds.clear()
             engine = create_engine(url)
             database = engine.url.database or ""
             db_before = database_cpu_s(engine, database)
-            cpu_before, client_before = process_cpu_s(server_pid), time.process_time()
+            cpu_before, client_before, machine_before = server.cpu_seconds(), time.process_time(), machine_cpu_s()
             started = time.perf_counter()
             outcome = command.simulate(client, account_id, admin, options, Console(stderr=True, quiet=True))
             simulate_s = time.perf_counter() - started
+            in_flight = transport.in_flight_seconds(started, started + simulate_s)
             loads["after the run"] = one_minute_load()
-            server_cpu_s, client_cpu_s = process_cpu_s(server_pid) - cpu_before, time.process_time() - client_before
+            server_cpu_s, client_cpu_s = server.cpu_seconds() - cpu_before, time.process_time() - client_before
+            machine_busy_s, machine_idle_s = (
+                after - before for after, before in zip(machine_cpu_s(), machine_before, strict=True)
+            )
             db_cpu_s = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in database_cpu_s(engine, database).items())
             records = sum(t.accepted + t.duplicates for t in outcome.tallies.values())
 
@@ -193,7 +229,8 @@ def main() -> int:
 
     rate = records / simulate_s
     rows = sum(counts.values())
-    print(f"simulate --days {args.days} --agents {args.agents}, PostgreSQL, over HTTP (serve, one worker)")
+    print(f"simulate --days {args.days} --agents {args.agents} --in-flight {args.in_flight}, PostgreSQL, over HTTP")
+    print(f"(serve --workers {args.workers})")
     print(f"{'kind':<16} {'accepted':>10} {'unchanged':>10}")
     for name, tally in outcome.tallies.items():
         print(f"{name:<16} {tally.accepted:>10,} {tally.duplicates:>10,}")
@@ -206,6 +243,8 @@ def main() -> int:
     print(f"  server process CPU during the run       {server_cpu_s:8.1f}")
     print(f"  PostgreSQL backends' CPU during the run {db_cpu_s:8.1f}")
     print(f"  the run (wall)                          {simulate_s:8.1f}")
+    print(f"  the machine's CPU busy / idle in the run {machine_busy_s:7.1f} / {machine_idle_s:.1f}")
+    print("  requests in flight: " + ", ".join(f"{n} for {s:.1f} s" for n, s in in_flight.items()))
     print("load average (1 min): " + ", ".join(f"{phase} {load:.1f}" for phase, load in loads.items()))
     print(f"\nrows written: {', '.join(f'{name} {n:,}' for name, n in counts.items())}")
     print("plain insert rows/s by table: " + ", ".join(f"{name} {r:,.0f}" for name, r in table_rates.items()))

@@ -200,11 +200,60 @@ def test_with_overlap_a_refusal_stops_the_run_at_the_next_write() -> None:
     writer.close()
 
 
+class CountingHeldServer(HeldServer):
+    """HeldServer that also records the most requests it held at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.now = self.most = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            return super().__call__(request)
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+def test_ahead_the_caller_queues_batches_while_one_request_is_in_flight() -> None:
+    server, progress = CountingHeldServer(), list[int]()
+    writer = writer_for(server, [], progress, batch_size=1, in_flight=1)
+    writer.overlap, writer.ahead = True, 2
+    writer.write(STATUS_EVENTS, records(3))  # one on the wire, two queued: returns while the server holds the first
+    assert server.arrived.acquire(timeout=10)
+    assert progress == [] and len(server.requests) == 0
+    server.release.set()
+    writer.write(STATUS_EVENTS, records(2))
+    writer.close()
+    assert [body[0]["eventId"] for _, _, body in server.requests] == ["e0", "e1", "e2", "e0", "e1"]  # in order
+    assert server.most == 1  # never two at once
+    assert progress == [1] * 5 and writer.tallies["status events"].accepted == 5
+
+
+def test_ahead_a_refusal_is_raised_once_and_drops_the_queued_batches() -> None:
+    server = HeldServer()
+    writer = writer_for(server, [], [], batch_size=1, in_flight=1)
+    writer.overlap, writer.ahead = True, 4
+    writer.write(STATUS_EVENTS, [{"bad": True}, {"eventId": "e1"}, {"eventId": "e2"}])
+    assert server.arrived.acquire(timeout=10)
+    server.release.set()
+    with pytest.raises(IngestError, match="400"):
+        writer.flush()
+    writer.close()  # the refusal is raised once; what was queued behind it is dropped, not counted
+    assert writer.tallies["status events"].accepted == 0
+
+
 def test_batch_size_is_bounded() -> None:
     with pytest.raises(ValueError):
         writer_for(FakeServer(), [], [], batch_size=5001)
     with pytest.raises(ValueError):
         writer_for(FakeServer(), [], [], in_flight=5)
+    with pytest.raises(ValueError):
+        Writer(client=httpx.Client(), account_id="a", bot_id="b", headers={}, warn=print, ahead=65)
 
 
 def count(engine: Engine, model: type[Agent] | type[BotSession] | type[AgentStatusEvent]) -> int:
