@@ -1,10 +1,10 @@
 """`simulate` over HTTP into PostgreSQL: a month of 200 agents through a real `smartassist serve`, in records/s,
 against the plain bulk-insert rate of bench_ingest measured on the same server's database in the same run.
 
-The simulated run is what `smartassist simulate --base-url … --days 30 --agents 200 --in-flight 3` does against
+The simulated run is what `smartassist simulate --base-url … --days 30 --agents 200 --in-flight 4` does against
 `smartassist serve --workers 2` (both options a user chooses; simulate's default is one request in flight, serve's
 one worker; `--in-flight 1 --workers 1` measures those): the model, the rendering to the ingest record shapes, and
-every batch through the ingest routes over loopback HTTP, three requests at once, the client simulating ahead of
+every batch through the ingest routes over loopback HTTP, four requests at once, the client simulating ahead of
 them. On the 2 cores, one request at a time left one of them idle on average: the client, the server and
 PostgreSQL took turns (client + server + backends' CPU about the run's wall time). The baseline is
 bench_ingest's: a plain SQLAlchemy bulk insert of status event rows already built as dicts, one transaction of
@@ -19,7 +19,7 @@ requests took (encoding excluded), the CPU of the client, of the server's proces
 (from /proc), the whole machine's busy and idle CPU (/proc/stat: others' work on the cores shows there), the time
 with 0, 1, 2, … requests in flight, and the run's wall time.
 
-    .venv/bin/python bench/bench_simulate_http.py [--agents 200] [--days 30] [--in-flight 3] [--workers 2]
+    .venv/bin/python bench/bench_simulate_http.py [--agents 200] [--days 30] [--in-flight 4] [--workers 2]
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--in-flight", type=int, default=3, help="requests at once (simulate --in-flight)")
+    parser.add_argument("--in-flight", type=int, default=4, help="requests at once (simulate --in-flight)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (serve --workers)")
     parser.add_argument("--baseline-batches", type=int, default=10, help="batches of 10,000 status events")
     args = parser.parse_args()
