@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartassist.ingest import _scan
+from smartassist.ingest.conversations import _PLAIN_STRING_MARKERS
 from smartassist.ingest.parsing import _count_by_patterns, count_array_records
 
 _LEAVES = st.one_of(
@@ -93,3 +94,17 @@ def test_the_edges_of_a_number() -> None:
     assert _scan.plain_numbers(b"1.5") is False and _scan.plain_numbers(b"[2e3]") is False
     assert _scan.plain_numbers(b'["1.5", "2e3", "12345678901234567890", true, false, null]') is True
     assert _scan.plain_numbers("[1]".encode("utf-16")) is False  # NUL bytes: not UTF-8
+
+
+_MARKER_BYTES = st.lists(st.sampled_from([b"\\", b"u", b"0", b"d", b"D", b"\xed", b"\x00", b"a", b'"']))
+
+
+@given(st.one_of(st.binary(), _MARKER_BYTES.map(b"".join)))
+def test_plain_strings_is_the_marker_search(body: bytes) -> None:
+    assert _scan.plain_strings(body) == (not any(marker in body for marker in _PLAIN_STRING_MARKERS))
+
+
+def test_plain_strings_at_the_end_of_a_body() -> None:
+    assert _scan.plain_strings(b'["\\u000"]') is True and _scan.plain_strings(b'["\\u0000"]') is False
+    assert _scan.plain_strings(b"\\u") is True and _scan.plain_strings(b"\\ud") is False
+    assert _scan.plain_strings(b'["\\\\ud"]') is False  # an escaped backslash, then "ud": as the search finds it

@@ -4,7 +4,8 @@
  *
  * Why C: py-spy on the server during bench_simulate_http (30 days x 200 agents) had 10 % of its CPU in
  * _plain_numbers' regex search and 4.5 % in count_array_records' (each ~11 ns a byte: Python's re tries a
- * match at every `,` `:` `[` and space of a 6 MB body); this scan takes ~1 ns a byte.
+ * match at every `,` `:` `[` and space of a 6 MB body); this scan takes ~1 ns a byte. plain_strings does in one
+ * pass what five substring searches did (3.6 % of the server's CPU after that).
  *
  * Strings are lexed as the JSON_STRING pattern of ingest/parsing.py lexes them: from a quote to the next
  * unescaped quote, a backslash escaping any one byte but a newline. A string that does not end so (or a raw
@@ -74,6 +75,36 @@ plain_numbers(PyObject *module, PyObject *arg)
                 Py_RETURN_FALSE;
         } else {
             p++;
+        }
+    }
+    Py_RETURN_TRUE;
+}
+
+PyDoc_STRVAR(plain_strings_doc,
+"plain_strings(body, /)\n--\n\n"
+"What conversations._PLAIN_STRING_MARKERS tells: True when none of its byte strings occurs in the body.");
+
+static PyObject *
+plain_strings(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    if (!PyBytes_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "body must be bytes, not %.100s", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(arg);
+    Py_ssize_t n = PyBytes_GET_SIZE(arg);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == 0x00 || c == 0xED)
+            Py_RETURN_FALSE;
+        /* every backslash looked at, escaped or not: the same occurrences as a substring search */
+        if (c == '\\' && i + 2 < n && p[i + 1] == 'u') {
+            unsigned char d = p[i + 2];
+            if (d == 'd' || d == 'D')
+                Py_RETURN_FALSE;
+            if (d == '0' && i + 5 < n && p[i + 3] == '0' && p[i + 4] == '0' && p[i + 5] == '0')
+                Py_RETURN_FALSE;
         }
     }
     Py_RETURN_TRUE;
@@ -149,6 +180,7 @@ count_array_records(PyObject *module, PyObject *arg)
 static PyMethodDef methods[] = {
     {"plain_numbers", plain_numbers, METH_O, plain_numbers_doc},
     {"count_array_records", count_array_records, METH_O, count_array_records_doc},
+    {"plain_strings", plain_strings, METH_O, plain_strings_doc},
     {NULL, NULL, 0, NULL},
 };
 
