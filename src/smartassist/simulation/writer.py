@@ -72,7 +72,8 @@ class Writer:
     # Batches the caller may queue beyond those in flight (sent in order as the requests in flight end), so it
     # simulates the next day while the server stores this one's. With none queued, the caller waited for the
     # day's last requests before simulating the next day, and nothing was on the wire meanwhile: a timeline of
-    # bench_simulate_http (7 days x 200 agents, 2 in flight) had no request in flight for 2.2 of its 9.1 s.
+    # bench_simulate_http (7 days x 200 agents, 2 in flight) had no request in flight for 1.7 of its 9.1 s
+    # (0.3 of 5.4 s with 12 queued).
     ahead: int = 0
     tallies: dict[str, Tally] = field(default_factory=dict)
     unsupported: set[str] = field(default_factory=set)
