@@ -101,3 +101,33 @@ def test_a_refusal_stops_with_the_servers_message(env: dict[str, str]) -> None:
     assert result.exit_code == 1
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert "401" in line and '{"errors":[{"msg"' in line  # the body as the server wrote it, brackets and all
+
+
+def test_four_requests_in_flight_to_two_workers_store_the_world_once(
+    client: TestClient, db_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """Batches of every kind at once on two server processes (each transaction bumps the account's data version
+    last, so they serialize at commit): nothing lost, nothing doubled, no refusal, and the same run again changes
+    nothing."""
+    served = served_kinds(client.app)  # type: ignore[arg-type]
+    server = ServerProcess(database_url, tmp_path / "server", ADMIN_TOKEN, SERVER_KEY, workers=2)
+    server.start()
+    try:
+        args = [*SIM, "--batch-size", "40", "--in-flight", "4", "--base-url", server.base_url]
+        outputs = []
+        for _ in range(2):
+            result = runner.invoke(
+                cli,
+                [*args, "--admin-token", ADMIN_TOKEN, "--account", "Concurrent"],
+                env={"SMARTASSIST_DATA_DIR": str(tmp_path / "client")},
+            )
+            assert result.exit_code == 0, result.output + server.log_tail()
+            outputs.append(result.stderr)
+            end = zulu_after("to", result.stderr)
+            assert stored(db_engine) == expected(WORLD, 1, end, served)
+        tallies = [line for line in outputs[1].splitlines() if "new or changed" in line]
+        assert len(tallies) == len(served)
+        for line in tallies:
+            assert line.split(":", 1)[1].strip().startswith("0 new or changed"), line
+    finally:
+        server.stop()
