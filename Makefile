@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: serve test lint bench demo clean
 
 # The C sources and their shared header too: pip install -e rebuilds the extension modules after an edit.
-$(STAMP): pyproject.toml $(wildcard src/smartassist/analytics/*.h src/smartassist/analytics/*/_*.c)
+$(STAMP): pyproject.toml $(wildcard src/smartassist/analytics/*.h src/smartassist/*/_*.c src/smartassist/analytics/*/_*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
