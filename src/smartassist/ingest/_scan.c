@@ -1,6 +1,7 @@
-/* Ingest: two questions about a batch's raw JSON body, answered in one pass over its bytes, before it is parsed.
- * The Python functions they stand in for are the reference (ingest/conversations.py _plain_numbers,
- * ingest/parsing.py count_array_records); tests/ingest/test_scan.py compares them under hypothesis.
+/* Ingest: three questions about a batch's raw JSON body, each answered in one pass over its bytes, before it is
+ * parsed. The Python they stand in for is the reference (ingest/conversations.py _plain_numbers and
+ * _PLAIN_STRING_MARKERS, ingest/parsing.py count_array_records); tests/ingest/test_scan.py compares them under
+ * hypothesis.
  *
  * Why C: py-spy on the server during bench_simulate_http (30 days x 200 agents) had 10 % of its CPU in
  * _plain_numbers' regex search and 4.5 % in count_array_records' (each ~11 ns a byte: Python's re tries a
