@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -108,3 +109,9 @@ def test_plain_strings_at_the_end_of_a_body() -> None:
     assert _scan.plain_strings(b'["\\u000"]') is True and _scan.plain_strings(b'["\\u0000"]') is False
     assert _scan.plain_strings(b"\\u") is True and _scan.plain_strings(b"\\ud") is False
     assert _scan.plain_strings(b'["\\\\ud"]') is False  # an escaped backslash, then "ud": as the search finds it
+
+
+@pytest.mark.parametrize("scan", [_scan.plain_numbers, _scan.plain_strings, _scan.count_array_records])
+def test_a_body_that_is_not_bytes_is_a_type_error(scan: Any) -> None:
+    with pytest.raises(TypeError, match="body must be bytes, not str"):
+        scan("[1]")

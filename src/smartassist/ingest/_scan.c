@@ -20,6 +20,19 @@
 #define LONG_DIGITS 19 /* conversations._LONG_DIGITS: 19 digits may not fit orjson's 64 bits */
 #define RECORD_DEPTH 2 /* parsing._RECORD_DEPTH */
 
+/* The bytes of `arg`, a body: 0, or -1 with a TypeError. */
+static int
+body_of(PyObject *arg, const char **start, const char **end)
+{
+    if (!PyBytes_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "body must be bytes, not %.100s", Py_TYPE(arg)->tp_name);
+        return -1;
+    }
+    *start = PyBytes_AS_STRING(arg);
+    *end = *start + PyBytes_GET_SIZE(arg);
+    return 0;
+}
+
 /* The end of the string whose opening quote is at p (the byte after its closing quote), or NULL when it does
  * not end (or holds a raw newline). */
 static const char *
@@ -50,11 +63,9 @@ static PyObject *
 plain_numbers(PyObject *module, PyObject *arg)
 {
     (void)module;
-    if (!PyBytes_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "body must be bytes, not %.100s", Py_TYPE(arg)->tp_name);
+    const char *p, *end;
+    if (body_of(arg, &p, &end) < 0)
         return NULL;
-    }
-    const char *p = PyBytes_AS_STRING(arg), *end = p + PyBytes_GET_SIZE(arg);
     if (memchr(p, '\0', (size_t)(end - p)) != NULL)
         Py_RETURN_FALSE;
     while (p < end) {
@@ -89,12 +100,11 @@ static PyObject *
 plain_strings(PyObject *module, PyObject *arg)
 {
     (void)module;
-    if (!PyBytes_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "body must be bytes, not %.100s", Py_TYPE(arg)->tp_name);
+    const char *start, *end;
+    if (body_of(arg, &start, &end) < 0)
         return NULL;
-    }
-    const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(arg);
-    Py_ssize_t n = PyBytes_GET_SIZE(arg);
+    const unsigned char *p = (const unsigned char *)start;
+    Py_ssize_t n = end - start;
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (c == 0x00 || c == 0xED)
@@ -145,11 +155,9 @@ static PyObject *
 count_array_records(PyObject *module, PyObject *arg)
 {
     (void)module;
-    if (!PyBytes_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "body must be bytes, not %.100s", Py_TYPE(arg)->tp_name);
+    const char *p, *end;
+    if (body_of(arg, &p, &end) < 0)
         return NULL;
-    }
-    const char *p = PyBytes_AS_STRING(arg), *end = p + PyBytes_GET_SIZE(arg);
     /* the structure: the bytes []{}, outside strings; 2 more for the brackets a round may add */
     char *s = PyMem_Malloc((size_t)(end - p) + 2);
     if (s == NULL)
