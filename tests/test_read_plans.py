@@ -28,8 +28,9 @@ def _literal(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
-    if isinstance(value, list | tuple):
-        return "ARRAY[" + ", ".join(_literal(item) for item in value) + "]::text[]"
+    if isinstance(value, list | tuple):  # an array literal of no type yet: the parameter's cast types it
+        items = ",".join('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
+        return _literal("{" + items + "}")
     raise AssertionError(f"no literal for {value!r}")
 
 

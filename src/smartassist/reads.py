@@ -24,6 +24,7 @@ from sqlalchemy import CompoundSelect, Engine, Select, make_url
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 
 from smartassist.db import CONNECT_TIMEOUT_S, read_connection
+from smartassist.read_batches import INDEX, Batcher, Coalesced
 from smartassist.read_pool import ReadPool
 
 _DIALECT = pg_psycopg.dialect()  # type: ignore[no-untyped-call]
@@ -51,6 +52,10 @@ class Reads:
         # semaphore belong to that loop). A loop the lifespan did not run in (a test client used without `with`:
         # one short-lived loop per request) gets the sync read instead of connections that would outlive it.
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ReadPool] = weakref.WeakKeyDictionary()
+        # Each loop's batchers (read_batches.py), by coalesced statement: futures and tasks belong to one loop.
+        self._batchers: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[int, Batcher[Mapping[str, Any], list[tuple[Any, ...]]]]
+        ] = weakref.WeakKeyDictionary()
 
     async def rows(self, statement: Statement, params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
         pool = self._pools.get(asyncio.get_running_loop())
@@ -59,6 +64,31 @@ class Reads:
                 return [tuple(row) for row in connection.execute(statement, dict(params))]
         sql, names, defaults = self._compiled(statement)
         return await pool.fetch(sql, [params[name] if name in params else defaults[name] for name in names])
+
+    async def coalesced_rows(self, statement: Coalesced, params: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
+        """`statement.one`'s rows for `params`; on PostgreSQL sent with the requests that wait for the same
+        statement on this loop, as one `statement.many` (read_batches.py: the rule that keeps it exact)."""
+        loop = asyncio.get_running_loop()
+        pool = self._pools.get(loop)
+        if pool is None:
+            return await self.rows(statement.one, params)
+        batchers = self._batchers.setdefault(loop, {})
+        batcher = batchers.get(id(statement))
+        if batcher is None:
+            batcher = batchers[id(statement)] = Batcher(lambda batch: self._many(pool, statement, batch))
+        return await batcher(params)
+
+    async def _many(
+        self, pool: ReadPool, statement: Coalesced, batch: list[Mapping[str, Any]]
+    ) -> list[list[tuple[Any, ...]]]:
+        """One `many` statement for the batch, its rows handed back to each request (without the index)."""
+        sql, names, defaults = self._compiled(statement.many)
+        arrays = {name: [params[name] for params in batch] for name in statement.names}
+        arrays[INDEX] = list(range(len(batch)))
+        rows: list[list[tuple[Any, ...]]] = [[] for _ in batch]
+        for row in await pool.fetch(sql, [arrays[name] if name in arrays else defaults[name] for name in names]):
+            rows[row[0]].append(row[1:])
+        return rows
 
     async def open(self) -> None:
         """Open the running loop's pool (PostgreSQL only; the app's lifespan calls this at startup)."""
@@ -70,6 +100,7 @@ class Reads:
 
     async def close(self) -> None:
         """Close the running loop's pool (the app's lifespan, at shutdown)."""
+        self._batchers.pop(asyncio.get_running_loop(), None)
         pool = self._pools.pop(asyncio.get_running_loop(), None)
         if pool is not None:
             await pool.close()

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
-from sqlalchemy import BindParameter, Connection, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Connection, ScalarSelect, bindparam, select
 from sqlalchemy.orm import Session
 
 from smartassist.contactcenter.models import DataVersion
@@ -35,7 +35,21 @@ MAX_ENTRIES = 4096
 _account: BindParameter[str] = bindparam("account_id")
 # The account's versions as a column of a reader's own statement (a scalar subquery: NULL before any ingest).
 DATA = select(DataVersion.data).where(DataVersion.account_id == _account).scalar_subquery()
-AGENTS = select(DataVersion.agents).where(DataVersion.account_id == _account).scalar_subquery()
+
+
+def agents_of(account_id: ColumnElement[str]) -> ScalarSelect[int]:
+    """The agents version of the account an expression of the reader's statement names (a coalesced read's
+    batch column, read_batches.py), as a column (NULL before any ingest)."""
+    # correlate_except: the account expression may belong to a statement further out than the one enclosing this.
+    return (
+        select(DataVersion.agents)
+        .where(DataVersion.account_id == account_id)
+        .correlate_except(DataVersion)
+        .scalar_subquery()
+    )
+
+
+AGENTS = agents_of(_account)
 # The data version alone (no row before any ingest: version 0).
 DATA_ONLY = select(DataVersion.data).where(DataVersion.account_id == _account)
 

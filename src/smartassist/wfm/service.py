@@ -21,10 +21,11 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import BigInteger, ColumnElement, Connection, Select, String, bindparam, select
 
 from smartassist.contactcenter import data_versions
 from smartassist.contactcenter.models import Agent, AgentStatusEvent, Queue
+from smartassist.read_batches import coalesced
 from smartassist.reads import Reads
 from smartassist.wfm.render import activity, event_time
 
@@ -63,21 +64,27 @@ def wfm_queues(connection: Connection, account_id: str) -> list[dict[str, str]]:
 # The window's events by (ts, id), each with the account's agents version (contactcenter/data_versions.py): the
 # agentId of each agent comes from AGENT_KEYS as read at that version, which a worker remembers. Joined to the
 # agents instead, both PostgreSQL plans hashed every agent of the account for a handful of events (~0.06 ms of
-# the backend's ~0.13 ms per poll, measured from /proc).
-ACTIVITY = (
-    select(
+# the backend's ~0.13 ms per poll, measured from /proc). Coalesced (read_batches.py): polls arriving together on a
+# worker are one statement on PostgreSQL, each its own window's rows.
+def _activity(
+    account_id: ColumnElement[str], start: ColumnElement[int], end: ColumnElement[int]
+) -> Select[*tuple[Any, ...]]:
+    return select(
         AgentStatusEvent.ts,
         AgentStatusEvent.agent_id,
         AgentStatusEvent.status,
         AgentStatusEvent.reason,
-        data_versions.AGENTS.label("agents_version"),
-    )
-    .where(
-        AgentStatusEvent.account_id == bindparam("account_id"),
-        AgentStatusEvent.ts >= bindparam("start"),
-        AgentStatusEvent.ts < bindparam("end"),
-    )
-    .order_by(AgentStatusEvent.ts, AgentStatusEvent.id)
+        data_versions.agents_of(account_id).label("agents_version"),
+        AgentStatusEvent.id,
+    ).where(AgentStatusEvent.account_id == account_id, AgentStatusEvent.ts >= start, AgentStatusEvent.ts < end)
+
+
+ACTIVITY = coalesced(
+    _activity,
+    ("ts", "id"),
+    account_id=String(),  # unbounded: a VARCHAR(24) cast would cut a longer value instead of matching nothing
+    start=BigInteger(),
+    end=BigInteger(),
 )
 # Every agent of the account with its agentId, and the agents version they were read at.
 AGENT_KEYS = select(Agent.id, Agent.agent_key, data_versions.AGENTS).where(Agent.account_id == bindparam("account_id"))
@@ -117,7 +124,7 @@ def activity_body(account_id: str, rows: Iterable[Sequence[Any]], keys: dict[int
     account's agents with start <= ts < end, by time, then agentId (in code-point order), then ingest order (the
     rows' order, kept by the stable sort). An event of an agent gone since it was read is left out, as the join
     of one snapshot would have."""
-    named = ((ts, keys.get(pk), status, reason) for ts, pk, status, reason, _v in rows)
+    named = ((ts, keys.get(pk), status, reason) for ts, pk, status, reason, _v, _id in rows)
     events = sorted((event for event in named if event[1] is not None), key=itemgetter(0, 1))
     updates = [
         {"AgentId": key, "EventTime": event_time(ts), "Activity": activity(status), "ReasonCode": reason or ""}
@@ -130,7 +137,7 @@ async def agent_activity(
     reads: Reads, remembered: AgentKeys, account_id: str, *, start: int, end: int
 ) -> dict[str, Any]:
     """The WFM poll on the event loop (reads.Reads): ACTIVITY, and AGENT_KEYS only when the agents changed."""
-    rows = await reads.rows(ACTIVITY, activity_params(account_id, start=start, end=end))
+    rows = await reads.coalesced_rows(ACTIVITY, activity_params(account_id, start=start, end=end))
     keys = remembered_keys(remembered, account_id, rows)
     if keys is None:
         keys = remember_keys(remembered, account_id, await reads.rows(AGENT_KEYS, {"account_id": account_id}))
@@ -141,7 +148,7 @@ def agent_activity_in(
     connection: Connection, remembered: AgentKeys, account_id: str, *, start: int, end: int
 ) -> dict[str, Any]:
     """agent_activity on a connection (a long window, in the thread pool)."""
-    rows = connection.execute(ACTIVITY, activity_params(account_id, start=start, end=end)).all()
+    rows = connection.execute(ACTIVITY.one, activity_params(account_id, start=start, end=end)).all()
     keys = remembered_keys(remembered, account_id, rows)
     if keys is None:
         keys = remember_keys(remembered, account_id, connection.execute(AGENT_KEYS, {"account_id": account_id}))
