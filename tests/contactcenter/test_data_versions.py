@@ -43,14 +43,21 @@ def versions(engine: Engine, account: str) -> tuple[int, int] | None:
 def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The SQL text of every statement the hot path's reads send, in order, but the token check's."""
     statements: list[str] = []
-    original = Reads.rows
+    coalesced: set[int] = set()  # a coalesced read is counted once, as its `one` statement, on either database
+    original, original_coalesced = Reads.rows, Reads.coalesced_rows
 
     async def rows(self: Reads, statement: Any, params: Any) -> Any:
-        if "FROM apps" not in str(statement):
+        if "FROM apps" not in str(statement) and id(statement) not in coalesced:
             statements.append(str(statement))
         return await original(self, statement, params)
 
+    async def coalesced_rows(self: Reads, statement: Any, params: Any) -> Any:
+        coalesced.add(id(statement.one))
+        statements.append(str(statement.one))
+        return await original_coalesced(self, statement, params)
+
     monkeypatch.setattr(Reads, "rows", rows)
+    monkeypatch.setattr(Reads, "coalesced_rows", coalesced_rows)
     yield statements
 
 
