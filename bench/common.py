@@ -127,11 +127,28 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     server_cpu_ms: float  # the server's processes' CPU (user + system) per request, from /proc (nan: not measured)
+    postgres_cpu_ms: float  # every PostgreSQL process's CPU per request, from /proc (0 on SQLite, or idle)
     load: float  # the 1-minute load average as the phase began (other work on the machine)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU time used so far by the machine's PostgreSQL processes (backends included), from /proc:
+    the database's share of a phase, on a machine where the bench is its only client."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        if name.startswith("postgres"):
+            fields = rest.split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def one_minute_load() -> float:
@@ -160,13 +177,13 @@ def wrk(
         script.write(WRK_LUA.format(method=json.dumps(method), headers="\n".join(lines), body=json.dumps(body or "")))
         script.flush()
         load = one_minute_load()
-        cpu_before = cpu_seconds()
+        cpu_before, postgres_before = cpu_seconds(), postgres_cpu_seconds()
         completed = subprocess.run(
             ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
              base_url + path],
             capture_output=True, text=True, timeout=seconds + 60, check=True,
         )  # fmt: skip
-        cpu = cpu_seconds() - cpu_before
+        cpu, postgres = cpu_seconds() - cpu_before, postgres_cpu_seconds() - postgres_before
     line = next(line for line in completed.stdout.splitlines() if line.startswith("WRK "))
     summary = json.loads(line[4:])
     return WrkResult(
@@ -177,20 +194,22 @@ def wrk(
         p50_ms=summary["p50_us"] / 1000,
         p99_ms=summary["p99_us"] / 1000,
         server_cpu_ms=float("nan") if isinstance(server, str) else 1000 * cpu / max(1, summary["requests"]),
+        postgres_cpu_ms=1000 * postgres / max(1, summary["requests"]),
         load=load,
     )
 
 
 WRK_HEADER = (
     f"{'route':<36} {'req/s':>9} {'vs healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'CPU ms/req':>10} "
-    f"{'load':>5}"
+    f"{'PG ms/req':>9} {'load':>5}"
 )
 
 
 def wrk_row(result: WrkResult, healthz: WrkResult) -> str:
     return (
         f"{result.route:<36} {result.rps:>9.0f} {result.rps / healthz.rps:>10.2f} {result.p50_ms:>8.1f} "
-        f"{result.p99_ms:>8.1f} {result.errors:>7} {result.server_cpu_ms:>10.3f} {result.load:>5.1f}"
+        f"{result.p99_ms:>8.1f} {result.errors:>7} {result.server_cpu_ms:>10.3f} {result.postgres_cpu_ms:>9.3f} "
+        f"{result.load:>5.1f}"
     )
 
 
