@@ -157,7 +157,7 @@ def test_a_warm_worker_sees_every_kind_of_ingest_at_once(center: Center, sent: l
     center.now = NOW + 1000
     again = center.queue_size()
     assert again["queueSummary"]["maxWait"] == MINUTE + 1000  # computed at its own now
-    assert sent == [str(data_versions.DATA_ONLY)]  # from memory: only the version was read
+    assert sent == [str(data_versions.DATA_ONLY.one)]  # from memory: only the version was read
 
     center.status(1, 1, NOW - 30 * MINUTE, "Available")
     assert center.queue_size()["agentStatus"] == {"available": 1, "offline": 1, "busy": 0, "away": 0}
@@ -181,7 +181,7 @@ def test_a_contact_entering_later_today_counts_from_its_time_on(center: Center, 
     assert (item["waiting"], item["queueSummary"]["maxWait"]) == (1, 0)
     center.now = NOW + 31_000
     assert center.queue_size()["queueSummary"]["maxWait"] == 1000
-    assert sent == [str(data_versions.DATA_ONLY)] * 3  # no read but the version's
+    assert sent == [str(data_versions.DATA_ONLY.one)] * 3  # no read but the version's
 
 
 def test_a_status_stamped_ahead_is_read_again_until_its_time(center: Center, sent: list[str]) -> None:
@@ -191,7 +191,7 @@ def test_a_status_stamped_ahead_is_read_again_until_its_time(center: Center, sen
     assert center.queue_size()["agentStatus"]["available"] == 1
     center.now = NOW + MINUTE
     assert center.queue_size()["agentStatus"]["busy"] == 1
-    assert str(data_versions.DATA_ONLY) not in sent  # nothing remembered while a status was ahead of the clock
+    assert str(data_versions.DATA_ONLY.one) not in sent  # nothing remembered while a status was ahead of the clock
 
 
 def test_the_next_day_is_read_anew(center: Center) -> None:

@@ -23,11 +23,12 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
-from sqlalchemy import BindParameter, ColumnElement, Connection, ScalarSelect, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Connection, ScalarSelect, String, bindparam, select
 from sqlalchemy.orm import Session
 
 from smartassist.contactcenter.models import DataVersion
 from smartassist.db import dialect_insert
+from smartassist.read_batches import coalesced
 
 MAX_AGE_S = 10.0
 MAX_ENTRIES = 4096
@@ -50,8 +51,11 @@ def agents_of(account_id: ColumnElement[str]) -> ScalarSelect[int]:
 
 
 AGENTS = agents_of(_account)
-# The data version alone (no row before any ingest: version 0).
-DATA_ONLY = select(DataVersion.data).where(DataVersion.account_id == _account)
+# The data version alone (no row before any ingest: version 0); coalesced (read_batches.py): Queue Size's
+# remembered states read it on every request, the readers that wait together as one statement.
+DATA_ONLY = coalesced(
+    lambda account_id: select(DataVersion.data).where(DataVersion.account_id == account_id), (), account_id=String()
+)
 
 
 def bump(session: Session | Connection, account_id: str, *, agents: bool = False) -> None:

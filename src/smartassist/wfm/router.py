@@ -52,7 +52,7 @@ async def queues(
     # On the event loop, like IntentRealtimeData: an account's queues are few (tens), one covering-index read,
     # awaited (reads.Reads) rather than blocking the loop on PostgreSQL.
     account_id = principal_of(request).account_id
-    rows = await get_runtime(request).reads.rows(QUEUES, {"account_id": account_id})
+    rows = await get_runtime(request).reads.coalesced_rows(QUEUES, {"account_id": account_id})
     return _json(queues_body(account_id, rows))
 
 

@@ -44,10 +44,11 @@ def wfm_agents(connection: Connection, account_id: str, *, limit: int, offset: i
     ]
 
 
-QUEUES = (
-    select(Queue.queue_id, Queue.name)
-    .where(Queue.account_id == bindparam("account_id"))
-    .order_by(Queue.name, Queue.queue_id)
+# Coalesced (read_batches.py), as the poll: a WFM tool reads its queues with its agents' activity.
+QUEUES = coalesced(
+    lambda account_id: select(Queue.queue_id, Queue.name).where(Queue.account_id == account_id),
+    ("name", "queue_id"),
+    account_id=String(),
 )
 
 
@@ -57,7 +58,7 @@ def queues_body(account_id: str, rows: Iterable[Sequence[Any]]) -> list[dict[str
 
 
 def wfm_queues(connection: Connection, account_id: str) -> list[dict[str, str]]:
-    return queues_body(account_id, connection.execute(QUEUES, {"account_id": account_id}))
+    return queues_body(account_id, connection.execute(QUEUES.one, {"account_id": account_id}))
 
 
 # Built once: the WFM poll is a high-rate, tiny query, and building the statement cost as much as running it.

@@ -223,7 +223,7 @@ async def queue_size(
     key = (account_id, bot_id, queue_id, query, today)
     known = remembered.recall(key)
     if known is not None and known[1].read_at <= now:
-        rows = await reads.rows(data_versions.DATA_ONLY, {"account_id": account_id})
+        rows = await reads.coalesced_rows(data_versions.DATA_ONLY, {"account_id": account_id})
         if (rows[0][0] if rows else 0) == known[0]:
             return response(known[1], now=now)
     version, state = await read_state(reads, account_id, bot_id, queue_id, query, now=now)
