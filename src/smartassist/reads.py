@@ -72,7 +72,9 @@ class Reads:
         pool = self._pools.get(loop)
         if pool is None:
             return await self.rows(statement.one, params)
-        batchers = self._batchers.setdefault(loop, {})
+        batchers = self._batchers.get(loop)
+        if batchers is None:
+            batchers = self._batchers[loop] = {}
         batcher = batchers.get(id(statement))
         if batcher is None:
             batcher = batchers[id(statement)] = Batcher(lambda batch: self._many(pool, statement, batch))
