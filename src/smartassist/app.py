@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         docs_url=None,  # ops.openapi serves /docs and /redoc from installed assets
         redoc_url=None,
         description="Self-hosted replica of the SmartAssist public analytics API.",
+        telemetry=None if settings.otel_telemetry else {"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = runtime
     app.state.failed_auth = FailedAuthLimiter(settings.failed_auth_per_minute, partial(shared_count, runtime))

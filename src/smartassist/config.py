@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # worker_threads, so another account's request always finds a thread.
     max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=65536)  # heavy.DEFAULT_MAX_RESPONSE_BYTES
     heavy_requests_per_account: int = Field(default=2, ge=0)
+    # FastAPI's native OpenTelemetry traces, metrics and logs (active once an OpenTelemetry provider is configured).
+    # Off unless asked for: FastAPI checks for a provider on every request otherwise, ~6 % of an in-process Call
+    # Details request's CPU (py-spy; bench_call_details.py). The server's own metrics are at /metrics.
+    otel_telemetry: bool = False
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded default: a SQLite file in the data directory. A SQLite file is
