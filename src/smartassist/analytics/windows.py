@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from smartassist.errors import bad_request
 from smartassist.ids import normalize_email
@@ -90,7 +91,11 @@ def parse_bound(
         raise bad_request(f"{field} is out of range") from None
 
 
+@lru_cache(maxsize=1024)
 def _bound_ms(text: str, field: str, offset_minutes: int, *, is_end: bool, dates: bool, keep_millis: bool) -> int:
+    """Remembered: a dashboard sends the same bounds poll after poll, and the regular expressions and datetime
+    arithmetic were 3 % of an in-process Call Details request's CPU (py-spy). Only a valid bound is kept (a
+    refused one raises), so at most 1,024 texts of a timestamp's length."""
     local_to_utc = timedelta(minutes=offset_minutes)  # local + (UTC - local) = UTC
     if dates and _DATE.fullmatch(text):
         day = _calendar_date(text, field) + timedelta(days=1 if is_end else 0)
