@@ -31,7 +31,7 @@ def python(text: str, view: View) -> bytes:
     return json.dumps(render_row(text, view), ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def c_render(text: str, view: View) -> bytes | None:
+def c_render(text: str | bytes, view: View) -> bytes | None:
     """One row rendered by C alone: a page of that row, with no head or tail."""
     return _call_rows.render([text], view.offset_minutes, view.dropped(), view.drops_snooze(), b"", b"")
 
@@ -129,13 +129,43 @@ def test_a_lone_surrogate_is_left_to_python() -> None:
     assert c_render('{"a":"\ud800"}', EVERYTHING) is None
 
 
+def test_rows_as_utf8_bytes_render_as_their_text_does() -> None:
+    # The route fetches each row's UTF-8 (service.Utf8); 1-, 2-, 3- and 4-byte characters, at and past 16 bytes
+    texts = ['{"a":"%s","b":"x"}' % (filler * at) for filler in ("a", "é", "€", "😀") for at in (0, 1, 15, 16, 40)]
+    for text in texts:
+        assert c_render(text.encode(), EVERYTHING) == c_render(text, EVERYTHING) == text.encode()
+    assert (
+        render_page([text.encode() for text in texts], EVERYTHING, b"[", b"]")
+        == b"[" + b",".join(text.encode() for text in texts) + b"]"
+    )
+
+
+@pytest.mark.parametrize(
+    "utf8",
+    [
+        b"\xc3",  # cut short
+        b"\xc0\xaf",  # an overlong '/'
+        b"\xe0\x80\xaf",  # another
+        b"\xed\xa0\x80",  # a surrogate
+        b"\xf4\x90\x80\x80",  # beyond U+10FFFF
+        b"\xff",
+        b"\x80",
+    ],
+)
+def test_bytes_that_are_not_utf8_are_left_to_python(utf8: bytes) -> None:
+    text = b'{"a":"' + b"x" * 20 + utf8 + b'"}'
+    assert c_render(text, EVERYTHING) is None
+    # rendered with the bad bytes replaced, never a 500 for what only the database could hold
+    assert render_page([text], EVERYTHING) == python(text.decode(errors="replace"), EVERYTHING)
+
+
 def test_bad_arguments() -> None:
     with pytest.raises(TypeError):
-        _call_rows.render([b"{}"], 0, (), False, b"", b"")  # type: ignore[list-item]
+        _call_rows.render([1], 0, (), False, b"", b"")  # type: ignore[list-item]
     with pytest.raises(TypeError):
-        _call_rows.render("{}", 0, (), False, b"", b"")  # type: ignore[arg-type]
+        _call_rows.render("{}", 0, (), False, b"", b"")
     with pytest.raises(TypeError):
-        _call_rows.render(["{}"], 0, (), False, "", b"")  # type: ignore[arg-type]
+        _call_rows.render(["{}"], 0, (), False, "", b"")
     with pytest.raises(ValueError, match="offset_minutes"):
         _call_rows.render(["{}"], 841, (), False, b"", b"")
 
@@ -160,16 +190,22 @@ def test_a_page_with_a_row_c_does_not_take_renders_the_others_in_c() -> None:
 
 
 @pytest.mark.parametrize("special", [r"\"", r"\\", r"\n", r"\u001f", '"'])
-def test_a_string_scanned_eight_bytes_at_a_time_stops_at_its_first_special_byte(special: str) -> None:
-    # The scan reads 8 bytes at a time and goes straight to the first special one: put one at every place of
-    # two 8-byte words (and a non-ASCII character before it, whose bytes are never special).
-    for at in range(18):
+def test_a_string_scanned_many_bytes_at_a_time_stops_at_its_first_special_byte(special: str) -> None:
+    # The scan reads 16 bytes at a time (SSE2), then 8, and goes straight to the first special one: put one at
+    # every place of three 16-byte blocks (and a non-ASCII character before it, whose bytes are never special).
+    for at in range(50):
         for filler in ("a", "é"):
             if special == '"':  # the string's closing quote at this place
                 text = '{"k":"' + filler * at + '","c":"' + "b" * 20 + '"}'
             else:
                 text = '{"k":"' + filler * at + special + "b" * 20 + '"}'
             assert c_render(text, EVERYTHING) == python(text, EVERYTHING), (special, at, filler)
+
+
+def test_a_raw_control_character_anywhere_in_a_string_is_not_the_stored_form() -> None:
+    for at in range(50):
+        for control in ("\x00", "\x1f", "\n"):
+            assert c_render('{"k":"' + "a" * at + control + "b" * 20 + '"}', EVERYTHING) is None, (at, control)
 
 
 # --- hypothesis: rows of every shape ----------------------------------------------------------------------------
@@ -311,3 +347,4 @@ def test_c_renders_pages_as_python_does(page: list[dict[str, Any]], view: View) 
     except (OverflowError, OSError, ValueError):
         return
     assert render_page(texts, view, b"{", b"}") == expected
+    assert render_page([text.encode() for text in texts], view, b"{", b"}") == expected

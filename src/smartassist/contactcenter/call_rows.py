@@ -402,7 +402,7 @@ class View:
         return not self.v2 or (self.selected is not None and SEGMENT_BLOCK not in self.selected)
 
 
-def render_row(stored: str, view: View) -> dict[str, Any]:
+def render_row(stored: str | bytes, view: View) -> dict[str, Any]:
     """A stored row as Call Details serves it: times in the reader's formats, durations computed where absent,
     and only the keys the version and selectedFields let through. (The reference: render_page renders the same
     text to the same JSON in C.)"""
@@ -421,9 +421,10 @@ def render_row(stored: str, view: View) -> dict[str, Any]:
     return row
 
 
-def render_page(stored: list[str], view: View, head: bytes = b"", tail: bytes = b"") -> bytes:
-    """`head`, each stored row as Call Details serves it (UTF-8 JSON text: what json.dumps(render_row(...),
-    ensure_ascii=False, separators=(",", ":")) gives) with commas between, then `tail`. The C renderer
+def render_page(stored: list[str] | list[bytes], view: View, head: bytes = b"", tail: bytes = b"") -> bytes:
+    """`head`, each stored row (its text, or that text's UTF-8 as bytes) as Call Details serves it (UTF-8 JSON
+    text: what json.dumps(render_row(...), ensure_ascii=False, separators=(",", ":")) gives) with commas between,
+    then `tail`. The C renderer
     (_call_rows.c) writes the whole page into one buffer straight from the stored texts: one call, not one per
     row, and no join (a page of 100 simulated rows, ~90 kB: ~50 vs ~80 us, timeit). When a text is not one it
     takes (not in encode_row's form, or a time out of range: none that ingest writes), the rows are rendered
@@ -436,6 +437,8 @@ def render_page(stored: list[str], view: View, head: bytes = b"", tail: bytes = 
     for text in stored:
         row = _call_rows.render([text], view.offset_minutes, dropped, drops_snooze, b"", b"")
         if row is None:
+            if isinstance(text, bytes):  # not UTF-8 only where the database holds what no ingest wrote
+                text = text.decode(errors="replace")
             row = json.dumps(render_row(text, view), ensure_ascii=False, separators=(",", ":")).encode()
         rows.append(row)
     return head + b",".join(rows) + tail
