@@ -286,8 +286,10 @@ def run(
     # ones); the page without filters has no list parameter to rewrite.
     compiled = statement.compile(dialect=pg_psycopg.dialect())  # type: ignore[no-untyped-call]
     sql, defaults = str(compiled), dict(compiled.params)
-    # The same rows as the stored text (no convert_to): the other plain way to fetch them.
-    as_text = str(statement.with_only_columns(Conversation.row).compile(dialect=pg_psycopg.dialect()))  # type: ignore[no-untyped-call]
+    # The same rows as the stored text, the route's subquery alone (no convert_to): the other plain way to fetch them.
+    (page,) = statement.get_final_froms()
+    text_statement = page.element.with_only_columns(Conversation.row)  # type: ignore[attr-defined]
+    as_text = str(text_statement.compile(dialect=pg_psycopg.dialect()))
     loop = serve_loop()
     loop.run_until_complete(reads.open())
     in_process = InProcess(url, *local, loop)
