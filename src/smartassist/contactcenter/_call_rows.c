@@ -39,6 +39,11 @@
 #define MAX_DEPTH 64          /* deeper rows go to Python (ingest allows 16 levels) */
 #define MAX_INT_DIGITS 4300   /* json.loads refuses longer ints (sys.int_info.default_max_str_digits) */
 #define MAX_DROPPED 32
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
 
 typedef struct { const char *s; Py_ssize_t n; } Span;
 
@@ -81,15 +86,15 @@ key_is(const char *key, Py_ssize_t len, const char *word, Py_ssize_t word_len)
 
 /* --- checking the stored form ---------------------------------------------------------------------------------- */
 
-/* Bytes json.dumps(ensure_ascii=False) writes as they are inside a string: all but controls, '"' and '\\'
- * (the input is a str's UTF-8, so any byte from 0x80 is part of a valid character). */
+/* ASCII bytes json.dumps(ensure_ascii=False) writes as they are inside a string: all but controls, '"' and '\\'.
+ * A byte from 0x80 is copied too, once utf8_char has found it part of a valid character. */
 static unsigned char plain[256];
 
 static void
 init_plain(void)
 {
     for (int c = 0; c < 256; c++)
-        plain[c] = c >= 0x20 && c != '"' && c != '\\';
+        plain[c] = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
 static int
@@ -103,16 +108,50 @@ lower_hex(char c)
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-/* Nonzero when one of the 8 bytes is a control, '"' or '\\' (the bit tricks for "a byte below n" and "a zero
+/* Nonzero when one of the 8 bytes is a control, '"', '\\' or from 0x80 (the bit tricks for "a byte below n" and "a zero
  * byte": exact as to whether there is one). */
 static inline uint64_t
 special8(uint64_t w)
 {
     uint64_t quote = w ^ (ONES * '"'), backslash = w ^ (ONES * '\\');
-    return (((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGHS;
+    return (((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | w) & HIGHS;
 }
 
-static const char *
+/* The length of the UTF-8 character at p (a byte from 0x80), or 0 when it is none (RFC 3629: shortest forms, no
+ * surrogates, at most U+10FFFF). A str's UTF-8 always is one; a row fetched as bytes (the route's read: no decoding
+ * into a str and encoding back, a tenth of a page's instructions with a tenth of its rows non-ASCII, callgrind)
+ * is checked here, character by character where its strings are scanned, not in a pass of its own. */
+static Py_ssize_t
+utf8_char(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char b = *p, low = 0x80, high = 0xBF;  /* the second byte's range */
+    Py_ssize_t need;
+    if (b >= 0xC2 && b <= 0xDF)
+        need = 1;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        need = 2;
+        if (b == 0xE0)
+            low = 0xA0;  /* no overlong form */
+        else if (b == 0xED)
+            high = 0x9F;  /* no surrogate */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 3;
+        if (b == 0xF0)
+            low = 0x90;
+        else if (b == 0xF4)
+            high = 0x8F;  /* at most U+10FFFF */
+    } else
+        return 0;
+    if (end - p <= need || p[1] < low || p[1] > high)
+        return 0;
+    for (Py_ssize_t k = 2; k <= need; k++)
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+    return need + 1;
+}
+
+/* Inlined, as push_member: called for every key and string, their calls were a fifth of their instructions. */
+static inline ALWAYS_INLINE const char *
 checked_string(const char *p, const char *end)
 {
     p++;
@@ -127,7 +166,7 @@ checked_string(const char *p, const char *end)
             __m128i special = _mm_or_si128(
                 _mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, backslash16)),
                 _mm_cmpeq_epi8(_mm_min_epu8(v, control_max), v));  /* v <= 0x1f, unsigned */
-            int found = _mm_movemask_epi8(special);
+            int found = _mm_movemask_epi8(_mm_or_si128(special, v));  /* and bytes from 0x80 */
             if (found) {
                 p += __builtin_ctz((unsigned)found);
                 goto special_byte;
@@ -158,6 +197,13 @@ checked_string(const char *p, const char *end)
             return NULL;
         if (*p == '"')
             return p + 1;
+        if ((unsigned char)*p >= 0x80) {
+            Py_ssize_t n = utf8_char((const unsigned char *)p, (const unsigned char *)end);
+            if (n == 0)
+                return NULL;
+            p += n;
+            continue;
+        }
         if (*p != '\\' || end - p < 2)
             return NULL;
         switch (p[1]) {
@@ -285,7 +331,7 @@ pop_to(Ctx *c, Py_ssize_t base)
 /* 0, 1 when the object already has this key (json.loads would keep the last value at the first key's place:
  * not renderable here; searched only when `dups`), -1 for no memory. Canonical strings are equal exactly when
  * their texts are. */
-static int
+static inline ALWAYS_INLINE int
 push_member(Ctx *c, const char *key, Py_ssize_t key_len, int dups)
 {
     /* key_len >= 2: the quotes */
@@ -851,53 +897,6 @@ row(Ctx *c, const char *p)
     return PUT_LITERAL(&c->out, "}");
 }
 
-/* Whether n bytes at s are UTF-8 (RFC 3629: shortest forms, no surrogates, at most U+10FFFF), as a str's
- * UTF-8 always is. A row fetched as bytes (the route's read: no decoding into a str and encoding back, which was
- * a tenth of a page's instructions with a tenth of its rows non-ASCII, callgrind) is checked here instead. */
-static int
-is_utf8(const char *text, Py_ssize_t n)
-{
-    const unsigned char *p = (const unsigned char *)text, *end = p + n;
-    while (p < end) {
-#ifdef __SSE2__
-        while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)p)) == 0)
-            p += 16;
-        if (p >= end)
-            break;
-#endif
-        unsigned char b = *p;
-        if (b < 0x80) {
-            p++;
-            continue;
-        }
-        Py_ssize_t need;
-        unsigned char low = 0x80, high = 0xBF;  /* the second byte's range */
-        if (b >= 0xC2 && b <= 0xDF)
-            need = 1;
-        else if (b >= 0xE0 && b <= 0xEF) {
-            need = 2;
-            if (b == 0xE0)
-                low = 0xA0;  /* no overlong form */
-            else if (b == 0xED)
-                high = 0x9F;  /* no surrogate */
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            need = 3;
-            if (b == 0xF0)
-                low = 0x90;
-            else if (b == 0xF4)
-                high = 0x8F;  /* at most U+10FFFF */
-        } else
-            return 0;
-        if (end - p <= need || p[1] < low || p[1] > high)
-            return 0;
-        for (Py_ssize_t k = 2; k <= need; k++)
-            if ((p[k] & 0xC0) != 0x80)
-                return 0;
-        p += need + 1;
-    }
-    return 1;
-}
-
 PyDoc_STRVAR(render_doc,
 "render(stored, offset_minutes, dropped, drop_snooze, head, tail, /) -> bytes | None\n\n"
 "`head`, then each stored row's text (call_rows.encode_row's: a str, or its UTF-8 as bytes) as Call Details\n"
@@ -981,13 +980,9 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t len;
         PyObject *item = PyList_GET_ITEM(stored, i);
         const char *text;
-        if (PyBytes_Check(item)) {
+        if (PyBytes_Check(item)) {  /* its UTF-8 checked as its strings are (utf8_char) */
             text = PyBytes_AS_STRING(item);
             len = PyBytes_GET_SIZE(item);
-            if (!is_utf8(text, len)) {  /* the checks below take any byte from 0x80 for part of a character */
-                failed = 1;
-                break;
-            }
         } else if ((text = PyUnicode_AsUTF8AndSize(item, &len)) == NULL) {  /* a lone surrogate: not a stored row's text */
             PyErr_Clear();
             failed = 1;
