@@ -222,8 +222,12 @@ async def authenticate(request: Request, scope: str, *, allow_admin: bool = Fals
         return Principal(account_id=path_account, client_id=None)
 
     settings = runtime.settings
-    async with failed_auth.guarded(request):
+    address = failed_auth.admit(request)
+    try:
         verified = check_claims(await _genuine(runtime, token), leeway_s=settings.jwt_leeway_seconds)
+    except AuthFailure as failure:
+        await failed_auth.refused(request, address, failure)
+        raise
     app = verified.app
     if scope not in app.scopes:
         raise AuthFailure("scope", f"scope {scope} not granted", status=403)
