@@ -4,7 +4,7 @@ SmartAssist Analytics; header IId ignored.
 The last path segment matches in any case (the vendor's curls write callDetails, interactiondetails): the
 documented spellings are routes of their own (in the OpenAPI document), and a path convertor matching the word
 in any case catches the others. The body is read by the endpoint once the caller is authenticated
-(analytics.body.json_body) and validated by request.parse_call_details_body: read there rather than as a dependency,
+(analytics.body.parsed_body) and validated by request.parse_call_details_body: read there rather than as a dependency,
 the routes take only the request, `accountId` and the integers limit and offset, so auth.deps calls them directly,
 without FastAPI's dependency solving (a fifth of an in-process request's CPU, py-spy; bench_call_details.py).
 """
@@ -12,12 +12,13 @@ without FastAPI's dependency solving (a fifth of an in-process request's CPU, py
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.convertors import Convertor, register_url_convertor
 
-from smartassist.analytics.body import json_body
+from smartassist.analytics.body import parsed_body
 from smartassist.analytics.conversations.request import parse_call_details_body
 from smartassist.analytics.conversations.service import call_details
 from smartassist.analytics.heavy import heavy_request
@@ -76,7 +77,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 async def _serve(request: Request, *, v2: bool, limit: int, offset: int) -> Response:
     principal = principal_of(request)
-    query = parse_call_details_body(await json_body(request), v2=v2)
+    query = await parsed_body(request, _PARSE[v2])
     with heavy_request(request, principal.account_id):
         # At most MAX_LIMIT rows of at most 256 KiB each (ingest.conversations): 25 MiB, under any size cap.
         # On the event loop, like IntentRealtimeData: reads.Reads awaits PostgreSQL (service.py says where the
@@ -85,6 +86,10 @@ async def _serve(request: Request, *, v2: bool, limit: int, offset: int) -> Resp
             get_runtime(request).reads, principal.account_id, query, v2=v2, limit=limit, offset_pages=offset
         )
     return Response(content, media_type="application/json")
+
+
+# The body's parse per version, module constants (analytics.body.parsed_body remembers by them).
+_PARSE = {v2: partial(parse_call_details_body, v2=v2) for v2 in (False, True)}
 
 
 def _endpoint(*, v2: bool) -> Callable[..., Awaitable[Response]]:

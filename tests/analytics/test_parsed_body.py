@@ -1,0 +1,68 @@
+"""analytics.body.parsed_body: a small body's parse remembered, never a refusal, never across content types."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from starlette.requests import Request
+
+from smartassist.analytics.body import MAX_REMEMBERED_BODY, parsed_body
+from smartassist.errors import ApiError
+
+calls: list[Any] = []
+
+
+def parse(body: Any) -> tuple[str, ...]:
+    calls.append(body)
+    if not isinstance(body, dict):
+        raise ApiError(400, "not an object")
+    return tuple(sorted(body))
+
+
+def request(body: bytes, content_type: str = "application/json") -> Request:
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    headers = [(b"content-type", content_type.encode())] if content_type else []
+    return Request({"type": "http", "method": "POST", "path": "/", "headers": headers}, receive)
+
+
+def read(body: bytes, content_type: str = "application/json") -> Any:
+    return asyncio.run(parsed_body(request(body, content_type), parse))
+
+
+def test_the_same_small_body_is_parsed_once() -> None:
+    calls.clear()
+    assert read(b'{"b":1,"a":2}') == ("a", "b")
+    assert read(b'{"b":1,"a":2}') == ("a", "b")
+    assert calls == [{"b": 1, "a": 2}]
+    assert read(b'{"c":1}') == ("c",)
+    assert len(calls) == 2
+
+
+def test_a_refused_body_is_refused_every_time() -> None:
+    calls.clear()
+    for _ in range(2):
+        with pytest.raises(ApiError):
+            read(b"[1]")
+        with pytest.raises(ApiError, match="not valid JSON"):
+            read(b"{")
+    assert calls == [[1], [1]]
+
+
+def test_the_content_type_is_part_of_what_is_remembered() -> None:
+    calls.clear()
+    assert read(b'{"x":1}') == ("x",)
+    with pytest.raises(ApiError):
+        read(b'{"x":1}', "text/plain")  # not JSON: the raw bytes, refused by parse
+    assert calls == [{"x": 1}, b'{"x":1}']
+
+
+def test_a_large_body_is_parsed_each_time() -> None:
+    calls.clear()
+    body = b'{"x":"' + b"a" * MAX_REMEMBERED_BODY + b'"}'
+    read(body)
+    read(body)
+    assert len(calls) == 2
