@@ -64,6 +64,7 @@ typedef struct {
     int64_t offset_ms;
     int drop_snooze;
     Span dropped[MAX_DROPPED];  /* top-level keys left out, with their quotes */
+    uint64_t dropped_lengths;   /* bit n % 64 set for each dropped key's length n: most keys need no compare */
     Py_ssize_t n_dropped;
     Member *members;  /* a stack: each listed object's members above its caller's; `local` until it grows */
     Py_ssize_t n_members, cap_members;
@@ -868,7 +869,9 @@ row(Ctx *c, const char *p)
             if (push_member(c, key, m.key_len, 1) != 0 || p >= end || *p != ':')
                 return -1;
             const char *value = p + 1;
-            if (is_one_of(&m, c->dropped, (size_t)c->n_dropped)) {
+            /* The lengths first: comparing each top-level key with every dropped one was half of v1's extra
+             * instructions over v2 (callgrind: 1.24 M a page against 1.14 M; 1.19 M with this). */
+            if ((c->dropped_lengths >> (m.key_len & 63) & 1) && is_one_of(&m, c->dropped, (size_t)c->n_dropped)) {
                 p = checked_value(c, value, 1);
             } else {
                 if (put_key(c, &m, &first) < 0)
@@ -953,6 +956,7 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     c.members = c.local;
     c.cap_members = LOCAL_MEMBERS;
     c.n_dropped = PyTuple_GET_SIZE(args[2]);
+    c.dropped_lengths = 0;
     if (c.n_dropped > MAX_DROPPED) {
         PyErr_SetString(PyExc_ValueError, "too many dropped keys");
         return NULL;
@@ -971,6 +975,7 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         memcpy(quoted[i] + 1, s, (size_t)n);
         quoted[i][n + 1] = '"';
         c.dropped[i] = (Span){quoted[i], n + 2};
+        c.dropped_lengths |= (uint64_t)1 << ((n + 2) & 63);
     }
     if ((c.out.bytes = PyBytes_FromStringAndSize(NULL, capacity)) == NULL)
         return NULL;
