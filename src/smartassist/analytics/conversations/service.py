@@ -10,10 +10,10 @@ ix_queue_entries_conversation. That select is a subquery whose at most `limit` r
 UTF-8 (Utf8), in the subquery's order (PostgreSQL: no sort; SQLite sorts those rows again).
 
 One statement per request, read through reads.Reads (on PostgreSQL awaited on the event loop, asyncpg's
-connections; see docs/ARCHITECTURE.md), built once per filter shape with every value bound. The stored texts' UTF-8
-(Utf8) goes straight to call_rows.render_page (C): a page of 100 simulated rows (~90 kB) renders in ~0.05 ms, so on the
-loop; a page of larger rows (up to 100 x 256 KiB) renders in a worker thread instead, so the loop never stands
-still for more than a few milliseconds.
+connections; see docs/ARCHITECTURE.md), built once per filter shape with every value bound. The stored texts'
+UTF-8 (Utf8) goes straight to call_rows.render_page (C): a page of 100 simulated rows (~90 kB) renders in
+0.05-0.09 ms, so on the loop; a page of larger rows (up to 100 x 256 KiB) renders in a worker thread instead, so
+the loop never stands still for more than a few milliseconds.
 """
 
 from __future__ import annotations
