@@ -345,7 +345,8 @@ def run(
 
         bares = {offset: bare(binary, sql, offset) for offset in (0, 10)}
         text_bares = {offset: bare(text, as_text, offset) for offset in (0, 10)}
-        assert [bytes(row) for (row,) in bares[0]()] == [row.encode() for (row,) in text_bares[0]()]  # type: ignore[attr-defined]
+        same_rows = [bytes(row) for (row,) in bares[0]()]  # type: ignore[attr-defined]
+        assert same_rows == [row.encode() for (row,) in text_bares[0]()]  # type: ignore[attr-defined]
         requests = [lambda call=call: loop.run_until_complete(call()) for call, _ in local_phases.values()]
         for action in (*bares.values(), *text_bares.values(), service, *requests):
             for _ in range(20):  # warm-up: prepared statements, pool, caches

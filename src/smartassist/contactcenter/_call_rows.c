@@ -903,10 +903,10 @@ row(Ctx *c, const char *p)
 PyDoc_STRVAR(render_doc,
 "render(stored, offset_minutes, dropped, drop_snooze, head, tail, /) -> bytes | None\n\n"
 "`head`, then each stored row's text (call_rows.encode_row's: a str, or its UTF-8 as bytes) as Call Details\n"
-"serves it, UTF-8 JSON, the rows separated by commas, then `tail`, in one buffer: naive times at offset_minutes (UTC - local), Z times in UTC,\n"
-"durations computed where absent, the top-level keys in `dropped` (a tuple of str) left out, and each agent\n"
-"segment's snoozeinfo when drop_snooze. None when a text is not in the form encode_row writes (call_rows then\n"
-"renders the rows one by one, that one through render_row).");
+"serves it, UTF-8 JSON, the rows separated by commas, then `tail`, in one buffer: naive times at offset_minutes\n"
+"(UTC - local), Z times in UTC, durations computed where absent, the top-level keys in `dropped` (a tuple of\n"
+"str) left out, and each agent segment's snoozeinfo when drop_snooze. None when a text is not in the form\n"
+"encode_row writes (call_rows then renders the rows one by one, that one through render_row).");
 
 static PyObject *
 render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -917,7 +917,8 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     if (!PyList_Check(args[0]) || !PyTuple_Check(args[2]) || !PyBytes_Check(args[4]) || !PyBytes_Check(args[5])) {
-        PyErr_SetString(PyExc_TypeError, "render() takes (list of str or bytes, int, tuple of str, bool, bytes, bytes)");
+        PyErr_SetString(PyExc_TypeError,
+                        "render() takes (list of str or bytes, int, tuple of str, bool, bytes, bytes)");
         return NULL;
     }
     PyObject *stored = args[0];
@@ -988,7 +989,7 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (PyBytes_Check(item)) {  /* its UTF-8 checked as its strings are (utf8_char) */
             text = PyBytes_AS_STRING(item);
             len = PyBytes_GET_SIZE(item);
-        } else if ((text = PyUnicode_AsUTF8AndSize(item, &len)) == NULL) {  /* a lone surrogate: not a stored row's text */
+        } else if ((text = PyUnicode_AsUTF8AndSize(item, &len)) == NULL) {  /* a lone surrogate: no stored text */
             PyErr_Clear();
             failed = 1;
             break;

@@ -424,11 +424,10 @@ def render_row(stored: str | bytes, view: View) -> dict[str, Any]:
 def render_page(stored: list[str] | list[bytes], view: View, head: bytes = b"", tail: bytes = b"") -> bytes:
     """`head`, each stored row (its text, or that text's UTF-8 as bytes) as Call Details serves it (UTF-8 JSON
     text: what json.dumps(render_row(...), ensure_ascii=False, separators=(",", ":")) gives) with commas between,
-    then `tail`. The C renderer
-    (_call_rows.c) writes the whole page into one buffer straight from the stored texts: one call, not one per
-    row, and no join (a page of 100 simulated rows, ~90 kB: ~50 vs ~80 us, timeit). When a text is not one it
-    takes (not in encode_row's form, or a time out of range: none that ingest writes), the rows are rendered
-    one by one, that one through render_row."""
+    then `tail`. The C renderer (_call_rows.c) writes the whole page into one buffer straight from the stored
+    texts: one call, not one per row, and no join (a page of 100 simulated rows, ~90 kB: ~50 vs ~80 us, timeit).
+    When a text is not one it takes (not in encode_row's form, or a time out of range: none that ingest writes;
+    bytes that are not UTF-8), the rows are rendered one by one, that one through render_row."""
     dropped, drops_snooze = view.dropped(), view.drops_snooze()
     page = _call_rows.render(stored, view.offset_minutes, dropped, drops_snooze, head, tail)
     if page is not None:
