@@ -110,6 +110,9 @@ class ConversationIn:
     end_time: int | None
     skills: list[Any]
     csat_score: int | None
+    hold_ms: int | None
+    message_count: int | None
+    saved_message_count: int | None
     text: str
     entries: list[EntryIn] = field(default_factory=list)
     segments: list[SegmentIn] = field(default_factory=list)
@@ -266,6 +269,9 @@ def validate_row(
         except RowError as exc:
             raise RowError(f"customerinfo.{exc}") from None
     csat = _count(row, "csatScore", "")
+    # Conversation-level WFM values (docs/API.md, Conversations ingest): holdDuration in milliseconds, the unit
+    # of the vendor's only holdDuration (Contact Volume, Agent Performance).
+    hold, messages, saved = (_count(row, key, "") for key in ("holdDuration", "messageCount", "savedMessageCount"))
     try:
         call_rows.store_times(row, offset_minutes)
     except call_rows.TimeError as exc:
@@ -291,6 +297,9 @@ def validate_row(
         end_time=end,
         skills=skills,
         csat_score=csat,
+        hold_ms=hold,
+        message_count=messages,
+        saved_message_count=saved,
         text=text,
     )
     _collect(record, row, destinations or [])
@@ -561,9 +570,9 @@ def _write(
                 "end_time": r.end_time,
                 "skills": r.skills,
                 "csat_score": r.csat_score,
-                "hold_ms": None,
-                "message_count": None,
-                "saved_message_count": None,
+                "hold_ms": r.hold_ms,
+                "message_count": r.message_count,
+                "saved_message_count": r.saved_message_count,
                 "row": r.text,
             }
             for r in records
