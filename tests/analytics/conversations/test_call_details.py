@@ -92,6 +92,19 @@ def test_date_window_is_whole_local_days(caller: Caller, client: TestClient) -> 
     assert ids(caller.details(client, body("2025-09-25", "2025-10-01"))) == ["c-1", "c-2", "c-3", "c-4"]
 
 
+def test_a_bound_with_a_fraction_counts_to_the_millisecond(caller: Caller, client: TestClient) -> None:
+    # sessionStartTime 10:00:00.300Z; bounds cut to the second took it in from .999 and left it out before .301
+    ok(caller.ingest(client, [row(1, "2025-10-01T10:00:00.300Z")], offset=None), 1, 0)
+    assert ids(caller.details(client, body("2025-10-01T10:00:00.999Z", "2025-10-01T10:00:01Z"))) == []
+    assert ids(caller.details(client, body("2025-10-01T09:00:00", "2025-10-01T10:00:00.301"))) == ["c-1"]
+    assert ids(caller.details(client, body("2025-10-01T09:00:00", "2025-10-01 10:00:00.300"))) == []  # excluded
+    assert ids(caller.details(client, body("2025-10-01T10:00:00.3Z", "2025-10-01T10:00:00.3019Z"))) == ["c-1"]
+    # a local bound with a fraction, at -330: 15:30:00.300 local is 10:00:00.300Z
+    assert ids(caller.details(client, body("2025-10-01T15:30:00.300", "2025-10-01T16:00", timeZoneOffset=-330))) == [
+        "c-1"
+    ]
+
+
 @pytest.mark.parametrize(
     ("request_body", "msg_start"),
     [
