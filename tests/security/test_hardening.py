@@ -84,7 +84,11 @@ def test_user_status_json_content_types_still_parse(client: TestClient) -> None:
         )
         assert response.status_code == 200, (content_type, response.text)
     for headers in ({**auth, "Content-Type": "text/plain"}, auth):  # no Content-Type: not JSON (FastAPI's rule)
-        error(client.post(path, content=b"{}", headers=headers), 400, contains="request body must be a JSON object")
+        error(
+            client.post(path, content=b"{}", headers=headers),
+            400,
+            contains="request body must be a JSON object, sent with Content-Type: application/json",
+        )
 
 
 # Finding: every route accepted 10 MB bodies, and FastAPI parses admin JSON bodies before the admin token.
