@@ -54,6 +54,15 @@ BAD_RECORDS: list[tuple[str, list[dict[str, Any]], str]] = [
     (SESSIONS, [session(2, endTime="2022-01-06T14:07:08.185")], "record 0: endTime: "),
     (SESSIONS, [session(2, startTime=1641477600)], "record 0: startTime: "),
     (SESSIONS, [session(2, startTime="yesterday")], "record 0: startTime: "),
+    # A string of digits is no ISO-8601 time (pydantic alone read it as Unix seconds or milliseconds).
+    (SESSIONS, [session(2, startTime="1641477600")], "record 0: startTime: must be an ISO-8601 time with a zone"),
+    (SESSIONS, [session(2, endTime="1641478388000")], "record 0: endTime: must be an ISO-8601 time with a zone"),
+    (EVENTS, [event(2), event(3, timestamp="0")], "record 1: timestamp: must be an ISO-8601 time with a zone"),
+    (EVENTS, [event(2, timestamp="1641478028.5")], "record 0: timestamp: must be an ISO-8601 time with a zone"),
+    (INTERACTIONS, [interaction(2, startTime="0", endTime="1")], "record 0: startTime: must be an ISO-8601"),
+    # An unknown key is named only when it is short and plain: the caller's text is not echoed.
+    (EVENTS, [event(2, **{"K" * 65: 1})], "record 0: <a field name>: Extra inputs are not permitted"),
+    (EVENTS, [event(2, **{"x\nINJECTED\u001b[31m": 1})], "record 0: <a field name>: Extra inputs are not permitted"),
     (SESSIONS, [session(2, sessionId="has space")], "record 0: sessionId: "),
     (SESSIONS, [session(2, sessionId="")], "record 0: sessionId: "),
     (SESSIONS, [session(2, sessionId="x" * 129)], "record 0: sessionId: "),

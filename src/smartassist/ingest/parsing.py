@@ -148,4 +148,13 @@ def _describe(error: ErrorDetails, field_loc: tuple[int | str, ...]) -> str:
     reason = str(error.get("ctx", {}).get("error", error["msg"])) if error["type"] == "value_error" else error["msg"]
     if not field_loc:
         return "must be a JSON object" if error["type"] in _NOT_AN_OBJECT else reason
-    return f"{'.'.join(str(part) for part in field_loc)}: {reason}"
+    return f"{'.'.join(_echoed(part) for part in field_loc)}: {reason}"
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.:@+-]{1,64}", re.ASCII)
+
+
+def _echoed(part: int | str) -> str:
+    """A path part as a message may show it: an index, or a key of at most 64 plain characters (an unknown
+    key is the caller's text: a longer or stranger one, up to the body's size, is not echoed)."""
+    return str(part) if isinstance(part, int) or _PLAIN_NAME.fullmatch(part) else "<a field name>"

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
 
 from smartassist.ids import CALLER_ID_PATTERN, MAX_EMAIL_LENGTH, normalize_email
 from smartassist.schemas import StorableText, StrictBody
@@ -34,7 +44,18 @@ def _key_fits(value: str) -> str:
     return value
 
 
-Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range)]
+def _iso_text(value: object) -> object:
+    """A time is ISO-8601 text: pydantic would also read a string of digits as Unix seconds or milliseconds
+    ("1641478028" and "1641478028000" the same instant, "0" 1970-01-01), which the contract does not allow."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("must be an ISO-8601 time with a zone, like 2022-01-06T14:07:08Z")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]", re.ASCII)
+# Lax (Strict(False)): after a function validator pydantic validates in Python mode, where a strict datetime
+# takes no string; _iso_text has let through only ISO-8601 text (or a datetime).
+Timestamp = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_text), AfterValidator(_in_range)]
 CallerId = Annotated[str, StringConstraints(pattern=CALLER_ID_PATTERN)]
 # Column widths of ingest/models.py: PostgreSQL refuses longer values, so they are 400s here.
 Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64), StorableText]
