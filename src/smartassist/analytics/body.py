@@ -70,7 +70,7 @@ async def parsed_body(request: Request, parse: Callable[[Any], T]) -> T:
 
 
 MAX_REMEMBERED_BODY = 4096
-# Starts as the routes' own message for a body that is no JSON object (tests match either by this start).
+# Begins with the routes' own message for a body that is no JSON object, so both read alike.
 NOT_JSON_MEDIA = "request body must be a JSON object, sent with Content-Type: application/json"
 
 
