@@ -101,7 +101,7 @@ def load(url: str, account_id: str, agents: int, days: int) -> int:
     end = int((FIRST_DAY + timedelta(days=days)).timestamp())
     columns = (
         "account_id, contact_key, conversation_id, bot_id, session_id, channel, source, language, direction, "
-        "start_time, end_time, skills, csat_score, row"
+        "start_time, end_time, skills, csat_score, row, row_layout"
     )
     count = 0
     with psycopg.connect(libpq_url(url)) as conn:
@@ -116,7 +116,7 @@ def load(url: str, account_id: str, agents: int, days: int) -> int:
                     copy.write_row(
                         (account_id, r.contact_key, r.conversation_id, r.bot_id, r.session_id, r.channel, r.source)
                         + (r.language, r.direction, r.start_time, r.end_time, json.dumps(r.skills), r.csat_score)
-                        + (r.text,)
+                        + (r.text, r.layout)
                     )
                     count += 1
         conn.commit()
@@ -345,7 +345,7 @@ def run(
 
         bares = {offset: bare(binary, sql, offset) for offset in (0, 10)}
         text_bares = {offset: bare(text, as_text, offset) for offset in (0, 10)}
-        same_rows = [bytes(row) for (row,) in bares[0]()]  # type: ignore[attr-defined]
+        same_rows = [bytes(text) for (_, text) in bares[0]()]  # type: ignore[attr-defined]
         assert same_rows == [row.encode() for (row,) in text_bares[0]()]  # type: ignore[attr-defined]
         requests = [lambda call=call: loop.run_until_complete(call()) for call, _ in local_phases.values()]
         for action in (*bares.values(), *text_bares.values(), service, *requests):

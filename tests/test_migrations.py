@@ -109,3 +109,35 @@ def test_0011_fills_agent_latest_status_from_the_stored_events(backend: str, tmp
                 assert [tuple(row) for row in conn.execute(query)] == expected
         finally:
             engine.dispose()
+
+
+def test_0014_writes_the_layout_of_each_stored_conversation(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        migrate.upgrade(url, "0013")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO accounts (id, name, created_at) VALUES ('a1', 'A', 0)"))
+                insert = text(
+                    "INSERT INTO conversations (account_id, contact_key, bot_id, session_id, channel, start_time, "
+                    "skills, row) VALUES ('a1', :key, 'st-1', :key, 'voice', 1759284636000, '[]', :row)"
+                )
+                conn.execute(
+                    insert,
+                    [
+                        {"key": "laid", "row": '{"sessionStartTime":1759284636000}'},
+                        {"key": "walked", "row": '{"sessionStartTime":1759284636000,"a":1.50}'},  # not encode_row's
+                    ],
+                )
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                stored = dict(conn.execute(text("SELECT contact_key, row_layout FROM conversations")).all())
+            migrate.downgrade(url, "0013")
+            assert "row_layout" not in {c["name"] for c in inspect(engine).get_columns("conversations")}
+        finally:
+            engine.dispose()
+    # version 1, 34 bytes of text, a naive instant at byte 20 of 13 digits; no layout for a text the walk refuses
+    assert {key: None if value is None else bytes(value) for key, value in stored.items()} == {
+        "laid": bytes([1, 34, 0, 20, 13]),
+        "walked": None,
+    }

@@ -1,6 +1,8 @@
 """The C page renderer (_call_rows.render, behind call_rows.render_page) against the Python one (render_row then
 json.dumps): hand-made rows with the expected text written out, texts it must leave to Python, and hypothesis
-rows of every shape the convention knows (time fields in and out of their places, durations, blocks, offsets)."""
+rows of every shape the convention knows (time fields in and out of their places, durations, blocks, offsets);
+each also rendered from its layout (_call_rows.layout), which must give the same bytes, and layouts that do not
+fit their text, which must change nothing."""
 
 from __future__ import annotations
 
@@ -36,9 +38,16 @@ def c_render(text: str | bytes, view: View) -> bytes | None:
     return _call_rows.render([text], view.offset_minutes, view.dropped(), view.drops_snooze(), b"", b"")
 
 
+def laid_render(text: str | bytes, view: View, layout: bytes | None = None) -> bytes | None:
+    """The same row rendered from its layout (or the one given)."""
+    pair = (_call_rows.layout(text) if layout is None else layout, text)
+    return _call_rows.render([pair], view.offset_minutes, view.dropped(), view.drops_snooze(), b"", b"")
+
+
 def test_the_c_module_knows_the_same_fields_and_range() -> None:
     assert _call_rows.SEGMENT_NAIVE == call_rows.SEGMENT_NAIVE
     assert _call_rows.CONSULTING_NAIVE == call_rows.CONSULTING_NAIVE
+    assert _call_rows.DROPPABLE == call_rows.DROPPABLE
     assert (_call_rows.MIN_MS, _call_rows.MAX_MS) == (call_rows.MIN_MS, call_rows.MAX_MS)
 
 
@@ -75,13 +84,87 @@ def test_a_row_rendered_by_hand() -> None:
     )
     view = View(offset_minutes=-330, v2=True, selected=None)
     assert c_render(text, view) == expected.encode()
+    assert laid_render(text, view) == expected.encode()
     assert python(text, view) == expected.encode()
     # v1 with selectedFields ["skills"]: the v2 keys, the unnamed blocks and snoozeinfo left out
     v1 = View(offset_minutes=-330, v2=False, selected=frozenset({"skills"}))
     got = json.loads(c_render(text, v1) or b"null")
     assert [key for key in got if key in (*V2_ONLY_KEYS, *ROW_BLOCKS_V2)] == ["skills"]
     assert "snoozeinfo" not in got["destinations"][0]["respondingAgent"]
-    assert c_render(text, v1) == python(text, v1)
+    assert c_render(text, v1) == python(text, v1) == laid_render(text, v1)
+
+
+# {"sessionStartTime":1759284636000}: 34 bytes, the instant's 13 digits at byte 20.
+SMALL = '{"sessionStartTime":1759284636000}'
+SMALL_LAYOUT = bytes([_call_rows.LAYOUT_VERSION, 34, 0, 20, 13])  # version, length; OP_NAIVE at +20, 13 digits
+
+
+def test_a_layout_written_out_by_hand() -> None:
+    assert _call_rows.layout(SMALL) == _call_rows.layout(SMALL.encode()) == SMALL_LAYOUT
+    assert laid_render(SMALL, View(-60, True, None)) == b'{"sessionStartTime":"2025-10-01T03:10:36"}'
+    # members a view drops, with the comma next to each: the first, a middle one, the last, all of them
+    text = '{"skills":1,"a":2,"reason":[3],"b":4,"Direction":5}'
+    for dropped, expected in [
+        (("skills",), '{"a":2,"reason":[3],"b":4,"Direction":5}'),
+        (("reason",), '{"skills":1,"a":2,"b":4,"Direction":5}'),
+        (("Direction",), '{"skills":1,"a":2,"reason":[3],"b":4}'),
+        (("skills", "reason", "Direction"), '{"a":2,"b":4}'),
+    ]:
+        page = _call_rows.render([(_call_rows.layout(text), text)], 0, dropped, False, b"", b"")
+        assert page == c_render_dropping(text, dropped) == expected.encode(), dropped
+    alone = '{"reason":1,"skills":2}'
+    assert _call_rows.render([(_call_rows.layout(alone), alone)], 0, ("skills", "reason"), False, b"", b"") == b"{}"
+    # a dropped key no layout knows: the rows are walked, which drop it
+    assert _call_rows.render([(_call_rows.layout(text), text)], 0, ("a",), False, b"", b"") == (
+        b'{"skills":1,"reason":[3],"b":4,"Direction":5}'
+    )
+
+
+def c_render_dropping(text: str, dropped: tuple[str, ...]) -> bytes | None:
+    return _call_rows.render([text], 0, dropped, False, b"", b"")
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        b"",
+        bytes([_call_rows.LAYOUT_VERSION + 1, 34, 0, 20, 13]),  # another version
+        bytes([_call_rows.LAYOUT_VERSION, 35, 0, 20, 13]),  # another text's length
+        bytes([_call_rows.LAYOUT_VERSION, 34, 0, 20]),  # cut short
+        bytes([_call_rows.LAYOUT_VERSION, 34, 0, 21, 13]),  # the time's digits one byte off
+        bytes([_call_rows.LAYOUT_VERSION, 34, 0, 30, 13]),  # past the text's end
+        bytes([_call_rows.LAYOUT_VERSION, 34, 9, 1, 1]),  # an op of no kind
+        bytes([_call_rows.LAYOUT_VERSION, 34, 2, 1, 99, 3]),  # a member of no class
+        bytes([_call_rows.LAYOUT_VERSION, 34]) + b"\xff" * 11,  # a varint that never ends
+    ],
+)
+def test_a_layout_that_does_not_fit_its_text_leaves_the_row_to_the_walk(layout: bytes) -> None:
+    view = View(-60, True, None)
+    assert laid_render(SMALL, view, layout) == c_render(SMALL, view) == b'{"sessionStartTime":"2025-10-01T03:10:36"}'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40))
+def test_any_layout_bytes_are_read_within_the_text(noise: bytes) -> None:
+    # a header that fits, then anything: the page is bytes or the walk's, never a read outside the text
+    layout = bytes([_call_rows.LAYOUT_VERSION, 34]) + noise
+    page = laid_render(SMALL, View(0, False, frozenset()), layout)
+    assert isinstance(page, bytes)
+
+
+def test_texts_the_walk_refuses_have_no_layout() -> None:
+    for text in ('{"a":1.50}', '{"sessionStartTime":-1}', '{"a":1,"a":2}', "[1]", '{"a":"\ud800"}'):
+        assert _call_rows.layout(text) is None, text
+    with pytest.raises(TypeError):
+        _call_rows.layout(1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        _call_rows.render([("x", SMALL)], 0, (), False, b"", b"")  # a layout that is no bytes
+    with pytest.raises(TypeError):
+        _call_rows.render([(None,)], 0, (), False, b"", b"")
+    # a pair may be any sequence (the route passes asyncpg Records); None is no layout
+    assert _call_rows.render([[None, SMALL], (SMALL_LAYOUT, SMALL.encode())], 0, (), False, b"", b"") == (
+        b'{"sessionStartTime":"2025-10-01T02:10:36"},{"sessionStartTime":"2025-10-01T02:10:36"}'
+    )
 
 
 @pytest.mark.parametrize(
@@ -315,6 +398,12 @@ def test_c_renders_stored_rows_as_python_does(row: dict[str, Any], view: View) -
     else:
         assert got in (None, expected)
     assert render_page([text], view) == expected
+    # a row the walk takes has a layout, which renders it to the same bytes; one it does not take has none
+    layout = _call_rows.layout(text)
+    assert (layout is None) == (got is None)
+    if layout is not None:
+        assert laid_render(text, view, layout) == expected
+        assert render_page([(layout, text.encode())], view) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -348,3 +437,5 @@ def test_c_renders_pages_as_python_does(page: list[dict[str, Any]], view: View) 
         return
     assert render_page(texts, view, b"{", b"}") == expected
     assert render_page([text.encode() for text in texts], view, b"{", b"}") == expected
+    laid = [(_call_rows.layout(text), text.encode()) for text in texts]
+    assert render_page(laid, view, b"{", b"}") == expected

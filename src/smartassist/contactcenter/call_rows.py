@@ -24,6 +24,13 @@ time field holding `null` or `""` keeps it (it counts as absent); any other valu
 so an integer in a time field always means a stored instant. Rendering turns each integer back into the
 field's format at the reader's offset: a row ingested at offset N and read at offset N is the same JSON as
 given (naive times with no fraction and Z times with milliseconds come back character for character).
+
+Layouts (`conversations.row_layout`): the ingest writes, with each row, where in its text rendering has more to do
+than copy (layout_of: each stored instant, each member a view may leave out (DROPPABLE), each computed duration),
+found by the C renderer's own walk of the row. A page renders a row that has one by replaying it: copies, time
+formatting and a few inserts, without walking the JSON again (whose checks were ~40 % of a page's instructions,
+callgrind; bench/bench_call_details.py). A row without one (a text the walk does not take, or a layout of another
+version or for another text) is walked, as before; the two give the same bytes (tests/contactcenter).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,6 +64,8 @@ ROW_BLOCKS_V2 = (*ROW_BLOCKS_V1, "campaigninfo")
 SEGMENT_BLOCK = "snoozeinfo"
 SELECTABLE_V1 = frozenset(ROW_BLOCKS_V1)
 SELECTABLE_V2 = frozenset((*ROW_BLOCKS_V2, SEGMENT_BLOCK))
+# The members a view may leave out, a layout's classes in this order (_call_rows.DROPPABLE, compared by the tests).
+DROPPABLE = (*V2_ONLY_KEYS, *ROW_BLOCKS_V2, SEGMENT_BLOCK)
 
 MINUTE_MS = 60_000
 # Instants a response can render at any offset (-840..840 minutes) without leaving years 0001..9999.
@@ -421,21 +430,34 @@ def render_row(stored: str | bytes, view: View) -> dict[str, Any]:
     return row
 
 
-def render_page(stored: list[str] | list[bytes], view: View, head: bytes = b"", tail: bytes = b"") -> bytes:
-    """`head`, each stored row (its text, or that text's UTF-8 as bytes) as Call Details serves it (UTF-8 JSON
-    text: what json.dumps(render_row(...), ensure_ascii=False, separators=(",", ":")) gives) with commas between,
-    then `tail`. The C renderer (_call_rows.c) writes the whole page into one buffer straight from the stored
-    texts: one call, not one per row, and no join (a page of 100 simulated rows, ~90 kB: ~50 vs ~80 us, timeit).
-    When a text is not one it takes (not in encode_row's form, or a time out of range: none that ingest writes;
-    bytes that are not UTF-8), the rows are rendered one by one, that one through render_row."""
+def layout_of(text: str | bytes) -> bytes | None:
+    """The layout of a stored row's text (encode_row's), written with it; None for a text the renderer walks."""
+    return _call_rows.layout(text)
+
+
+# A stored row as a page reads it: its text (or that text's UTF-8 as bytes), or a (layout or None, text) pair.
+Stored = str | bytes | Sequence[bytes | None]
+
+
+def render_page(stored: Sequence[Stored], view: View, head: bytes = b"", tail: bytes = b"") -> bytes:
+    """`head`, each stored row as Call Details serves it (UTF-8 JSON text: what json.dumps(render_row(...),
+    ensure_ascii=False, separators=(",", ":")) gives) with commas between, then `tail`. The C renderer
+    (_call_rows.c) writes the whole page into one buffer straight from the stored texts: one call, not one per row,
+    and no join; a row with a layout (Layouts above) is replayed, any other walked. When a walked text is not one
+    it takes (not in encode_row's form, or a time out of range: none that ingest writes; bytes that are not UTF-8),
+    the rows are rendered one by one, that one through render_row."""
     dropped, drops_snooze = view.dropped(), view.drops_snooze()
-    page = _call_rows.render(stored, view.offset_minutes, dropped, drops_snooze, head, tail)
+    rows_in = stored if isinstance(stored, list) else list(stored)
+    page = _call_rows.render(rows_in, view.offset_minutes, dropped, drops_snooze, head, tail)
     if page is not None:
         return page
     rows = []
-    for text in stored:
-        row = _call_rows.render([text], view.offset_minutes, dropped, drops_snooze, b"", b"")
+    for item in rows_in:
+        row = _call_rows.render([item], view.offset_minutes, dropped, drops_snooze, b"", b"")
         if row is None:
+            text = item if isinstance(item, str | bytes) else item[1]
+            if not isinstance(text, str | bytes):
+                raise TypeError("a stored text must be str or UTF-8 bytes")
             if isinstance(text, bytes):  # not UTF-8 only where the database holds what no ingest wrote
                 text = text.decode(errors="replace")
             row = json.dumps(render_row(text, view), ensure_ascii=False, separators=(",", ":")).encode()

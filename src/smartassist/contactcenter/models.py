@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartassist.db import Base, BigIntPK
@@ -198,8 +198,10 @@ class AgentLoginEvent(Base):
 class Conversation(Base):
     """One contact: a bot-only session (no conversation_id) or a conversation that reached the contact center.
 
-    `row` keeps the vendor's Call Details row as ingested (fields this server only echoes, in their order);
-    the typed columns and the queue_entries / agent_segments tables hold what the routes compute on.
+    `row` keeps the vendor's Call Details row as ingested (fields this server only echoes, in their order), and
+    `row_layout` where in it Call Details has more to do than copy (call_rows.layout_of; None for a row the
+    renderer walks); the typed columns and the queue_entries / agent_segments tables hold what the routes compute
+    on.
     """
 
     __tablename__ = "conversations"
@@ -235,6 +237,7 @@ class Conversation(Base):
     message_count: Mapped[int | None]
     saved_message_count: Mapped[int | None]
     row: Mapped[str] = mapped_column(Text)
+    row_layout: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class QueueEntry(Base):

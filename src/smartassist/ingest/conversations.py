@@ -114,6 +114,7 @@ class ConversationIn:
     message_count: int | None
     saved_message_count: int | None
     text: str
+    layout: bytes | None  # call_rows.layout_of(text)
     entries: list[EntryIn] = field(default_factory=list)
     segments: list[SegmentIn] = field(default_factory=list)
 
@@ -301,6 +302,7 @@ def validate_row(
         message_count=messages,
         saved_message_count=saved,
         text=text,
+        layout=call_rows.layout_of(text),
     )
     _collect(record, row, destinations or [])
     return record
@@ -574,6 +576,7 @@ def _write(
                 "message_count": r.message_count,
                 "saved_message_count": r.saved_message_count,
                 "row": r.text,
+                "row_layout": r.layout,
             }
             for r in records
         ],

@@ -1,5 +1,6 @@
 """The headline: the vendor's own Call Details rows, ingested at offset -330, come back from calldetails as the same
-JSON (key order included) at -330, and shifted by exactly 5 h 30 min at offset 0."""
+JSON (key order included) at -330, and shifted by exactly 5 h 30 min at offset 0. Each row renders from the layout
+the ingest wrote with it; without one (a row stored before revision 0014 had none) it renders the same."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from tests.analytics.conversations.support import (
     V1,
@@ -121,3 +122,30 @@ def test_reingesting_the_samples_is_all_duplicates(client: TestClient, db_engine
     ok(caller.ingest(client, shift_naive(rows, -timedelta(hours=5, minutes=30)), offset=0), 0, 4)
     # the same local times at another offset are other instants
     ok(caller.ingest(client, rows, offset=0), 4, 0)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"timeZoneOffset": -330},
+        {"timeZoneOffset": 0, "selectedFields": ["skills", "customerinfo"]},
+        {"timeZoneOffset": 840, "selectedFields": []},
+    ],
+)
+def test_rows_render_the_same_from_their_layout_and_without(
+    client: TestClient, db_engine: Engine, body: dict[str, object]
+) -> None:
+    caller = new_caller(client)
+    prepare_samples(client, db_engine, caller)
+    ok(caller.ingest(client, sample(V2_SAMPLE) + sample(V1_SAMPLE)), 4, 0)
+    window = {"startDate": "2025-09-29", "endDate": "2025-10-03", **body}
+    laid = {path: caller.details(client, window, path=path) for path in (V1, V2)}
+    with db_engine.begin() as conn:
+        layouts = conn.execute(
+            text("SELECT row_layout FROM conversations WHERE account_id = :a"), {"a": caller.account_id}
+        ).scalars()
+        assert [bytes(layout)[:1] for layout in layouts] == [b"\x01"] * 4  # each written with its row (version 1)
+        conn.execute(text("UPDATE conversations SET row_layout = NULL WHERE account_id = :a"), {"a": caller.account_id})
+    for path, response in laid.items():
+        assert response.status_code == 200 and response.json()["numResults"] == 4
+        assert caller.details(client, window, path=path).content == response.content

@@ -6,18 +6,21 @@ is a range scan of ix_conversations_account_start (account_id, start_time, conta
 no sort, and without filters at most (offset + 1) x limit = 1,100 index entries are read. The channel and
 direction filters are checked on the rows scanned (the scan goes on until the page is full); the queue filter
 is an EXISTS per row: the named queues by their unique (account_id, queue_id), the row's entries by
-ix_queue_entries_conversation. That select is a subquery whose at most `limit` rows the outer select turns into
-UTF-8 (Utf8), in the subquery's order (PostgreSQL: no sort; SQLite sorts those rows again).
+ix_queue_entries_conversation. That select is a subquery whose at most `limit` rows the outer select reads with
+their layouts and turns into UTF-8 (Utf8), in the subquery's order (PostgreSQL: no sort; SQLite sorts those rows
+again).
 
 One statement per request, read through reads.Reads (on PostgreSQL awaited on the event loop, asyncpg's
-connections; see docs/ARCHITECTURE.md), built once per filter shape with every value bound. The stored texts'
-UTF-8 (Utf8) goes straight to call_rows.render_page (C): a page of 100 simulated rows (~90 kB) renders in
-0.05-0.09 ms, so on the loop; a page of larger rows (up to 100 x 256 KiB) renders in a worker thread instead, so
-the loop never stands still for more than a few milliseconds.
+connections; see docs/ARCHITECTURE.md), built once per filter shape with every value bound. The rows (layout,
+UTF-8) go straight to call_rows.render_page (C), each replayed from its layout: a page of 100 simulated rows
+(~92 kB, 2.7 kB of layouts) renders in ~13 us (timeit; ~60 us when each row's JSON is walked instead), so on the
+loop; a page of larger rows (up to 100 x 256 KiB) renders in a worker thread instead, so the loop never stands
+still for more than a few milliseconds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -89,15 +92,16 @@ async def call_details(
 ) -> bytes:
     """The response body: `{"numResults": <rows in this page>, "data": [...]}`."""
     statement = page_statement(shape_of(query, v2=v2))
-    texts = [text for (text,) in await reads.rows(statement, page_params(account_id, query, limit, offset_pages))]
+    rows = await reads.rows(statement, page_params(account_id, query, limit, offset_pages))
     view = View(offset_minutes=query.offset_minutes, v2=v2, selected=query.selected)
-    if sum(map(len, texts)) <= RENDER_ON_LOOP_BYTES:
-        return page_body(texts, view)
-    return await anyio.to_thread.run_sync(page_body, texts, view)
+    if sum(len(text) for _, text in rows) <= RENDER_ON_LOOP_BYTES:
+        return page_body(rows, view)
+    return await anyio.to_thread.run_sync(page_body, rows, view)
 
 
-def page_body(texts: list[bytes], view: View) -> bytes:
-    return render_page(texts, view, b'{"numResults":%d,"data":[' % len(texts), b"]}")
+def page_body(rows: Sequence[tuple[bytes | None, bytes]], view: View) -> bytes:
+    """The body of a page of (layout, UTF-8 text) rows."""
+    return render_page(rows, view, b'{"numResults":%d,"data":[' % len(rows), b"]}")
 
 
 def page_params(account_id: str, query: CallDetailsQuery, limit: int, offset_pages: int) -> dict[str, Any]:
@@ -114,7 +118,7 @@ def page_params(account_id: str, query: CallDetailsQuery, limit: int, offset_pag
 
 
 @cache
-def page_statement(shape: Shape) -> Select[bytes]:
+def page_statement(shape: Shape) -> Select[tuple[bytes | None, bytes]]:
     """The page's stored rows, in order (the plan in the module docstring); one statement per shape, kept (Reads
     names a statement by its id)."""
     account_id: BindParameter[Any] = bindparam("account_id")
@@ -148,7 +152,7 @@ def page_statement(shape: Shape) -> Select[bytes]:
     elif shape.direction == "Outbound":
         conditions.append(func.lower(Conversation.direction) == "outbound")
     page = (
-        select(Conversation.row, Conversation.start_time, Conversation.contact_key)
+        select(Conversation.row_layout, Conversation.row, Conversation.start_time, Conversation.contact_key)
         .where(and_(*conditions))
         .order_by(Conversation.start_time, Conversation.contact_key)
         .limit(bindparam("limit", type_=Integer))
@@ -158,4 +162,4 @@ def page_statement(shape: Shape) -> Select[bytes]:
     # The UTF-8 of the page's rows only: in the same select, PostgreSQL computes it (detoasting each text) for
     # every row the offset skips too (the last page, offset 1,000: 1.56 against 0.64 ms, bench_call_details.py).
     # The order is the subquery's (its pathkeys: no sort in the plan).
-    return select(Utf8(page.c.row)).order_by(page.c.start_time, page.c.contact_key)
+    return select(page.c.row_layout, Utf8(page.c.row)).order_by(page.c.start_time, page.c.contact_key)
