@@ -6,9 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
-from smartassist.analytics.body import MAX_REMEMBERED_BODY, parsed_body
+from smartassist.analytics.body import MAX_REMEMBERED_BODY, parsed_body, read_body
 from smartassist.errors import ApiError
 
 calls: list[Any] = []
@@ -69,3 +69,30 @@ def test_a_large_body_is_parsed_each_time() -> None:
     read(body)
     read(body)
     assert len(calls) == 2
+
+
+def messages_request(messages: list[dict[str, Any]]) -> Request:
+    pending = list(messages)
+
+    async def receive() -> dict[str, Any]:
+        return pending.pop(0)
+
+    return Request({"type": "http", "method": "POST", "path": "/", "headers": []}, receive)
+
+
+def test_a_body_in_several_messages_is_read_whole_and_once() -> None:
+    req = messages_request(
+        [
+            {"type": "http.request", "body": b'{"a":', "more_body": True},
+            {"type": "http.request", "more_body": True},  # no body key: an empty chunk
+            {"type": "http.request", "body": b"1}", "more_body": False},
+        ]
+    )
+    assert asyncio.run(read_body(req)) == b'{"a":1}'
+    assert asyncio.run(read_body(req)) == b'{"a":1}'  # kept: receive is not called again (it would fail)
+
+
+def test_a_client_gone_before_its_body_ends_is_a_disconnect() -> None:
+    req = messages_request([{"type": "http.request", "body": b"{", "more_body": True}, {"type": "http.disconnect"}])
+    with pytest.raises(ClientDisconnect):
+        asyncio.run(read_body(req))

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.datastructures import QueryParams
+from starlette.routing import Match
 
 from smartassist.analytics.conversations.router import router as conversations_router
 from smartassist.analytics.intents.router import router as intents_router
@@ -137,3 +138,23 @@ def test_last_query_values_are_starlettes(query_string: bytes) -> None:
     is the one Starlette's request.query_params.get() gives."""
     expected = QueryParams(query_string)
     assert last_query_values(query_string) == {name: expected[name] for name in expected}
+
+
+def test_a_route_tells_a_path_that_cannot_be_its_own_by_its_literal_ends() -> None:
+    routes = {route.path: route for route in conversations_router.routes if isinstance(route, APIRoute)}
+    v1 = routes["/agentassist/api/public/analytics/account/{accountId}/calldetails"]
+    any_case = routes["/agentassist/api/public/analytics/account/{accountId}/v2/{segment:v2_calldetails_any_case}"]
+
+    def scope(path: str, **extra: Any) -> dict[str, Any]:
+        return {"type": "http", "method": "POST", "path": path, "headers": [], **extra}
+
+    base = "/agentassist/api/public/analytics/account/a1"
+    assert v1.matches(scope(f"{base}/calldetails"))[0] is Match.FULL
+    assert v1.matches(scope(f"{base}/v2/calldetails"))[0] is Match.NONE  # its ends, not its pattern
+    assert v1.matches(scope(f"{base}/agentstatusdetails"))[0] is Match.NONE  # not its end
+    assert v1.matches(scope("/api/public/bot/st-1/intentrealtimedata"))[0] is Match.NONE  # not its beginning
+    assert any_case.matches(scope(f"{base}/v2/CallDetails"))[0] is Match.FULL  # a parameter at its end
+    assert v1.matches({**scope(f"{base}/calldetails"), "method": "GET"})[0] is Match.PARTIAL
+    # under a root path the route's own matching decides, as before
+    mounted = scope(f"/prefix{base}/calldetails", root_path="/prefix")
+    assert v1.matches(mounted)[0] is Match.FULL

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 from fastapi import Request
+from starlette.requests import ClientDisconnect
 
 from smartassist.analytics.windows import MAX_AGENTS, MAX_OFFSET_MINUTES
 from smartassist.errors import bad_request
@@ -54,7 +55,7 @@ async def json_body(request: Request) -> Any:
     is None; a body with a missing or non-JSON Content-Type is a 400 that says so (not parsed, as FastAPI does
     not parse it).
     """
-    return _decoded(await request.body(), _json_media(request))
+    return _decoded(await read_body(request), _json_media(request))
 
 
 async def parsed_body(request: Request, parse: Callable[[Any], T]) -> T:
@@ -62,7 +63,7 @@ async def parsed_body(request: Request, parse: Callable[[Any], T]) -> T:
     and reading and validating it again was ~5 % of an in-process Call Details request (perf_counter spans). `parse`
     is a module constant returning an immutable value (one result serves every request with that body); a body
     it refuses raises each time (an exception is not remembered)."""
-    raw = await request.body()
+    raw = await read_body(request)
     media = _json_media(request)
     if len(raw) > MAX_REMEMBERED_BODY:
         return parse(_decoded(raw, media))
@@ -79,8 +80,30 @@ def _parsed(parse: Callable[[Any], object], media: bool, raw: bytes) -> object:
     return parse(_decoded(raw, media))
 
 
+BODY = "smartassist.body"  # where read_body keeps the body it read, in the ASGI scope
+
+
+async def read_body(request: Request) -> bytes:
+    """The request's body, read from `receive` (once; ClientDisconnect if the client went away), as Starlette's
+    request.body() reads it, without its stream()'s async generator: with the Content-Type read from the raw
+    headers below, 20,000 of an in-process Call Details request's ~520,000 instructions (callgrind)."""
+    body: bytes | None = request.scope.get(BODY)
+    if body is None:
+        chunks = []
+        while True:
+            message = await request.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = request.scope[BODY] = b"".join(chunks)
+    return body
+
+
 def _json_media(request: Request) -> bool:
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    content_type = next((value for name, value in request.scope["headers"] if name == b"content-type"), b"")
+    media = content_type.decode("latin-1").split(";", 1)[0].strip().lower()
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 

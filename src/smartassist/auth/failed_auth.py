@@ -80,7 +80,8 @@ class FailedAuthLimiter:
 
 
 def _address(request: Request) -> str:
-    return request.client.host if request.client else UNKNOWN_ADDRESS
+    client = request.scope.get("client")  # request.client builds an Address tuple per call
+    return client[0] if client else UNKNOWN_ADDRESS
 
 
 def admit(request: Request) -> str:

@@ -1038,9 +1038,16 @@ replay(Ctx *c, const char *text, Py_ssize_t len, const unsigned char *l, const u
         switch (kind) {
         case OP_NAIVE:
         case OP_ZULU: {
-            int64_t ms;
-            if (l >= l_end || *l > len - start || stored_ms(text + start, text + start + *l, &ms) != 1
-                || put_instant(c, ms, kind == OP_ZULU) < 0)
+            /* the instant's digits, read in one pass (stored_ms's scan then sum was 8 % of a page's instructions) */
+            if (l >= l_end || *l < 1 || *l > 15 || *l > len - start)
+                return -1;
+            int64_t ms = 0;
+            for (const char *d = text + start, *d_end = d + *l; d < d_end; d++) {
+                if (*d < '0' || *d > '9')
+                    return -1;
+                ms = ms * 10 + (*d - '0');
+            }
+            if (ms > MAX_MS || put_instant(c, ms, kind == OP_ZULU) < 0)
                 return -1;
             cursor = start + *l++;
             break;

@@ -24,6 +24,7 @@ from smartassist.timefmt import iso_ms
 access_log = logging.getLogger("smartassist.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode()
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # HTTP servers accept any token as a method: a label per caller-chosen method would let anyone grow the
 # metrics (and /metrics) without bound, so other methods share one label.
@@ -67,8 +68,11 @@ class RequestObserver:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                headers = message.setdefault("headers", [])
+                if isinstance(headers, list) and all(name != REQUEST_ID_NAME for name, _ in headers):
+                    headers.append((REQUEST_ID_NAME, request_id.encode()))
+                else:  # a header to replace, or headers that are no list
+                    MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
         try:
