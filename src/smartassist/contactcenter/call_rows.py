@@ -41,7 +41,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -455,9 +455,7 @@ def render_page(stored: Sequence[Stored], view: View, head: bytes = b"", tail: b
     for item in rows_in:
         row = _call_rows.render([item], view.offset_minutes, dropped, drops_snooze, b"", b"")
         if row is None:
-            text = item if isinstance(item, str | bytes) else item[1]
-            if not isinstance(text, str | bytes):
-                raise TypeError("a stored text must be str or UTF-8 bytes")
+            text = item if isinstance(item, str | bytes) else cast(bytes, item[1])  # C took the pair's types
             if isinstance(text, bytes):  # not UTF-8 only where the database holds what no ingest wrote
                 text = text.decode(errors="replace")
             row = json.dumps(render_row(text, view), ensure_ascii=False, separators=(",", ":")).encode()

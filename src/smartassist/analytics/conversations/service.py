@@ -13,7 +13,7 @@ again).
 One statement per request, read through reads.Reads (on PostgreSQL awaited on the event loop, asyncpg's
 connections; see docs/ARCHITECTURE.md), built once per filter shape with every value bound. The rows (layout,
 UTF-8) go straight to call_rows.render_page (C), each replayed from its layout: a page of 100 simulated rows
-(~92 kB, 2.7 kB of layouts) renders in ~13 us (timeit; ~60 us when each row's JSON is walked instead), so on the
+(~92 kB, 2.7 kB of layouts) renders in ~10 us (timeit; ~55-65 us when each row's JSON is walked instead), so on the
 loop; a page of larger rows (up to 100 x 256 KiB) renders in a worker thread instead, so the loop never stands
 still for more than a few milliseconds.
 """
