@@ -1230,58 +1230,55 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         else
             replayable = 0;
     }
-    /* Times grow from 13 digits to 21 characters; a row has a few dozen of them. */
+    /* Each row's layout (or NULL) and text, unpacked once (new references, released at the end). Times grow from
+     * 13 digits to 21 characters; a row has a few dozen of them. */
+    PyObject **items = PyMem_Calloc((size_t)(rows > 0 ? 2 * rows : 1), sizeof(PyObject *));
+    if (items == NULL)
+        return PyErr_NoMemory();
+    PyObject *result = NULL;
+    int failed = 0;
     Py_ssize_t capacity = PyBytes_GET_SIZE(args[4]) + PyBytes_GET_SIZE(args[5]) + 256;
     for (Py_ssize_t i = 0; i < rows; i++) {
-        PyObject *layout, *text;
-        if (unpack_item(PyList_GET_ITEM(stored, i), &layout, &text) < 0)
-            return NULL;
+        if (unpack_item(PyList_GET_ITEM(stored, i), &items[2 * i], &items[2 * i + 1]) < 0)
+            goto done;
+        PyObject *text = items[2 * i + 1];
         Py_ssize_t n = PyBytes_Check(text) ? PyBytes_GET_SIZE(text) : PyUnicode_Check(text) ? PyUnicode_GET_LENGTH(text) : -1;
-        Py_XDECREF(layout);
-        Py_DECREF(text);
         if (n < 0) {
             PyErr_SetString(PyExc_TypeError, "a stored text must be str or UTF-8 bytes");
-            return NULL;
+            goto done;
         }
         capacity += n + n / 4 + 1;
     }
     if ((c.out.bytes = PyBytes_FromStringAndSize(NULL, capacity)) == NULL)
-        return NULL;
-    PyObject *result = NULL;
-    int failed = put(&c.out, PyBytes_AS_STRING(args[4]), PyBytes_GET_SIZE(args[4]));
+        goto done;
+    failed = put(&c.out, PyBytes_AS_STRING(args[4]), PyBytes_GET_SIZE(args[4]));
     for (Py_ssize_t i = 0; i < rows && !failed; i++) {
-        PyObject *layout, *item;
-        if (unpack_item(PyList_GET_ITEM(stored, i), &layout, &item) < 0) {
+        PyObject *layout = items[2 * i];
+        Py_ssize_t len;
+        const char *text = utf8_of(items[2 * i + 1], &len);  /* bytes: UTF-8 checked as strings are walked */
+        if (text == NULL || (i > 0 && PUT_LITERAL(&c.out, ",") < 0)) {
             failed = 1;
             break;
         }
-        Py_ssize_t len;
-        const char *text = utf8_of(item, &len);  /* bytes: their UTF-8 checked as strings are walked (utf8_char) */
-        if (text == NULL)
-            failed = 1;
-        else if (i > 0 && PUT_LITERAL(&c.out, ",") < 0)
-            failed = 1;
-        else {
-            Py_ssize_t mark = c.out.len;
-            int done = 0;
-            if (layout != NULL && replayable) {
-                const unsigned char *l = (const unsigned char *)PyBytes_AS_STRING(layout);
-                done = replay(&c, text, len, l, l + PyBytes_GET_SIZE(layout), dropped_classes) == 0;
-                if (!done) {
-                    if (PyErr_Occurred() || c.out.bytes == NULL)
-                        failed = 1;
-                    c.out.len = mark;  /* a layout that does not fit: the row is walked */
+        Py_ssize_t mark = c.out.len;
+        int laid = 0;
+        if (layout != NULL && replayable) {
+            const unsigned char *l = (const unsigned char *)PyBytes_AS_STRING(layout);
+            laid = replay(&c, text, len, l, l + PyBytes_GET_SIZE(layout), dropped_classes) == 0;
+            if (!laid) {
+                if (PyErr_Occurred() || c.out.bytes == NULL) {
+                    failed = 1;
+                    break;
                 }
-            }
-            if (!done && !failed) {
-                c.end = text + len;
-                c.n_members = 0;
-                c.mark = 0;
-                failed = row(&c, text) != 0;
+                c.out.len = mark;  /* a layout that does not fit: the row is walked */
             }
         }
-        Py_XDECREF(layout);
-        Py_DECREF(item);
+        if (!laid) {
+            c.end = text + len;
+            c.n_members = 0;
+            c.mark = 0;
+            failed = row(&c, text) != 0;
+        }
     }
     if (!failed)
         failed = put(&c.out, PyBytes_AS_STRING(args[5]), PyBytes_GET_SIZE(args[5])) < 0;
@@ -1293,6 +1290,10 @@ render(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     } else if (!PyErr_Occurred()) {
         result = Py_NewRef(Py_None);
     }
+done:
+    for (Py_ssize_t i = 0; i < 2 * rows; i++)
+        Py_XDECREF(items[i]);
+    PyMem_Free(items);
     Py_XDECREF(c.out.bytes);
     if (c.members != c.local)
         PyMem_Free(c.members);
