@@ -76,23 +76,46 @@ def _calendar_date(text: str, field: str) -> date:
 
 
 def parse_bound(
-    value: object, field: str, offset_minutes: int, *, is_end: bool, dates: bool = True, keep_millis: bool = False
+    value: object,
+    field: str,
+    offset_minutes: int,
+    *,
+    is_end: bool,
+    dates: bool = True,
+    keep_millis: bool = False,
+    spaced: bool = False,
 ) -> int:
     """One window bound as UTC epoch ms: a date is a local midnight (the one after it for endDate).
 
-    `dates=False` accepts timestamps only; `keep_millis` keeps a timestamp's milliseconds (else dropped).
+    `dates=False` accepts timestamps only; `keep_millis` keeps a timestamp's milliseconds (else dropped);
+    `spaced` also accepts the vendor's `yyyy-mm-dd HH:mm:ss` (a space for the `T`, Call Details), and the 400s
+    name that form too.
     """
     if not isinstance(value, str):
-        what = "a date yyyy-mm-dd or an ISO-8601 timestamp" if dates else "an ISO-8601 timestamp"
-        raise bad_request(f"{field} is required: {what}")
+        raise bad_request(f"{field} is required: {_forms(dates, spaced)}")
+    if spaced and len(value) > 10 and value[10] == " ":
+        value = f"{value[:10]}T{value[11:]}"
     try:
-        return _bound_ms(value, field, offset_minutes, is_end=is_end, dates=dates, keep_millis=keep_millis)
+        return _bound_ms(
+            value, field, offset_minutes, is_end=is_end, dates=dates, keep_millis=keep_millis, spaced=spaced
+        )
     except OverflowError:
         raise bad_request(f"{field} is out of range") from None
 
 
+def _forms(dates: bool, spaced: bool) -> str:
+    """The bound forms a route accepts, in words."""
+    if not dates:
+        return "an ISO-8601 timestamp"
+    if spaced:
+        return "a date yyyy-mm-dd, a time yyyy-mm-dd HH:mm:ss or an ISO-8601 timestamp"
+    return "a date yyyy-mm-dd or an ISO-8601 timestamp"
+
+
 @lru_cache(maxsize=1024)
-def _bound_ms(text: str, field: str, offset_minutes: int, *, is_end: bool, dates: bool, keep_millis: bool) -> int:
+def _bound_ms(
+    text: str, field: str, offset_minutes: int, *, is_end: bool, dates: bool, keep_millis: bool, spaced: bool
+) -> int:
     """Remembered: a dashboard sends the same bounds poll after poll, and the regular expressions and datetime
     arithmetic were 3 % of an in-process Call Details request's CPU (py-spy). Only a valid bound is kept (a
     refused one raises), so at most 1,024 texts of a timestamp's length."""
@@ -102,11 +125,8 @@ def _bound_ms(text: str, field: str, offset_minutes: int, *, is_end: bool, dates
         return datetime_to_ms(datetime(day.year, day.month, day.day, tzinfo=UTC) + local_to_utc)
     match = _TIMESTAMP.fullmatch(text)
     if match is None:
-        if dates:
-            raise bad_request(
-                f"{field} must be a date yyyy-mm-dd or an ISO-8601 timestamp like 2022-08-25T10:30:00.000Z"
-            )
-        raise bad_request(f"{field} must be an ISO-8601 timestamp like 2023-04-02T09:45:00Z")
+        like = "2022-08-25T10:30:00.000Z" if dates else "2023-04-02T09:45:00Z"
+        raise bad_request(f"{field} must be {_forms(dates, spaced)} like {like}")
     day_text, hour, minute, second, fraction, zone = match.groups()
     day = _calendar_date(day_text, field)
     try:

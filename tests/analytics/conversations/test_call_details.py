@@ -115,7 +115,13 @@ def test_a_bound_with_a_fraction_counts_to_the_millisecond(caller: Caller, clien
         (body("2025-09-24", "2025-10-01"), "the date range must not exceed 7 days"),
         (body("2025-09-24 00:00:00", "2025-10-01 00:00:01"), "the date range must not exceed 7 days"),
         (body("2025-02-30", "2025-03-01"), "startDate is not a valid date"),
-        (body("01/10/2025", "2025-10-01"), "startDate must be a date yyyy-mm-dd"),
+        (
+            body("01/10/2025", "2025-10-01"),
+            "startDate must be a date yyyy-mm-dd, a time yyyy-mm-dd HH:mm:ss or an ISO-8601 timestamp like "
+            "2022-08-25T10:30:00.000Z",
+        ),
+        (body("2025-10-01  10:00:00", "2025-10-02"), "startDate must be a date yyyy-mm-dd, a time yyyy-mm-dd HH:mm:ss"),
+        ({"startDate": 20251001, "endDate": "2025-10-02"}, "startDate is required: a date yyyy-mm-dd, a time"),
         (body("1969-12-31", "1970-01-01"), "startDate must not be before 1970"),
         (body(timeZoneOffset=841), "timeZoneOffset must be between -840 and 840"),
         (body(timeZoneOffset="-330"), "timeZoneOffset must be an integer"),

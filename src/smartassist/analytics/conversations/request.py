@@ -81,9 +81,7 @@ def _strings(value: object, field: str) -> tuple[str, ...]:
 def _bound(value: object, field: str, offset: int, *, is_end: bool) -> int:
     """Dates and timestamps as UserStatus reads them, the vendor's `yyyy-mm-dd HH:mm:ss` form too, and a
     timestamp's milliseconds kept: rows are selected by their sessionStartTime to the millisecond."""
-    if isinstance(value, str) and len(value) > 10 and value[10] == " ":
-        value = f"{value[:10]}T{value[11:]}"
-    return parse_bound(value, field, offset, is_end=is_end, keep_millis=True)
+    return parse_bound(value, field, offset, is_end=is_end, keep_millis=True, spaced=True)
 
 
 def parse_call_details_body(body: object, *, v2: bool) -> CallDetailsQuery:
