@@ -96,3 +96,23 @@ def test_a_client_gone_before_its_body_ends_is_a_disconnect() -> None:
     req = messages_request([{"type": "http.request", "body": b"{", "more_body": True}, {"type": "http.disconnect"}])
     with pytest.raises(ClientDisconnect):
         asyncio.run(read_body(req))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"x":1}'.encode("utf-16"),
+        '{"x":1}'.encode("utf-16-be"),
+        '{"x":1}'.encode("utf-32"),
+        b'\xef\xbb\xbf{"x":1}',  # a UTF-8 byte order mark
+        b'{"x":"\xff"}',  # no UTF-8
+    ],
+    ids=["utf-16", "utf-16-be", "utf-32", "utf-8-bom", "latin-1"],
+)
+def test_a_body_that_is_not_plain_utf8_is_not_json(raw: bytes) -> None:
+    # The standard library's json.loads(bytes) reads the first four as {"x": 1}; the contract's JSON is UTF-8.
+    calls.clear()
+    with pytest.raises(ApiError, match="request body is not valid JSON"):
+        read(raw)
+    assert calls == []
+    assert read('{"x":"\u00e9"}'.encode()) == ("x",)  # UTF-8 beyond ASCII is read

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -431,6 +432,34 @@ def _post_raw(caller: Caller, client: TestClient, content: bytes) -> Any:
     )
 
 
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        lambda text: text.encode("utf-16"),  # with its byte order mark
+        lambda text: text.encode("utf-16-le"),
+        lambda text: text.encode("utf-32"),
+        lambda text: b"\xef\xbb\xbf" + text.encode(),  # UTF-8 behind a byte order mark
+    ],
+    ids=["utf-16", "utf-16-le", "utf-32", "utf-8-bom"],
+)
+def test_a_body_that_is_not_plain_utf8_is_refused(
+    caller: Caller, client: TestClient, db_engine: Engine, encoded: Callable[[str], bytes]
+) -> None:
+    # JSON is UTF-8 (contract, section 1); the standard library's json.loads(bytes) would read these, the other
+    # ingest routes' parsers refuse them: this route refuses them alike, as an array and as NDJSON.
+    rows = [row(1), row(2)]
+    error(_post_raw(caller, client, encoded(json.dumps(rows))), 400, "body is not valid JSON")
+    ndjson_body = encoded("".join(json.dumps(r) + "\n" for r in rows))
+    response = client.post(
+        f"/ingest/accounts/{caller.account_id}/conversations",
+        content=ndjson_body,
+        headers={**caller.headers, "Content-Type": "application/x-ndjson"},
+    )
+    error(response, 400, "record 0 (line 1): not valid JSON")
+    assert _counts(db_engine)["conversations"] == 0
+    ok(_post_raw(caller, client, json.dumps(rows).encode()), 2, 0)  # the same rows in UTF-8
+
+
 def _nested(levels: int, innermost: list[Any]) -> list[Any]:
     value = innermost
     for _ in range(levels - 1):
@@ -453,11 +482,11 @@ def test_depth_limit_is_on_the_values_not_the_containers(caller: Caller, client:
 def test_strings_the_body_search_cannot_rule_out_are_checked_one_by_one(
     caller: Caller, client: TestClient, db_engine: Engine
 ) -> None:
-    # Raw UTF-8 bytes of a lone surrogate (json decodes them with surrogatepass), and a NUL in a UTF-16 body.
+    # Raw UTF-8 bytes of a lone surrogate (read with surrogatepass, as json.loads reads bytes), and a NUL.
     raw_surrogate = json.dumps([row(1, metaInfo={"note": "X"})]).encode().replace(b"X", b"\xed\xa0\x80")
     error(_post_raw(caller, client, raw_surrogate), 400, "record 0: metaInfo.note: must be valid Unicode")
-    utf16_nul = json.dumps([row(1, metaInfo={"note": "a\x00b"})]).encode("utf-16")
-    error(_post_raw(caller, client, utf16_nul), 400, "record 0: metaInfo.note: must not contain NUL characters")
+    escaped_nul = json.dumps([row(1, metaInfo={"note": "a\x00b"})]).encode()
+    error(_post_raw(caller, client, escaped_nul), 400, "record 0: metaInfo.note: must not contain NUL characters")
     assert _counts(db_engine)["conversations"] == 0
     # An escaped surrogate pair, Hangul (UTF-8 lead byte ED) and an escaped backslash before u0000 are text.
     fine = [

@@ -3,7 +3,6 @@ schema pieces of their shared fields."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar, cast
@@ -11,6 +10,7 @@ from typing import Any, TypeVar, cast
 from fastapi import Request
 from starlette.requests import ClientDisconnect
 
+from smartassist import json_text
 from smartassist.analytics.windows import MAX_AGENTS, MAX_OFFSET_MINUTES
 from smartassist.errors import bad_request
 
@@ -113,6 +113,6 @@ def _decoded(raw: bytes, media: bool) -> Any:
     if not media:
         raise bad_request(NOT_JSON_MEDIA)
     try:
-        return json.loads(raw)
+        return json_text.loads(raw)
     except (ValueError, RecursionError):  # bad JSON or UTF-8, digits beyond int limits, deep nesting
         raise bad_request("request body is not valid JSON") from None

@@ -20,7 +20,6 @@ with that key; the last record for a key wins. A changed conversation's queue en
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -32,6 +31,7 @@ import orjson
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
+from smartassist import json_text
 from smartassist.accounts.service import get_account
 from smartassist.collector import collector_paused
 from smartassist.contactcenter import call_rows
@@ -153,14 +153,15 @@ def _loads(text: bytes, plain_numbers: bool = False) -> Any:
     fifth of json's time on simulated batches, 18 % of the route's CPU before): for a document it reads, it gives
     the same values (strings, integers under 19 digits, correctly rounded floats, the last of duplicate keys), and
     it refuses NaN, Infinity and numbers out of range as well. Anything it refuses goes to the standard library, so
-    every error (and what only json accepts: lone surrogates, other encodings, long integers) is as before.
+    every error (and what only json accepts: lone surrogates, long integers) is as before; a body that is not UTF-8
+    is refused (smartassist.json_text).
     `plain_numbers`: _plain_numbers is known to be True of the text (or of the body it is a line of)."""
     if plain_numbers or not _LONG_DIGITS.search(text):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+    return json_text.loads(text, parse_constant=_reject_constant, parse_float=_finite)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +194,10 @@ _FLOAT_NUMBER = re.compile(rb"[0-9][.eE]")
 def _plain_strings(body: bytes) -> bool:
     """True when no string of this (parsed, so valid JSON) body holds a NUL or a lone surrogate: a NUL can only be
     written `\\u0000` (json refuses raw control characters), a surrogate only `\\uD8xx`..`\\uDFxx` or as the raw
-    bytes ED A0..BF (json decodes with surrogatepass); NUL bytes mean UTF-16/32, where none of these searches
-    apply. A search of the body for _PLAIN_STRING_MARKERS instead of a Python step per string (which measured
-    8-33 % of a row's validation, interleaved runs on the loaded 2 cores), in one pass of _scan.c (five substring
-    searches were 3.6 % of the server's CPU in bench_simulate_http)."""
+    bytes ED A0..BF (json_text decodes with surrogatepass). A search of the body for _PLAIN_STRING_MARKERS
+    instead of a Python step per string (which measured 8-33 % of a row's validation, interleaved runs on the
+    loaded 2 cores), in one pass of _scan.c (five substring searches were 3.6 % of the server's CPU in
+    bench_simulate_http)."""
     return _scan.plain_strings(body)
 
 
