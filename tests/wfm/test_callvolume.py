@@ -365,6 +365,8 @@ def test_skill_breakdown(client: TestClient, db_engine: Engine, caller: Caller) 
     assert "skillBreakdown" not in plain["CallVolumeUpdate"][0]
     explicit_false = caller.ok(client, "callvolume", body(includeSkillBreakdown=False))
     assert explicit_false == plain
+    # null is the default, as for every optional field of the body (skip, limit, fromTimeStamp)
+    assert caller.ok(client, "callvolume", body(includeSkillBreakdown=None, skip=None, limit=None)) == plain
     [item] = caller.ok(client, "callvolume", body(includeSkillBreakdown=True))["CallVolumeUpdate"]
     assert {k: v for k, v in item.items() if k != "skillBreakdown"} == plain["CallVolumeUpdate"][0]
     assert list(item)[-1] == "skillBreakdown"
@@ -440,7 +442,8 @@ def test_isolation(client: TestClient, db_engine: Engine, caller: Caller) -> Non
         (body(limit=0), "limit must be"),
         (body(limit=1001), "limit must be"),
         (body(limit="10"), "limit must be"),
-        (body(includeSkillBreakdown="true"), "includeSkillBreakdown must be"),
+        (body(includeSkillBreakdown="true"), "includeSkillBreakdown must be true or false"),
+        (body(includeSkillBreakdown=0), "includeSkillBreakdown must be true or false"),
         ({**body(), "queueId": "qu-a"}, "request body: unknown field 'queueId'"),
         ([], "request body must be a JSON object"),
         (None, "request body must be a JSON object"),

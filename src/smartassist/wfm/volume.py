@@ -50,8 +50,10 @@ def parse_volume_body(connection: Connection, account_id: str, body: object) -> 
     org_id = fields.get("orgId")
     if not isinstance(org_id, str) or not 0 < len(org_id) <= MAX_ORG_ID_CHARS or not org_id.isprintable():
         raise bad_request(f"orgId is required: a string of 1..{MAX_ORG_ID_CHARS} printable characters")
-    breakdown = fields.get("includeSkillBreakdown", False)
-    if not isinstance(breakdown, bool):
+    breakdown = fields.get("includeSkillBreakdown")
+    if breakdown is None:  # omitted or null: as for skip, limit and fromTimeStamp, the default
+        breakdown = False
+    elif not isinstance(breakdown, bool):
         raise bad_request("includeSkillBreakdown must be true or false")
     skip = parse_int(fields, "skip", default=0, low=0, high=MAX_SKIP)
     limit = parse_int(fields, "limit", default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
