@@ -90,6 +90,18 @@ def test_status_events_dedupe_by_event_id(client: TestClient, db_engine: Engine)
     ]
 
 
+def test_an_empty_optional_text_is_stored_as_none(client: TestClient, db_engine: Engine) -> None:
+    """The vendor writes `"customId": ""` for an agent without one: `""` is accepted and stored as none, for
+    customId, an event's reason and a session's deflectedTo alike."""
+    account = create_account(client)
+    ok(post(client, account, "agents", [agent(1, customId="")]), 1, 0)
+    ok(post(client, account, EVENTS, [event(1, reason="")]), 1, 0)
+    ok(post(client, account, SESSIONS, [session(1, deflectedTo="")]), 1, 0)
+    assert _rows(db_engine, "SELECT custom_id FROM agents") == [(None,)]
+    assert _rows(db_engine, "SELECT reason FROM agent_status_events") == [(None,)]
+    assert _rows(db_engine, "SELECT deflected_to FROM bot_sessions") == [(None,)]
+
+
 def test_interactions_upsert_sets_end_time_later(client: TestClient, db_engine: Engine) -> None:
     account = create_account(client)
     ok(post(client, account, "agents", [agent(1)]), 1, 0)

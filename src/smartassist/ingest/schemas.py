@@ -61,6 +61,15 @@ CallerId = Annotated[str, StringConstraints(pattern=CALLER_ID_PATTERN)]
 Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64), StorableText]
 Text128 = Annotated[str, StringConstraints(max_length=128), StorableText]
 NonEmpty128 = Annotated[str, StringConstraints(min_length=1, max_length=128), StorableText]
+
+
+def _empty_is_none(value: object) -> object:
+    """`""` is how the vendor writes "none" for an optional text (its agents' `"customId": ""`); every output
+    already renders none and `""` alike, so it is stored as none."""
+    return None if value == "" else value
+
+
+OptionalText128 = Annotated[NonEmpty128 | None, BeforeValidator(_empty_is_none)]
 Email = Annotated[
     str,
     StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=MAX_EMAIL_LENGTH),
@@ -91,7 +100,7 @@ class AgentIn(StrictBody):
     email: Email
     firstName: PersonName
     lastName: PersonName
-    customId: NonEmpty128 | None = None
+    customId: OptionalText128 = None
     agentId: AgentKey | None = None
     # None (absent): membership unchanged; a list replaces it ([] = no queue).
     queues: Annotated[list[CallerId], Field(max_length=MAX_AGENT_QUEUES)] | None = None
@@ -113,7 +122,7 @@ class SessionIn(StrictBody):
     endTime: Timestamp | None = None
     status: Text64
     timeHandled: Seconds
-    deflectedTo: NonEmpty128 | None = None
+    deflectedTo: OptionalText128 = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionIn:
@@ -126,7 +135,7 @@ class StatusEventIn(StrictBody):
     eventId: CallerId
     agent: AgentRef
     status: Text64
-    reason: NonEmpty128 | None = None
+    reason: OptionalText128 = None
     timestamp: Timestamp
 
 
