@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from smartassist import migrate
 from smartassist.db import make_engine
@@ -141,3 +141,59 @@ def test_0014_writes_the_layout_of_each_stored_conversation(backend: str, tmp_pa
         "laid": bytes([1, 34, 0, 20, 13]),
         "walked": None,
     }
+
+
+IMPLIED_ACCOUNT_KEYS = ("bot_sessions", "agent_interactions", "queue_entries", "agent_segments")
+ROWS_0015 = (
+    "INSERT INTO accounts (id, name, created_at) VALUES ('a1', 'A', 0)",
+    "INSERT INTO agents (id, account_id, user_id, email, email_norm, first_name, last_name, agent_key) "
+    "VALUES (1, 'a1', 'u-1', 'a@x.com', 'a@x.com', 'A', 'B', 'a-1')",
+    "INSERT INTO queues (id, account_id, queue_id, name, skills) VALUES (1, 'a1', 'qu-1', 'Q', '[]')",
+    "INSERT INTO bots (id, bot_id, account_id, created_at) VALUES (1, 'st-1', 'a1', 0)",
+    "INSERT INTO bot_sessions (account_id, bot_id, session_id, user_id, intents, ani, dni, channel, start_time, "
+    "status, time_handled) VALUES ('a1', 'st-1', 's-1', 'c-1', '[]', '1', '2', 'voice', 0, 'closed', 0)",
+    "INSERT INTO conversations (id, account_id, contact_key, bot_id, session_id, channel, start_time, skills, row) "
+    "VALUES (1, 'a1', 'k-1', 'st-1', 's-1', 'voice', 0, '[]', '{}')",
+    "INSERT INTO queue_entries (id, account_id, conversation_pk, queue_pk, position) VALUES (1, 'a1', 1, 1, 0)",
+    "INSERT INTO agent_segments (account_id, conversation_pk, queue_entry_pk, agent_pk, position, responded, "
+    "transferred) VALUES ('a1', 1, 1, 1, 0, true, false)",
+    "INSERT INTO agent_interactions (account_id, agent_id, interaction_id, start_time) VALUES ('a1', 1, 'i-1', 0)",
+)
+
+
+def _row_counts(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return [conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in IMPLIED_ACCOUNT_KEYS]  # noqa: S608 - the module's own table names
+
+
+def _account_keyed(engine: Engine) -> set[str]:
+    return {
+        table
+        for table in IMPLIED_ACCOUNT_KEYS
+        if any(key["referred_table"] == "accounts" for key in inspect(engine).get_foreign_keys(table))
+    }
+
+
+def test_0015_drops_the_implied_account_keys_and_keeps_every_row(backend: str, tmp_path: Path) -> None:
+    """On SQLite each table is rebuilt: with foreign keys on, dropping the old queue_entries would have deleted
+    its agent segments by their cascade. The account's deletion still reaches every row, through the parents."""
+    with fresh_database(backend, tmp_path) as url:
+        migrate.upgrade(url, "0014")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                for statement in ROWS_0015:
+                    conn.execute(text(statement))
+            assert _account_keyed(engine) == set(IMPLIED_ACCOUNT_KEYS)
+            migrate.upgrade(url)
+            assert _account_keyed(engine) == set()
+            assert _row_counts(engine) == [1, 1, 1, 1]
+            migrate.downgrade(url, "0014")
+            assert _account_keyed(engine) == set(IMPLIED_ACCOUNT_KEYS)
+            assert _row_counts(engine) == [1, 1, 1, 1]
+            migrate.upgrade(url)
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM accounts WHERE id = 'a1'"))
+            assert _row_counts(engine) == [0, 0, 0, 0]
+        finally:
+            engine.dispose()

@@ -67,7 +67,8 @@ class BotSession(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    # No key of its own to accounts: the bot's key implies it (migration 0015).
+    account_id: Mapped[str] = mapped_column(String(24))
     bot_id: Mapped[str] = mapped_column(String(128))
     session_id: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[str] = mapped_column(String(128))
@@ -146,7 +147,8 @@ class AgentInteraction(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    # No key of its own to accounts: the agent's key implies it (migration 0015).
+    account_id: Mapped[str] = mapped_column(String(24))
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
     interaction_id: Mapped[str] = mapped_column(String(128))
     start_time: Mapped[int]
@@ -252,7 +254,8 @@ class QueueEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    # No key of its own to accounts: the conversation's key implies it (migration 0015).
+    account_id: Mapped[str] = mapped_column(String(24))
     conversation_pk: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     queue_pk: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
     position: Mapped[int]  # index in `destinations`
@@ -278,7 +281,8 @@ class AgentSegment(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
+    # No key of its own to accounts: the conversation's key implies it (migration 0015).
+    account_id: Mapped[str] = mapped_column(String(24))
     conversation_pk: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     queue_entry_pk: Mapped[int | None] = mapped_column(ForeignKey("queue_entries.id", ondelete="CASCADE"))
     agent_pk: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
