@@ -288,6 +288,20 @@ def test_bot_only_rows_upsert_by_bot_and_session(caller: Caller, client: TestCli
     )
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # TOAST compression; SQLite compresses nothing
+def test_a_long_row_is_compressed_with_lz4_on_postgresql(caller: Caller, client: TestClient, db_engine: Engine) -> None:
+    """A row over TOAST's ~2 kB is compressed, with lz4 where the server has it (this machine's has); a short
+    row is not compressed at all."""
+    with db_engine.connect() as conn:
+        query = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        assert conn.execute(text(query)).scalar() is True, "this machine's PostgreSQL is built with lz4"
+    ok(caller.ingest(client, [row(1, tags=["x" * 4000]), row(2)], offset=None), 2, 0)
+    assert _rows(db_engine, "SELECT pg_column_compression(row) FROM conversations ORDER BY contact_key") == [
+        ("lz4",),
+        (None,),
+    ]
+
+
 def test_batch_duplicates_within_one_batch_last_wins(caller: Caller, client: TestClient, db_engine: Engine) -> None:
     ok(caller.ingest(client, [row(1), row(1), row(1, channel="Chat")], offset=None), 2, 1)
     assert _rows(db_engine, "SELECT channel FROM conversations") == [("Chat",)]

@@ -46,7 +46,7 @@ from smartassist.contactcenter.models import (
 from smartassist.errors import bad_request
 from smartassist.ids import CALLER_ID, normalize_email
 from smartassist.ingest import _scan, bulk
-from smartassist.ingest.bulk import chunks
+from smartassist.ingest.bulk import chunks, compress_with_lz4
 from smartassist.ingest.parsing import JSON_STRING, RawBatch, too_large
 from smartassist.ingest.row_bounds import RowError, check_values
 from smartassist.ingest.service import IngestResult, _ensure_bot, _transaction
@@ -475,6 +475,7 @@ def ingest_conversations(session: Session, account_id: str, rows: Rows, offset_m
 
 
 def _apply(session: Session, account_id: str, records: list[ConversationIn], labels: list[str]) -> IngestResult:
+    compress_with_lz4(session)
     queues = _queue_pks(session, account_id, {entry.queue_id for record in records for entry in record.entries})
     by_user, by_email = _agent_pks(session, account_id, [seg for record in records for seg in record.segments])
     agent_of: dict[tuple[int, int], int] = {}
