@@ -15,6 +15,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from tests.contract.support import QueueRef, entry
 from tests.support.errors import error
 from tests.support.tenants import Tenant, tenant
 
@@ -58,12 +59,6 @@ CALL_DETAILS_PATHS = (V1, V2, V2_INTERACTION)
 QUEUE_SIZE = "/agentassist/api/v1/public/{}/monitor/queueStatsById/{}"
 
 BOT = "st-5b1c0d2e-aaaa-4111-8111-111111111111"
-
-
-@dataclass(frozen=True)
-class QueueRef:
-    queue_id: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -170,23 +165,6 @@ def segment(agent: AgentRef, assigned: str, accepted: str | None = None, **extra
     seg["email"] = agent.email
     seg["name"] = agent.name
     return seg
-
-
-def entry(
-    queue: QueueRef,
-    enter: str | None,
-    responding: dict[str, Any] | None = None,
-    non_responding: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """A QueueEntry destination; enter None leaves EnterTime out."""
-    dest: dict[str, Any] = {"destinationType": "QueueEntry", "queueId": queue.queue_id, "queueName": queue.name}
-    if enter is not None:
-        dest["EnterTime"] = enter
-    if non_responding:
-        dest["nonRespondingAgents"] = non_responding
-    if responding is not None:
-        dest["respondingAgent"] = responding
-    return dest
 
 
 def conversation(

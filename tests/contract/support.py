@@ -1,10 +1,12 @@
 """Black-box helpers for the UserStatus contract tests: data goes in through the ingest routes and comes
 out of the two public UserStatus paths, so the suite depends on the wire contract (docs/API.md) only.
-Tenants, ingest posts, error checks and request bodies are tests/support's."""
+Tenants, ingest posts, error checks and request bodies are tests/support's. The queue reference and the
+QueueEntry destination builder are shared with the conversations and WFM contract helpers."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -97,3 +99,26 @@ def agent_row(
         "customId": custom_id,
         "timeInterval": time_interval,
     }
+
+
+@dataclass(frozen=True)
+class QueueRef:
+    queue_id: str
+    name: str
+
+
+def entry(
+    queue: QueueRef,
+    enter: str | None,
+    responding: dict[str, Any] | None = None,
+    non_responding: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A QueueEntry destination; enter None leaves EnterTime out."""
+    dest: dict[str, Any] = {"destinationType": "QueueEntry", "queueId": queue.queue_id, "queueName": queue.name}
+    if enter is not None:
+        dest["EnterTime"] = enter
+    if non_responding:
+        dest["nonRespondingAgents"] = non_responding
+    if responding is not None:
+        dest["respondingAgent"] = responding
+    return dest

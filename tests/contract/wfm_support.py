@@ -30,6 +30,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from tests.contract.support import QueueRef, entry
 from tests.support.errors import error
 from tests.support.tenants import INGEST, WFM, Tenant, tenant
 
@@ -141,12 +142,6 @@ PERF_QUEUE_KEYS = [
 
 
 @dataclass(frozen=True)
-class QueueRef:
-    queue_id: str
-    name: str
-
-
-@dataclass(frozen=True)
 class AgentRef:
     user_id: str
     agent_id: str
@@ -251,23 +246,6 @@ def segment(
         seg["afterCallWorkEndTime"] = acw_end
     seg.update(extra)
     return seg
-
-
-def entry(
-    queue: QueueRef,
-    enter: str | None,
-    responding: dict[str, Any] | None = None,
-    non_responding: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """A QueueEntry destination; enter None leaves EnterTime out."""
-    dest: dict[str, Any] = {"destinationType": "QueueEntry", "queueId": queue.queue_id, "queueName": queue.name}
-    if enter is not None:
-        dest["EnterTime"] = enter
-    if non_responding:
-        dest["nonRespondingAgents"] = non_responding
-    if responding is not None:
-        dest["respondingAgent"] = responding
-    return dest
 
 
 def conversation(
