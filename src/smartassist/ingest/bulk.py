@@ -59,9 +59,9 @@ def compress_with_lz4(session: Session) -> None:
     transaction (SET LOCAL), where the server has it; else PostgreSQL's default pglz. pglz_compress was 2.2 %
     of the machine's CPU during bench_simulate_http (perf -a), the backends' CPU 18.2 s with it against
     17.1 / 17.6 s with lz4. Rows already stored with pglz read as before. SQLite compresses nothing."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
     engine = session.get_bind().engine
+    if engine.dialect.name != "postgresql":
+        return
     if engine not in _LZ4:
         query = text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
         _LZ4[engine] = bool(session.execute(query).scalar())

@@ -20,15 +20,17 @@ def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
-        if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
-            raise RuntimeError("a migration left rows whose foreign keys match no row; nothing was changed")
     if sqlite:
+        # Alembic commits each SQLite migration on its own (no transactional DDL there): a broken key fails the
+        # run here, loudly, rather than being undone.
+        if connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+            raise RuntimeError("a migration left rows whose foreign keys match no row (PRAGMA foreign_key_check)")
         _sqlite_foreign_keys(connection, on=True)
 
 
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
-    """SQLite's own procedure for rebuilding a table (batch mode): foreign keys off, then checked before the
-    commit. With them on, dropping the old copy of a rebuilt table deletes its children by their ON DELETE
+    """SQLite's own procedure for rebuilding a table (batch mode): foreign keys off, then checked once the
+    migrations have run. With them on, dropping the old copy of a rebuilt table deletes its children by their ON DELETE
     CASCADE. The pragma is ignored inside a transaction, so it is set outside one."""
     if connection.in_transaction():
         connection.commit()
