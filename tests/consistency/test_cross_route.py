@@ -183,3 +183,92 @@ def test_routes_agree_on_one_simulated_contact_center(client: TestClient) -> Non
         path = f"/agentassist/api/v1/public/{outcome.world.bot_id}/monitor/queueStatsById/{queue.queue_id}"
         [stats] = _post(client, path, {}, headers)
         assert stats["waiting"] + stats["engaged"] == open_here, queue.queue_id
+
+
+def _spans_from_activity(updates: list[dict[str, Any]], day: datetime) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Each agent's status spans that start on `day`, rebuilt from agent activity's events (WFM): a span runs from
+    an event that is not `loggedout` to the agent's next event, as (Activity, ReasonCode upper-cased, start, end),
+    the times as Agent Status Details writes them at offset 0 (`-` where no later event is in the list)."""
+    by_agent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for update in updates:
+        by_agent[update["AgentId"]].append(update)
+    day_end = day + timedelta(days=1)
+    spans: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for agent_id, events in by_agent.items():
+        times = [datetime.strptime(e["EventTime"], "%m/%d/%Y %H:%M:%S").replace(tzinfo=UTC) for e in events]
+        for n, (event, at) in enumerate(zip(events, times, strict=True)):
+            if event["Activity"] == "loggedout" or not day <= at < day_end:
+                continue
+            end = times[n + 1].strftime("%Y-%m-%dT%H:%M:%S") if n + 1 < len(events) else "-"
+            spans[agent_id].append(
+                (event["Activity"], event["ReasonCode"].upper(), at.strftime("%Y-%m-%dT%H:%M:%S"), end)
+            )
+    return spans
+
+
+def test_status_routes_agree_on_one_simulated_contact_center(client: TestClient) -> None:
+    """UserStatus, Agent Status Details (v1, v2, v3) and WFM agent activity read the same status events: on a whole
+    simulated day, ASD's spans are the spans agent activity's events make, v1 and v2 list v3's spans, and each
+    agent's UserStatus seconds per status are its ASD spans' seconds inside the day (the simulator's times are
+    whole seconds, so every figure is exact)."""
+    account, headers, outcome = _simulated(client)
+    day = datetime.combine(CUT.date() - timedelta(days=1), datetime.min.time(), UTC)  # a whole day before the cut
+    day_end = day + timedelta(days=1)
+    date_filter = {"date": day.date().isoformat(), "timeZoneOffSet": 0}
+    details = {
+        version: _post(
+            client,
+            BASE.format(account) + f"{version}/agentstatusdetails?limit=50",
+            {"filter": {"dateFilter": date_filter}},
+            headers,
+        )["data"]
+        for version in ("", "/v2", "/v3")
+    }
+    v3 = details["/v3"]
+    assert [a["userId"] for a in details[""]] == [a["userId"] for a in details["/v2"]] == [a["userId"] for a in v3]
+    for version in ("", "/v2"):
+        assert [a.get("status") for a in details[version]] == [a.get("status") for a in v3], version
+
+    # Agent activity's events, from the day's start to the cut (so the day's last spans see their ends).
+    query = f"fromTimeStamp={_iso(day)}&toTimeStamp={_iso(CUT)}"
+    activity = client.get(BASE.format(account) + f"/agentactivity?{query}", headers=headers)
+    assert activity.status_code == 200, activity.text
+    rebuilt = _spans_from_activity(activity.json()["AgentUpdates"], day)
+    spans_compared = 0
+    for agent in v3:
+        listed = [s for s in agent.get("status", []) if s["startTime"] >= f"{day:%Y-%m-%dT%H:%M:%S}"]
+        events = rebuilt.get(agent["aId"], [])
+        # Agent activity names no status, only ready (Available) or notready; ASD writes a reason-less event's
+        # status as its secondary status, where agent activity's ReasonCode is "".
+        kinds = ["ready" if s["primaryStatus"] == "AVAILABLE" else "notready" for s in listed]
+        assert [(k, s["startTime"], s["endTime"]) for k, s in zip(kinds, listed, strict=True)] == [
+            (kind, start, end) for kind, _, start, end in events
+        ], agent["userId"]
+        for span, (_, reason, _, _) in zip(listed, events, strict=True):
+            assert span["secondaryStatus"] == (reason or span["primaryStatus"]), (agent["userId"], span)
+        spans_compared += len(listed)
+    assert spans_compared > 20
+
+    # UserStatus: one PT24H bucket of the day; each status's seconds are the ASD spans' seconds inside the day.
+    body = {
+        "filter": {"dateFilter": {"startDate": day.date().isoformat(), "endDate": day.date().isoformat()}},
+        "granularity": "PT24H",
+    }
+    summary = _post(client, BASE.format(account) + "/userstatus?limit=50", body, headers)["data"]
+    assert [a["userId"] for a in summary] == [a["userId"] for a in v3]
+    worked = 0
+    for agent, detail in zip(summary, v3, strict=True):
+        reported: Counter[str] = Counter()
+        for bucket in agent["timeInterval"]:
+            for entry in bucket["status"]:
+                if entry["metric"] == "AgentStatus":
+                    reported[entry["value"].upper()] += int(entry["stats"]["sum"].split()[0])
+        from_spans: Counter[str] = Counter()
+        for span in detail.get("status", []):
+            start = max(_naive(span["startTime"]), day)
+            end = day_end if span["endTime"] == "-" else min(_naive(span["endTime"]), day_end)
+            if end > start:
+                from_spans[span["primaryStatus"]] += int((end - start).total_seconds())
+        assert +reported == +from_spans, agent["userId"]
+        worked += bool(from_spans)
+    assert worked >= 3
