@@ -19,6 +19,8 @@ from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, create_account,
 from tests.support.tokens import token
 
 CUT = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)  # a weekday afternoon: shifts and open contacts at the cut
+# A weekday morning at which the six agents are Available, Busy (training), Away (lunch) and off shift.
+LIVE_CUT = datetime(2026, 11, 17, 10, 20, tzinfo=UTC)
 DAYS = 2
 BASE = "/agentassist/api/public/analytics/account/{}"
 
@@ -33,10 +35,10 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def _simulated(client: TestClient) -> tuple[str, dict[str, str], Outcome]:
+def _simulated(client: TestClient, cut: datetime = CUT) -> tuple[str, dict[str, str], Outcome]:
     account = create_account(client, "Consistency")
     app = create_app(client, account, scopes=[ANALYTICS, WFM, INGEST])
-    options = Options(seed=11, agents=6, days=DAYS, until=int(CUT.timestamp()))
+    options = Options(seed=11, agents=6, days=DAYS, until=int(cut.timestamp()))
     outcome = simulate(client, account, ADMIN, options, Console(quiet=True))
     assert not outcome.unsupported, outcome.unsupported
     return account, {"auth": token(app)}, outcome
@@ -272,3 +274,43 @@ def test_status_routes_agree_on_one_simulated_contact_center(client: TestClient)
         assert +reported == +from_spans, agent["userId"]
         worked += bool(from_spans)
     assert worked >= 3
+
+
+def test_current_statuses_and_latest_sessions_agree(client: TestClient) -> None:
+    """Two live views read against their history: Queue Size's agentStatus (each queue's agents by current status,
+    kept at ingest in agent_latest_status) counts the statuses of the spans Agent Status Details leaves open
+    (`"endTime": "-"`: no later event); IntentRealtimeData's 25 sessions are the 25 Call Details rows that ended
+    last, with the same times and channel."""
+    account, headers, outcome = _simulated(client, LIVE_CUT)
+    date_filter = {"date": LIVE_CUT.date().isoformat(), "timeZoneOffSet": 0}
+    body = {"filter": {"dateFilter": date_filter}}
+    details = _post(client, BASE.format(account) + "/v3/agentstatusdetails?limit=50", body, headers)["data"]
+    kind = {"AVAILABLE": "available", "BUSY": "busy"}  # any other listed status is away; none listed is offline
+    current: dict[str, str] = {}
+    for agent in details:
+        spans = agent.get("status", [])
+        open_spans = [span for span in spans if span["endTime"] == "-"]
+        assert open_spans in ([], spans[-1:]), agent["userId"]  # none, or the last span only
+        current[agent["userId"]] = kind.get(open_spans[0]["primaryStatus"], "away") if open_spans else "offline"
+    assert set(current.values()) == {"available", "busy", "away", "offline"}, current
+    for index, queue in enumerate(outcome.world.queues):
+        members = [agent.user_id for agent in outcome.world.agents if index in agent.queues]
+        path = f"/agentassist/api/v1/public/{outcome.world.bot_id}/monitor/queueStatsById/{queue.queue_id}"
+        [stats] = _post(client, path, {}, headers)
+        expected = Counter({"available": 0, "offline": 0, "busy": 0, "away": 0})
+        expected.update(current.get(user_id, "offline") for user_id in members)
+        assert stats["agentStatus"] == dict(expected), queue.queue_id
+        assert stats["noOfAgents"] == len(members) > 0
+
+    start = datetime.fromtimestamp(outcome.start, UTC)
+    ended = [row for row in _call_details(client, account, headers, start) if row.get("sessionEndTime")]
+    ended.sort(key=lambda row: (row["sessionEndTime"], row["sessionId"]), reverse=True)
+    got = client.post(f"/api/public/bot/{outcome.world.bot_id}/intentrealtimedata", headers=headers)
+    assert got.status_code == 200, got.text
+    items = got.json()
+    assert len(items) == 25
+    assert [item["sessionId"] for item in items] == [row["sessionId"] for row in ended[:25]]
+    for item, row in zip(items, ended, strict=False):
+        assert item["startTime"] == row["sessionStartTime"] + ".000+00:00", item["sessionId"]
+        assert item["endTime"] == row["sessionEndTime"] + ".000+00:00", item["sessionId"]
+        assert item["channel"] == row["source"], item["sessionId"]
