@@ -314,3 +314,56 @@ def test_current_statuses_and_latest_sessions_agree(client: TestClient) -> None:
         assert item["startTime"] == row["sessionStartTime"] + ".000+00:00", item["sessionId"]
         assert item["endTime"] == row["sessionEndTime"] + ".000+00:00", item["sessionId"]
         assert item["channel"] == row["source"], item["sessionId"]
+
+
+def _interval(text: str) -> str:
+    """The 15-minute UTC interval a Call Details time (naive, offset 0) falls in, as the WFM routes write it."""
+    moment = _naive(text)
+    return _iso(moment.replace(minute=moment.minute - moment.minute % 15, second=0))
+
+
+def test_intervals_agree_with_call_details(client: TestClient) -> None:
+    """Contact Volume's and Agent Performance's 15-minute cells hold the Call Details rows they count: each queue
+    entry in the interval of its EnterTime (per queue and source: offered, answered, abandoned, talk), each agent
+    segment in the interval of its assignedAt (per agent and queue: offered, answered)."""
+    account, headers, outcome = _simulated(client)
+    start = datetime.fromtimestamp(outcome.start, UTC)
+    conversations = [row for row in _call_details(client, account, headers, start) if "conversationId" in row]
+    volume_cells: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    agent_cells: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    agent_of = {agent.user_id: agent.agent_id for agent in outcome.world.agents}
+    for row in conversations:
+        entries = _entries(row)
+        for position, entry in enumerate(entries):
+            cell = volume_cells[(_interval(entry["EnterTime"]), entry["queueId"], row["source"])]
+            cell["offeredContacts"] += 1
+            responding = entry.get("respondingAgent")
+            if responding is not None:
+                cell["answeredContacts"] += 1
+                cell["conversationTalkTime"] += 1000 * responding.get("interactionDuration", 0)
+            elif row.get("sessionEndTime") and position == len(entries) - 1:
+                cell["abandonedContacts"] += 1
+            for segment in [responding] * (responding is not None) + entry.get("nonRespondingAgents", []):
+                key = (agent_of[segment["agentId"]], _interval(segment["assignedAt"]), entry["queueId"])
+                agent_cells[key]["offeredContacts"] += 1
+                agent_cells[key]["answeredContacts"] += segment is responding
+    names = ("offeredContacts", "answeredContacts", "abandonedContacts", "conversationTalkTime")
+    served = {
+        (r["intervalStartTimeStamp"], r["queueId"], r["source"]): Counter({n: r[n] for n in names})
+        for r in _volume(client, account, headers, start)
+    }
+    assert {key: +cell for key, cell in served.items()} == {key: +cell for key, cell in volume_cells.items()}
+    assert len(served) > 50
+
+    performed = {
+        (agent["agentId"], interval["intervalStartTimeStamp"], queue["queueId"]): Counter(
+            {n: queue[n] for n in ("offeredContacts", "answeredContacts")}
+        )
+        for agent in _performance(client, account, headers, start)
+        for interval in agent["intervals"]
+        for queue in interval["queues"]
+    }
+    assert {key: +cell for key, cell in performed.items()} == {key: +cell for key, cell in agent_cells.items()}
+    assert sum(cell["offeredContacts"] for cell in agent_cells.values()) > sum(
+        cell["answeredContacts"] for cell in agent_cells.values()
+    )  # some assigned agents did not respond
