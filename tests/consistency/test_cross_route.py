@@ -228,6 +228,12 @@ def test_status_routes_agree_on_one_simulated_contact_center(client: TestClient)
     }
     v3 = details["/v3"]
     assert [a["userId"] for a in details[""]] == [a["userId"] for a in details["/v2"]] == [a["userId"] for a in v3]
+    # WFM's agent list names the same agents (by their aId) with the same names.
+    listed = client.get(BASE.format(account) + "/agents?limit=1000", headers=headers)
+    assert listed.status_code == 200, listed.text
+    assert sorted((a["agentId"], a["firstName"], a["lastName"]) for a in listed.json()) == sorted(
+        (a["aId"], a["firstName"], a["lastName"]) for a in v3
+    )
     for version in ("", "/v2"):
         assert [a.get("status") for a in details[version]] == [a.get("status") for a in v3], version
 
@@ -279,8 +285,8 @@ def test_status_routes_agree_on_one_simulated_contact_center(client: TestClient)
 def test_current_statuses_and_latest_sessions_agree(client: TestClient) -> None:
     """Two live views read against their history: Queue Size's agentStatus (each queue's agents by current status,
     kept at ingest in agent_latest_status) counts the statuses of the spans Agent Status Details leaves open
-    (`"endTime": "-"`: no later event); IntentRealtimeData's 25 sessions are the 25 Call Details rows that ended
-    last, with the same times and channel."""
+    (`"endTime": "-"`: no later event), under the queue names WFM's queue list gives; IntentRealtimeData's 25
+    sessions are the 25 Call Details rows that ended last, with the same times and channel."""
     account, headers, outcome = _simulated(client, LIVE_CUT)
     date_filter = {"date": LIVE_CUT.date().isoformat(), "timeZoneOffSet": 0}
     body = {"filter": {"dateFilter": date_filter}}
@@ -293,10 +299,15 @@ def test_current_statuses_and_latest_sessions_agree(client: TestClient) -> None:
         assert open_spans in ([], spans[-1:]), agent["userId"]  # none, or the last span only
         current[agent["userId"]] = kind.get(open_spans[0]["primaryStatus"], "away") if open_spans else "offline"
     assert set(current.values()) == {"available", "busy", "away", "offline"}, current
+    queues = client.get(BASE.format(account) + "/queues", headers=headers)
+    assert queues.status_code == 200, queues.text
+    wfm_queues = {q["collectionPointId"]: q["Description"] for q in queues.json()}  # WFM's list of the same queues
+    assert len(wfm_queues) == len(outcome.world.queues)
     for index, queue in enumerate(outcome.world.queues):
         members = [agent.user_id for agent in outcome.world.agents if index in agent.queues]
         path = f"/agentassist/api/v1/public/{outcome.world.bot_id}/monitor/queueStatsById/{queue.queue_id}"
         [stats] = _post(client, path, {}, headers)
+        assert (stats["queueId"], stats["queueName"]) == (queue.queue_id, wfm_queues[queue.queue_id])
         expected = Counter({"available": 0, "offline": 0, "busy": 0, "away": 0})
         expected.update(current.get(user_id, "offline") for user_id in members)
         assert stats["agentStatus"] == dict(expected), queue.queue_id
