@@ -335,8 +335,9 @@ def _interval(text: str) -> str:
 
 def test_intervals_agree_with_call_details(client: TestClient) -> None:
     """Contact Volume's and Agent Performance's 15-minute cells hold the Call Details rows they count: each queue
-    entry in the interval of its EnterTime (per queue and source: offered, answered, abandoned, talk), each agent
-    segment in the interval of its assignedAt (per agent and queue: offered, answered)."""
+    entry in the interval of its EnterTime (per queue and source: offered, answered, abandoned, completed, talk,
+    after-call work, handle time, queue hold), each agent segment in the interval of its assignedAt (per agent and
+    queue: offered, answered, completed, transferred, talk, after-call work)."""
     account, headers, outcome = _simulated(client)
     start = datetime.fromtimestamp(outcome.start, UTC)
     conversations = [row for row in _call_details(client, account, headers, start) if "conversationId" in row]
@@ -348,33 +349,63 @@ def test_intervals_agree_with_call_details(client: TestClient) -> None:
         for position, entry in enumerate(entries):
             cell = volume_cells[(_interval(entry["EnterTime"]), entry["queueId"], row["source"])]
             cell["offeredContacts"] += 1
+            entered = _naive(entry["EnterTime"])
             responding = entry.get("respondingAgent")
+            talk_ms = acw_ms = 0
             if responding is not None:
+                talk_ms = 1000 * responding.get("interactionDuration", 0)
+                acw_ms = 1000 * responding.get("afterCallWorkDuration", 0)
+                held = int((_naive(responding["acceptedTime"]) - entered).total_seconds() * 1000)
                 cell["answeredContacts"] += 1
-                cell["conversationTalkTime"] += 1000 * responding.get("interactionDuration", 0)
+                cell["completedContacts"] += bool(responding.get("interactionEndTime"))
+                cell["queueHoldTimeAnswered"] += held
+                cell["maxQueueHoldTimeAnswered"] = max(cell["maxQueueHoldTimeAnswered"], held)
             elif row.get("sessionEndTime") and position == len(entries) - 1:
+                held = int((_naive(row["sessionEndTime"]) - entered).total_seconds() * 1000)
                 cell["abandonedContacts"] += 1
+                cell["queueHoldTimeAbandoned"] += held
+                cell["maxqueueHoldTimeAbandoned"] = max(cell["maxqueueHoldTimeAbandoned"], held)
+            cell["conversationTalkTime"] += talk_ms
+            cell["acwDuration"] += acw_ms
+            cell["conversationHandleTime"] += talk_ms + acw_ms  # no hold in the simulated rows
             for segment in [responding] * (responding is not None) + entry.get("nonRespondingAgents", []):
                 key = (agent_of[segment["agentId"]], _interval(segment["assignedAt"]), entry["queueId"])
-                agent_cells[key]["offeredContacts"] += 1
-                agent_cells[key]["answeredContacts"] += segment is responding
-    names = ("offeredContacts", "answeredContacts", "abandonedContacts", "conversationTalkTime")
+                performed_here = agent_cells[key]
+                performed_here["offeredContacts"] += 1
+                if segment is responding:
+                    performed_here["answeredContacts"] += 1
+                    last = position == len(entries) - 1
+                    performed_here["completedContacts"] += last
+                    performed_here["transferredContacts"] += not last
+                    performed_here["conversationTalkTime"] += talk_ms
+                    performed_here["acwDuration"] += acw_ms
+    names = (
+        "offeredContacts", "answeredContacts", "abandonedContacts", "completedContacts", "conversationTalkTime",
+        "acwDuration", "conversationHandleTime", "queueHoldTimeAnswered", "maxQueueHoldTimeAnswered",
+        "queueHoldTimeAbandoned", "maxqueueHoldTimeAbandoned",
+    )  # fmt: skip
     served = {
         (r["intervalStartTimeStamp"], r["queueId"], r["source"]): Counter({n: r[n] for n in names})
         for r in _volume(client, account, headers, start)
     }
     assert {key: +cell for key, cell in served.items()} == {key: +cell for key, cell in volume_cells.items()}
     assert len(served) > 50
+    totals = sum(volume_cells.values(), Counter())
+    assert totals["abandonedContacts"] > 0 and totals["queueHoldTimeAbandoned"] > 0 and totals["acwDuration"] > 0
 
+    agent_names = (
+        "offeredContacts", "answeredContacts", "completedContacts", "transferredContacts", "conversationTalkTime",
+        "acwDuration",
+    )  # fmt: skip
     performed = {
         (agent["agentId"], interval["intervalStartTimeStamp"], queue["queueId"]): Counter(
-            {n: queue[n] for n in ("offeredContacts", "answeredContacts")}
+            {n: queue[n] for n in agent_names}
         )
         for agent in _performance(client, account, headers, start)
         for interval in agent["intervals"]
         for queue in interval["queues"]
     }
     assert {key: +cell for key, cell in performed.items()} == {key: +cell for key, cell in agent_cells.items()}
-    assert sum(cell["offeredContacts"] for cell in agent_cells.values()) > sum(
-        cell["answeredContacts"] for cell in agent_cells.values()
-    )  # some assigned agents did not respond
+    performed_totals = sum(agent_cells.values(), Counter())
+    assert performed_totals["offeredContacts"] > performed_totals["answeredContacts"]  # some did not respond
+    assert performed_totals["transferredContacts"] > 0
