@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 
 from smartassist.simulation.command import Options, Outcome, simulate
+from tests.support.status_seconds import span_seconds, user_status_seconds
 from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, create_account, create_app
 from tests.support.tokens import token
 
@@ -266,18 +267,8 @@ def test_status_routes_agree_on_one_simulated_contact_center(client: TestClient)
     assert [a["userId"] for a in summary] == [a["userId"] for a in v3]
     worked = 0
     for agent, detail in zip(summary, v3, strict=True):
-        reported: Counter[str] = Counter()
-        for bucket in agent["timeInterval"]:
-            for entry in bucket["status"]:
-                if entry["metric"] == "AgentStatus":
-                    reported[entry["value"].upper()] += int(entry["stats"]["sum"].split()[0])
-        from_spans: Counter[str] = Counter()
-        for span in detail.get("status", []):
-            start = max(_naive(span["startTime"]), day)
-            end = day_end if span["endTime"] == "-" else min(_naive(span["endTime"]), day_end)
-            if end > start:
-                from_spans[span["primaryStatus"]] += int((end - start).total_seconds())
-        assert +reported == +from_spans, agent["userId"]
+        from_spans = span_seconds(detail.get("status", []), day, day_end)
+        assert user_status_seconds([agent]) == from_spans, agent["userId"]
         worked += bool(from_spans)
     assert worked >= 3
 

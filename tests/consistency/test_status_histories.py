@@ -5,7 +5,6 @@ status inside the window (hypothesis). Times are whole seconds, so both routes' 
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.ingest import agent, ok, post
+from tests.support.status_seconds import span_seconds, user_status_seconds
 from tests.support.tenants import ANALYTICS, INGEST, create_account, create_app
 from tests.support.tokens import token
 
@@ -38,10 +38,6 @@ offsets = st.sampled_from((0, -330, 300, 60, -840))
 def _local(moment: datetime, offset_minutes: int) -> str:
     """The local wall time of an instant (timeZoneOffSet: UTC - local, in minutes), as both routes take it."""
     return (moment - timedelta(minutes=offset_minutes)).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _from_local(text: str, offset_minutes: int) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC) + timedelta(minutes=offset_minutes)
 
 
 def _post(client: TestClient, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
@@ -80,21 +76,8 @@ def test_user_status_seconds_are_agent_status_details_spans(
         {"filter": {"dateFilter": date_filter}, "granularity": "PT24H"},
         headers,
     )["data"]
-    reported: Counter[str] = Counter()
-    for item in summary:
-        for bucket in item["timeInterval"]:
-            for entry in bucket["status"]:
-                if entry["metric"] == "AgentStatus":
-                    reported[entry["value"].upper()] += int(entry["stats"]["sum"].split()[0])
-
     details = _post(
         client, BASE.format(account) + "/v2/agentstatusdetails", {"filter": {"dateFilter": date_filter}}, headers
     )
-    spans: Counter[str] = Counter()
-    for item in details["data"]:
-        for span in item.get("status", []):
-            span_start = max(_from_local(span["startTime"], offset), start)
-            span_end = end if span["endTime"] == "-" else min(_from_local(span["endTime"], offset), end)
-            spans[span["primaryStatus"]] += max(0, int((span_end - span_start).total_seconds()))
-
-    assert +reported == +spans
+    spans = [span for item in details["data"] for span in item.get("status", [])]
+    assert user_status_seconds(summary) == span_seconds(spans, start, end, offset)
