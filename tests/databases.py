@@ -17,14 +17,15 @@ PG_URL = os.environ.get("SMARTASSIST_TEST_DATABASE_URL", "postgresql+psycopg://p
 
 
 @contextmanager
-def temporary_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
-    """An empty database `<prefix>_<pid>_<random>` on the server of `server_url`, dropped afterwards;
-    yields its URL (password kept, since the user must connect with it)."""
+def temporary_postgres_database(server_url: str, prefix: str, options: str = "") -> Iterator[str]:
+    """An empty database `<prefix>_<pid>_<random>` on the server of `server_url` (CREATE DATABASE's `options`
+    after its name: a template, a locale), dropped afterwards; yields its URL (password kept, since the user must
+    connect with it)."""
     name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" {options}'))
         try:
             yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
         finally:

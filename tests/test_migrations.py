@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
@@ -195,5 +196,49 @@ def test_0015_drops_the_implied_account_keys_and_keeps_every_row(backend: str, t
             with engine.begin() as conn:
                 conn.execute(text("DELETE FROM accounts WHERE id = 'a1'"))
             assert _row_counts(engine) == [0, 0, 0, 0]
+        finally:
+            engine.dispose()
+
+
+BYTE_ORDERED = {
+    ("agents", "user_id"),
+    ("agents", "agent_key"),
+    ("queues", "queue_id"),
+    ("queues", "name"),
+    ("conversations", "contact_key"),
+    ("bot_sessions", "session_id"),
+}
+
+
+def _collated_c(engine: Engine) -> set[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND collation_name = 'C'"
+            )
+        )
+        return {(table, column) for table, column in rows}
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite compares bytes already
+def test_0016_collates_the_ordered_keys_by_byte_and_back(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        migrate.upgrade(url, "0015")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO accounts (id, name, created_at) VALUES ('a1', 'A', 0)"))
+                conn.execute(
+                    text("INSERT INTO queues (account_id, queue_id, name, skills) VALUES ('a1', 'q', 'Q', '[]')")
+                )
+            assert _collated_c(engine) == set()
+            migrate.upgrade(url)
+            assert _collated_c(engine) == BYTE_ORDERED
+            migrate.downgrade(url, "0015")
+            assert _collated_c(engine) == set()
+            migrate.upgrade(url)
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT queue_id, name FROM queues")).all() == [("q", "Q")]
         finally:
             engine.dispose()

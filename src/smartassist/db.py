@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import BigInteger, Connection, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import BigInteger, Connection, Engine, Integer, MetaData, String, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -130,3 +130,11 @@ def _close(resource: Session | Connection) -> None:
 
 # Autoincrementing 64-bit key; SQLite only autoincrements a column declared INTEGER.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def byte_ordered(length: int) -> String:
+    """A string column that PostgreSQL compares and sorts by its bytes (COLLATE "C": code point order for UTF-8),
+    as SQLite always does: the ids and names the routes order by (docs/API.md §1) come in the same order, and
+    their indexes still serve that order, whatever collation the database was created with (an English locale's
+    folds case and skips punctuation). Migration 0016."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")

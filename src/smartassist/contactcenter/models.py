@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smartassist.db import Base, BigIntPK
+from smartassist.db import Base, BigIntPK, byte_ordered
 
 
 class Bot(Base):
@@ -40,14 +40,14 @@ class Agent(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[str] = mapped_column(byte_ordered(128))
     email: Mapped[str] = mapped_column(String(320))
     email_norm: Mapped[str] = mapped_column(String(320))
     first_name: Mapped[str] = mapped_column(String(200))
     last_name: Mapped[str] = mapped_column(String(200))
     custom_id: Mapped[str | None] = mapped_column(String(128))
     # The vendor's `aId` / WFM `agentId` (`a-` + UUID): generated when not given, kept on later upserts.
-    agent_key: Mapped[str] = mapped_column(String(128))
+    agent_key: Mapped[str] = mapped_column(byte_ordered(128))
 
 
 class BotSession(Base):
@@ -70,7 +70,7 @@ class BotSession(Base):
     # No key of its own to accounts: the bot's key implies it (migration 0015).
     account_id: Mapped[str] = mapped_column(String(24))
     bot_id: Mapped[str] = mapped_column(String(128))
-    session_id: Mapped[str] = mapped_column(String(128))
+    session_id: Mapped[str] = mapped_column(byte_ordered(128))
     user_id: Mapped[str] = mapped_column(String(128))
     intents: Mapped[list[Any]] = mapped_column(JSON)
     ani: Mapped[str] = mapped_column(String(128))
@@ -165,8 +165,8 @@ class Queue(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
-    queue_id: Mapped[str] = mapped_column(String(128))  # `qu-...`, as given
-    name: Mapped[str] = mapped_column(String(200))
+    queue_id: Mapped[str] = mapped_column(byte_ordered(128))  # `qu-...`, as given
+    name: Mapped[str] = mapped_column(byte_ordered(200))
     skills: Mapped[list[Any]] = mapped_column(JSON)  # [{"skillId", "skillName"}], as given
 
 
@@ -223,7 +223,7 @@ class Conversation(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     account_id: Mapped[str] = mapped_column(String(24), ForeignKey("accounts.id", ondelete="CASCADE"))
-    contact_key: Mapped[str] = mapped_column(String(300))
+    contact_key: Mapped[str] = mapped_column(byte_ordered(300))
     conversation_id: Mapped[str | None] = mapped_column(String(128))
     bot_id: Mapped[str] = mapped_column(String(128))
     session_id: Mapped[str] = mapped_column(String(128))
