@@ -53,6 +53,18 @@ def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
         yield url
 
 
+@contextmanager
+def migrated_to(backend: str, tmp_dir: Path, revision: str = "head") -> Iterator[tuple[str, Engine]]:
+    """A fresh database of the backend migrated to `revision`: its URL and an engine on it (disposed after)."""
+    with fresh_database(backend, tmp_dir) as url:
+        migrate.upgrade(url, revision)
+        engine = make_engine(url)
+        try:
+            yield url, engine
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

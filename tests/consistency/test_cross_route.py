@@ -16,8 +16,7 @@ from rich.console import Console
 
 from smartassist.simulation.command import Options, Outcome, simulate
 from tests.support.status_seconds import span_seconds, user_status_seconds
-from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, create_account, create_app
-from tests.support.tokens import token
+from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, tenant
 
 CUT = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)  # a weekday afternoon: shifts and open contacts at the cut
 # A weekday morning at which the six agents are Available, Busy (training), Away (lunch) and off shift.
@@ -37,12 +36,11 @@ def _iso(moment: datetime) -> str:
 
 
 def _simulated(client: TestClient, cut: datetime = CUT) -> tuple[str, dict[str, str], Outcome]:
-    account = create_account(client, "Consistency")
-    app = create_app(client, account, scopes=[ANALYTICS, WFM, INGEST])
+    t = tenant(client, "Consistency", scopes=[ANALYTICS, WFM, INGEST])
     options = Options(seed=11, agents=6, days=DAYS, until=int(cut.timestamp()))
-    outcome = simulate(client, account, ADMIN, options, Console(quiet=True))
+    outcome = simulate(client, t.account_id, ADMIN, options, Console(quiet=True))
     assert not outcome.unsupported, outcome.unsupported
-    return account, {"auth": token(app)}, outcome
+    return t.account_id, t.headers, outcome
 
 
 def _call_details(client: TestClient, account: str, headers: dict[str, str], start: datetime) -> list[dict[str, Any]]:

@@ -13,19 +13,12 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 
 from smartassist.simulation.command import Options, Outcome, simulate
-from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, create_account, create_app
-from tests.support.tokens import token
+from tests.support.tenants import ADMIN, ANALYTICS, INGEST, WFM, tenant
 
 CUT = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)  # in the past: what is stored stays as it is between reads
 OPTIONS = Options(seed=5, agents=4, days=2, until=int(CUT.timestamp()))
 # Queue Size's waits run on to the moment of the request (a contact still waiting at CUT waits on): not compared.
 NOW_DEPENDENT = ("avgWait", "maxWait")
-
-
-def _tenant(client: TestClient, name: str) -> tuple[str, dict[str, str]]:
-    account = create_account(client, name)
-    app = create_app(client, account, scopes=[ANALYTICS, WFM, INGEST])
-    return account, {"auth": token(app)}
 
 
 def _load(client: TestClient, account: str) -> Outcome:
@@ -46,7 +39,7 @@ def _answers(client: TestClient, account: str, headers: dict[str, str], outcome:
             "/userstatus?limit=50",
             {"filter": {"dateFilter": {"startDate": day, "endDate": day}}, "granularity": "PT1H"},
         ),
-        "callvolume": ("/callvolume?", {"orgId": "o-twin", **iso, "limit": 1000}),
+        "callvolume": ("/callvolume", {"orgId": "o-twin", **iso, "limit": 1000}),
         "agentperformance": ("/agentperformance", {**iso, "limit": 100}),
     }
     for version in ("", "/v2", "/v3"):
@@ -94,13 +87,15 @@ def _with_account(answer: Any, account: str, other: str) -> Any:
 
 
 def test_a_twin_accounts_data_changes_no_answer(client: TestClient) -> None:
-    account_a, headers_a = _tenant(client, "Twin A")
+    twin_a = tenant(client, "Twin A", scopes=[ANALYTICS, WFM, INGEST])
+    account_a, headers_a = twin_a.account_id, twin_a.headers
     outcome_a = _load(client, account_a)
     alone = _answers(client, account_a, headers_a, outcome_a)
     assert alone["callvolume"]["CallVolumeUpdate"] and alone["asd/v3"]["data"] and alone["calldetails 2"]["data"]
     assert alone["agentperformance"]["AgentPerformance"] and alone["agentactivity"]["AgentUpdates"]
 
-    account_b, headers_b = _tenant(client, "Twin B")
+    twin_b = tenant(client, "Twin B", scopes=[ANALYTICS, WFM, INGEST])
+    account_b, headers_b = twin_b.account_id, twin_b.headers
     outcome_b = _load(client, account_b)
     assert outcome_b.world.bot_id == outcome_a.world.bot_id  # the same ids in both accounts
     assert [q.queue_id for q in outcome_b.world.queues] == [q.queue_id for q in outcome_a.world.queues]
